@@ -1,0 +1,53 @@
+// Package mapprealloc defines an Analyzer that reports maps made without
+// a size hint and then filled by a loop whose trip count is known before
+// the loop starts.
+//
+// # Analyzer mapprealloc
+//
+// mapprealloc: report maps filled by a loop of known length but made without a size hint
+//
+// A map made with make(map[K]V) or map[K]V{} starts with room for eight
+// entries. Filling it grows it step by step: every growth allocates a
+// table twice as large and copies the entries, and the old tables become
+// garbage. When the number of insertions is known before the loop, a size
+// hint makes the map once, at its final size:
+//
+//	byID := make(map[int]*User)
+//	for _, u := range users {
+//		byID[u.ID] = u
+//	}
+//
+// becomes
+//
+//	byID := make(map[int]*User, len(users))
+//
+// The analyzer reports a map only when all of these hold:
+//
+//   - it is a local variable made by make without a size argument or by an
+//     empty composite literal, in the same block as the loop and before it;
+//   - the loop ranges over a slice, array, pointer to array, map or string,
+//     or over an integer, or is a counted loop "for i := 0; i < n; i++"
+//     whose bound n is not assigned in the loop;
+//   - the loop body inserts into the map exactly once, unconditionally, as
+//     a statement of the body itself (not inside if, switch or a nested
+//     loop), and contains no break, continue, goto, return or labelled
+//     statement;
+//   - the inserted key is built from the loop's variables, so that every
+//     iteration can add a new key, and the right-hand side does not read
+//     the map (counting "m[k]++" and grouping "m[k] = append(m[k], v)"
+//     repeat keys by design and are not reported);
+//   - nothing between the make and the loop mentions the map.
+//
+// A suggested fix adds the hint when it is certain to be valid at the make:
+// len(x) of a range operand x that is a variable or a field path, or a
+// loop bound that is len(...) of such an operand or a non-negative
+// constant. A bound that is an integer variable could be negative, which
+// make rejects at run time, so such loops are reported without a fix. For
+// strings the hint len(s) counts bytes, an upper bound of the runes
+// ranged over.
+//
+// A loop that copies one map into another is not rewritten to maps.Clone:
+// Clone returns nil for a nil source where make returns an empty map, and it
+// copies the source's tables at their current size, including memory the
+// source kept after deletes.
+package mapprealloc

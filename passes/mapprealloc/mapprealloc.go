@@ -1,0 +1,521 @@
+package mapprealloc
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/printer"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer reports maps made without a size hint and filled by a loop of
+// known length.
+var Analyzer = &analysis.Analyzer{
+	Name:     "mapprealloc",
+	Doc:      extractDoc(doc, "mapprealloc"),
+	URL:      "https://pkg.go.dev/github.com/mapscope/mapscope/passes/mapprealloc",
+	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	// Statement lists are where a make and the loop after it meet.
+	filter := []ast.Node{
+		(*ast.BlockStmt)(nil),
+		(*ast.CaseClause)(nil),
+		(*ast.CommClause)(nil),
+	}
+	inspect.Preorder(filter, func(n ast.Node) {
+		var list []ast.Stmt
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			list = n.List
+		case *ast.CaseClause:
+			list = n.Body
+		case *ast.CommClause:
+			list = n.Body
+		}
+		for i, stmt := range list {
+			if made, ok := madeMap(pass, stmt); ok {
+				checkFill(pass, made, list[i+1:])
+			}
+		}
+	})
+	return nil, nil
+}
+
+// madeMapStmt is a statement that makes a local map without a size hint.
+type madeMapStmt struct {
+	stmt ast.Stmt
+	obj  *types.Var
+	init ast.Expr // the make call or the empty composite literal
+}
+
+// madeMap recognises "m := make(map[K]V)", "m = map[K]V{}" and
+// "var m = make(map[K]V)" for a local variable m.
+func madeMap(pass *analysis.Pass, stmt ast.Stmt) (madeMapStmt, bool) {
+	var lhs, rhs ast.Expr
+	switch s := stmt.(type) {
+	case *ast.AssignStmt:
+		if (s.Tok != token.DEFINE && s.Tok != token.ASSIGN) || len(s.Lhs) != 1 || len(s.Rhs) != 1 {
+			return madeMapStmt{}, false
+		}
+		lhs, rhs = s.Lhs[0], s.Rhs[0]
+	case *ast.DeclStmt:
+		gen, ok := s.Decl.(*ast.GenDecl)
+		if !ok || gen.Tok != token.VAR || len(gen.Specs) != 1 {
+			return madeMapStmt{}, false
+		}
+		spec := gen.Specs[0].(*ast.ValueSpec)
+		if len(spec.Names) != 1 || len(spec.Values) != 1 {
+			return madeMapStmt{}, false
+		}
+		lhs, rhs = spec.Names[0], spec.Values[0]
+	default:
+		return madeMapStmt{}, false
+	}
+	id, ok := lhs.(*ast.Ident)
+	if !ok {
+		return madeMapStmt{}, false
+	}
+	obj, ok := pass.TypesInfo.ObjectOf(id).(*types.Var)
+	if !ok || obj.IsField() || obj.Pkg() == nil || obj.Parent() == obj.Pkg().Scope() || obj.Parent() == nil {
+		return madeMapStmt{}, false
+	}
+	if !isUnsizedMap(pass, rhs) {
+		return madeMapStmt{}, false
+	}
+	return madeMapStmt{stmt: stmt, obj: obj, init: ast.Unparen(rhs)}, true
+}
+
+// isUnsizedMap reports whether e is make(map[K]V) without a size argument
+// or an empty map composite literal.
+func isUnsizedMap(pass *analysis.Pass, e ast.Expr) bool {
+	e = ast.Unparen(e)
+	t := pass.TypesInfo.TypeOf(e)
+	if t == nil {
+		return false
+	}
+	if _, isParam := types.Unalias(t).(*types.TypeParam); isParam {
+		return false
+	}
+	if _, isMap := t.Underlying().(*types.Map); !isMap {
+		return false
+	}
+	switch e := e.(type) {
+	case *ast.CallExpr:
+		fn, ok := ast.Unparen(e.Fun).(*ast.Ident)
+		if !ok || len(e.Args) != 1 {
+			return false
+		}
+		b, ok := pass.TypesInfo.Uses[fn].(*types.Builtin)
+		return ok && b.Name() == "make"
+	case *ast.CompositeLit:
+		return len(e.Elts) == 0 && e.Type != nil
+	}
+	return false
+}
+
+// checkFill looks at the statements after the make for the loop that
+// fills the map, and reports it when the loop's length is known.
+func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
+	for i, stmt := range rest {
+		if !mentions(pass, stmt, made.obj) {
+			continue
+		}
+		// The first statement that uses the map must be the loop.
+		loop, ok := knownLengthLoop(pass, stmt)
+		if !ok || !fillsOncePerIteration(pass, loop, made.obj) {
+			return
+		}
+		report(pass, made, loop, rest[:i])
+		return
+	}
+}
+
+// loopInfo describes a loop whose trip count is known before it starts.
+type loopInfo struct {
+	stmt ast.Stmt
+	body *ast.BlockStmt
+	vars []types.Object // loop variables the key should be built from
+	// count is the expression giving the number of iterations, or an
+	// upper bound of it (bytes of a string), as it should appear in the
+	// hint; certain reports whether the hint is valid for make.
+	count   ast.Expr
+	asLen   bool // the hint is len(count) rather than count itself
+	certain bool
+}
+
+func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
+	switch s := stmt.(type) {
+	case *ast.RangeStmt:
+		return rangeLoop(pass, s)
+	case *ast.ForStmt:
+		return countedLoop(pass, s)
+	}
+	return loopInfo{}, false
+}
+
+func rangeLoop(pass *analysis.Pass, s *ast.RangeStmt) (loopInfo, bool) {
+	t := pass.TypesInfo.TypeOf(s.X)
+	if t == nil {
+		return loopInfo{}, false
+	}
+	info := loopInfo{stmt: s, body: s.Body, count: s.X}
+	for _, v := range []ast.Expr{s.Key, s.Value} {
+		if id, ok := v.(*ast.Ident); ok && id.Name != "_" {
+			if obj := pass.TypesInfo.ObjectOf(id); obj != nil {
+				info.vars = append(info.vars, obj)
+			}
+		}
+	}
+	if _, isParam := types.Unalias(t).(*types.TypeParam); isParam {
+		return loopInfo{}, false
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Slice, *types.Array, *types.Map:
+		info.asLen = true
+	case *types.Pointer:
+		if _, ok := u.Elem().Underlying().(*types.Array); !ok {
+			return loopInfo{}, false
+		}
+		info.asLen = true
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsString != 0:
+			info.asLen = true
+		case u.Info()&types.IsInteger != 0:
+			// range over an integer n: n may be negative unless it is a
+			// constant or a length.
+			info.certain = nonNegative(pass, s.X) && pure(pass, s.X)
+			return info, true
+		default:
+			return loopInfo{}, false
+		}
+	default: // channels and iterator functions have no known length
+		return loopInfo{}, false
+	}
+	info.certain = pure(pass, s.X)
+	return info, true
+}
+
+// countedLoop recognises "for i := 0; i < n; i++" where neither i nor the
+// variables of n are assigned in the body.
+func countedLoop(pass *analysis.Pass, s *ast.ForStmt) (loopInfo, bool) {
+	init, ok := s.Init.(*ast.AssignStmt)
+	if !ok || init.Tok != token.DEFINE || len(init.Lhs) != 1 || len(init.Rhs) != 1 {
+		return loopInfo{}, false
+	}
+	id, ok := init.Lhs[0].(*ast.Ident)
+	if !ok {
+		return loopInfo{}, false
+	}
+	if lit, ok := init.Rhs[0].(*ast.BasicLit); !ok || lit.Value != "0" {
+		return loopInfo{}, false
+	}
+	i := pass.TypesInfo.ObjectOf(id)
+	cond, ok := s.Cond.(*ast.BinaryExpr)
+	if !ok || cond.Op != token.LSS || !isIdentOf(pass, cond.X, i) {
+		return loopInfo{}, false
+	}
+	post, ok := s.Post.(*ast.IncDecStmt)
+	if !ok || post.Tok != token.INC || !isIdentOf(pass, post.X, i) {
+		return loopInfo{}, false
+	}
+	if !pure(pass, cond.Y) {
+		return loopInfo{}, false
+	}
+	fixed := append(rootObjects(pass, cond.Y), i)
+	if assignsAny(pass, s.Body, fixed) {
+		return loopInfo{}, false
+	}
+	return loopInfo{
+		stmt:    s,
+		body:    s.Body,
+		vars:    []types.Object{i},
+		count:   cond.Y,
+		certain: nonNegative(pass, cond.Y),
+	}, true
+}
+
+// fillsOncePerIteration reports whether the loop body inserts into m
+// exactly once per iteration, at a key built from the loop variables, and
+// uses m nowhere else.
+func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) bool {
+	if len(loop.vars) == 0 || leavesEarly(loop.body) {
+		return false
+	}
+	var insert *ast.AssignStmt
+	for _, stmt := range loop.body.List {
+		if !mentions(pass, stmt, m) {
+			continue
+		}
+		as, ok := stmt.(*ast.AssignStmt)
+		if !ok || insert != nil || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return false
+		}
+		idx, ok := as.Lhs[0].(*ast.IndexExpr)
+		if !ok || !isIdentOf(pass, idx.X, m) || mentions(pass, idx.Index, m) || mentions(pass, as.Rhs[0], m) {
+			return false
+		}
+		insert = as
+	}
+	if insert == nil {
+		return false
+	}
+	key := insert.Lhs[0].(*ast.IndexExpr).Index
+	for _, v := range loop.vars {
+		if mentions(pass, key, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// leavesEarly reports whether body contains a statement that may end an
+// iteration or the loop before the insert: break, continue, goto, return
+// or a label. Function literals are not part of the iteration's flow.
+func leavesEarly(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt, *ast.ReturnStmt, *ast.LabeledStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.Stmt) {
+	hint := exprText(pass, loop.count)
+	if loop.asLen {
+		hint = "len(" + hint + ")"
+	}
+	diag := analysis.Diagnostic{
+		Pos:     made.init.Pos(),
+		End:     made.init.End(),
+		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.obj.Name(), hint),
+	}
+	if loop.certain && visibleAt(pass, loop.count, made.stmt.Pos()) && !assignsAny(pass, &ast.BlockStmt{List: between}, rootObjects(pass, loop.count)) {
+		diag.SuggestedFixes = []analysis.SuggestedFix{{
+			Message:   "add size hint " + hint,
+			TextEdits: []analysis.TextEdit{hintEdit(pass, made.init, hint)},
+		}}
+	}
+	pass.Report(diag)
+}
+
+func hintEdit(pass *analysis.Pass, init ast.Expr, hint string) analysis.TextEdit {
+	switch e := init.(type) {
+	case *ast.CallExpr:
+		// Replace everything after the type so that a trailing comma or
+		// a line break before ")" cannot produce a second comma.
+		return analysis.TextEdit{Pos: e.Args[0].End(), End: e.Rparen, NewText: []byte(", " + hint)}
+	case *ast.CompositeLit:
+		text := fmt.Sprintf("make(%s, %s)", exprText(pass, e.Type), hint)
+		return analysis.TextEdit{Pos: e.Pos(), End: e.End(), NewText: []byte(text)}
+	}
+	panic(fmt.Sprintf("mapprealloc: unexpected map initialiser %T", init))
+}
+
+// pure reports whether e can be evaluated once more, earlier, without
+// side effects: constants, variables, field paths, dereferences, and
+// len or cap of those.
+func pure(pass *analysis.Pass, e ast.Expr) bool {
+	if tv, ok := pass.TypesInfo.Types[e]; ok && tv.Value != nil {
+		return true
+	}
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return pure(pass, e.X)
+	case *ast.Ident:
+		_, isVar := pass.TypesInfo.ObjectOf(e).(*types.Var)
+		return isVar
+	case *ast.SelectorExpr:
+		switch sel := pass.TypesInfo.Selections[e]; {
+		case sel == nil: // package-qualified name
+			_, isVar := pass.TypesInfo.ObjectOf(e.Sel).(*types.Var)
+			return isVar
+		case sel.Kind() == types.FieldVal:
+			return pure(pass, e.X)
+		}
+		return false
+	case *ast.StarExpr:
+		return pure(pass, e.X)
+	case *ast.CallExpr:
+		fn, ok := ast.Unparen(e.Fun).(*ast.Ident)
+		if !ok || len(e.Args) != 1 {
+			return false
+		}
+		b, ok := pass.TypesInfo.Uses[fn].(*types.Builtin)
+		return ok && (b.Name() == "len" || b.Name() == "cap") && pure(pass, e.Args[0])
+	}
+	return false
+}
+
+// nonNegative reports whether e is a non-negative constant or a len or
+// cap call, the integer loop bounds that are valid make hints.
+func nonNegative(pass *analysis.Pass, e ast.Expr) bool {
+	if tv, ok := pass.TypesInfo.Types[e]; ok && tv.Value != nil {
+		return constant.Sign(tv.Value) >= 0
+	}
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+		if fn, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+			if b, ok := pass.TypesInfo.Uses[fn].(*types.Builtin); ok {
+				return b.Name() == "len" || b.Name() == "cap"
+			}
+		}
+	}
+	return false
+}
+
+// rootObjects returns the variables e reads: the roots of its field paths.
+func rootObjects(pass *analysis.Pass, e ast.Expr) []types.Object {
+	var objs []types.Object
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v, ok := pass.TypesInfo.Uses[id].(*types.Var); ok && !v.IsField() {
+				objs = append(objs, v)
+			}
+		}
+		return true
+	})
+	return objs
+}
+
+// visibleAt reports whether every variable e reads was declared before pos,
+// so the hint can move up to the make.
+func visibleAt(pass *analysis.Pass, e ast.Expr, pos token.Pos) bool {
+	for _, obj := range rootObjects(pass, e) {
+		if obj.Parent() != obj.Pkg().Scope() && obj.Pos() >= pos {
+			return false
+		}
+	}
+	return true
+}
+
+// assignsAny reports whether n assigns to, increments or takes the address
+// of any of objs.
+func assignsAny(pass *analysis.Pass, n ast.Node, objs []types.Object) bool {
+	if len(objs) == 0 {
+		return false
+	}
+	hit := func(e ast.Expr) bool {
+		for {
+			switch x := e.(type) {
+			case *ast.ParenExpr:
+				e = x.X
+				continue
+			case *ast.SelectorExpr:
+				e = x.X
+				continue
+			case *ast.IndexExpr:
+				e = x.X
+				continue
+			case *ast.StarExpr:
+				e = x.X
+				continue
+			case *ast.Ident:
+				obj := pass.TypesInfo.ObjectOf(x)
+				for _, o := range objs {
+					if obj == o {
+						return true
+					}
+				}
+			}
+			return false
+		}
+	}
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch s := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range s.Lhs {
+				found = found || hit(l)
+			}
+		case *ast.IncDecStmt:
+			found = found || hit(s.X)
+		case *ast.UnaryExpr:
+			found = found || (s.Op == token.AND && hit(s.X))
+		case *ast.RangeStmt:
+			if s.Key != nil {
+				found = found || hit(s.Key)
+			}
+			if s.Value != nil {
+				found = found || hit(s.Value)
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// mentions reports whether n refers to obj anywhere.
+func mentions(pass *analysis.Pass, n ast.Node, obj types.Object) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && pass.TypesInfo.ObjectOf(id) == obj {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func isIdentOf(pass *analysis.Pass, e ast.Expr, obj types.Object) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && obj != nil && pass.TypesInfo.ObjectOf(id) == obj
+}
+
+func exprText(pass *analysis.Pass, e ast.Expr) string {
+	var buf bytes.Buffer
+	if err := printer.Fprint(&buf, pass.Fset, e); err != nil {
+		return types.ExprString(e)
+	}
+	return buf.String()
+}
+
+// extractDoc returns the part of the package comment in content that
+// follows "# Analyzer name", from "name: " on, as Analyzer.Doc expects.
+func extractDoc(content, name string) string {
+	var text []string
+	for _, line := range strings.Split(content, "\n") {
+		if !strings.HasPrefix(line, "//") {
+			if strings.HasPrefix(line, "package ") {
+				break
+			}
+			continue
+		}
+		line = strings.TrimPrefix(strings.TrimPrefix(line, "//"), " ")
+		text = append(text, line)
+	}
+	all := strings.Join(text, "\n")
+	heading := "# Analyzer " + name + "\n"
+	i := strings.Index(all, heading)
+	if i < 0 {
+		panic("mapprealloc: doc.go has no " + strings.TrimSpace(heading))
+	}
+	body := strings.TrimSpace(all[i+len(heading):])
+	if j := strings.Index(body, "\n# "); j >= 0 {
+		body = body[:j]
+	}
+	if !strings.HasPrefix(body, name+": ") {
+		panic("mapprealloc: doc.go section does not start with " + name + ": ")
+	}
+	return strings.TrimPrefix(body, name+": ")
+}

@@ -1,0 +1,12 @@
+package mapprealloc_test
+
+import (
+	"testing"
+
+	"github.com/mapscope/mapscope/passes/mapprealloc"
+	"golang.org/x/tools/go/analysis/analysistest"
+)
+
+func TestAnalyzer(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), mapprealloc.Analyzer, "a")
+}

@@ -1,0 +1,213 @@
+package a
+
+type user struct {
+	ID   int
+	Name string
+}
+
+type index struct {
+	users []user
+	byID  map[int]user
+}
+
+func fromSlice(users []user) map[int]user {
+	byID := make(map[int]user) // want `map byID is made without a size hint but the loop below fills it len\(users\) times`
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	return byID
+}
+
+func fromLiteral(names []string) map[string]bool {
+	seen := map[string]bool{} // want `map seen is made without a size hint but the loop below fills it len\(names\) times`
+	for _, n := range names {
+		seen[n] = true
+	}
+	return seen
+}
+
+func fromVarDecl(src map[string]int) map[int]string {
+	var inv = make(map[int]string) // want `map inv is made without a size hint but the loop below fills it len\(src\) times`
+	for k, v := range src {
+		inv[v] = k
+	}
+	return inv
+}
+
+func fromField(ix *index) {
+	m := make(map[int]user) // want `map m is made without a size hint but the loop below fills it len\(ix.users\) times`
+	for i := range ix.users {
+		m[ix.users[i].ID] = ix.users[i]
+	}
+	ix.byID = m
+}
+
+func counted(xs []int) map[int]int {
+	sq := make(map[int]int) // want `map sq is made without a size hint but the loop below fills it len\(xs\) times`
+	for i := 0; i < len(xs); i++ {
+		sq[i] = xs[i] * xs[i]
+	}
+	return sq
+}
+
+func rangeConst() map[int]int {
+	m := make(map[int]int) // want `map m is made without a size hint but the loop below fills it 16 times`
+	for i := range 16 {
+		m[i] = i
+	}
+	return m
+}
+
+// The statements between make and the loop do not use the map.
+func between(words []string) map[string]int {
+	pos := make(map[string]int) // want `map pos is made without a size hint but the loop below fills it len\(words\) times`
+	total := 0
+	for i, w := range words {
+		pos[w] = i
+		total += len(w)
+	}
+	_ = total
+	return pos
+}
+
+// n may be negative: make(map, n) would panic, so no fix is offered.
+func countedVar(n int) map[int]bool {
+	m := make(map[int]bool) // want `map m is made without a size hint but the loop below fills it n times`
+	for i := 0; i < n; i++ {
+		m[i] = true
+	}
+	return m
+}
+
+// The slice is declared after the make: the hint cannot move up.
+func declaredLater(f func() []string) map[string]bool {
+	m := map[string]bool{} // want `map m is made without a size hint but the loop below fills it len\(names\) times`
+	names := f()
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// Near misses below: none of them is reported.
+
+func alreadySized(users []user) map[int]user {
+	m := make(map[int]user, len(users))
+	for _, u := range users {
+		m[u.ID] = u
+	}
+	return m
+}
+
+func conditional(users []user) map[int]user {
+	m := make(map[int]user)
+	for _, u := range users {
+		if u.ID > 0 {
+			m[u.ID] = u
+		}
+	}
+	return m
+}
+
+func skipping(users []user) map[int]user {
+	m := make(map[int]user)
+	for _, u := range users {
+		if u.ID == 0 {
+			continue
+		}
+		m[u.ID] = u
+	}
+	return m
+}
+
+func counting(words []string) map[string]int {
+	m := make(map[string]int)
+	for _, w := range words {
+		m[w]++
+	}
+	return m
+}
+
+func grouping(users []user) map[string][]user {
+	m := make(map[string][]user)
+	for _, u := range users {
+		m[u.Name] = append(m[u.Name], u)
+	}
+	return m
+}
+
+func constantKey(users []user) map[string]user {
+	m := make(map[string]user)
+	for _, u := range users {
+		m["last"] = u
+	}
+	return m
+}
+
+func channel(c chan int) map[int]bool {
+	m := make(map[int]bool)
+	for x := range c {
+		m[x] = true
+	}
+	return m
+}
+
+func iterator(seq func(func(int) bool)) map[int]bool {
+	m := make(map[int]bool)
+	for x := range seq {
+		m[x] = true
+	}
+	return m
+}
+
+func usedBefore(names []string) map[string]bool {
+	m := make(map[string]bool)
+	m["root"] = true
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+func boundChanges(xs []int) map[int]int {
+	m := make(map[int]int)
+	n := len(xs)
+	for i := 0; i < n; i++ {
+		m[i] = xs[i]
+		n--
+	}
+	return m
+}
+
+func twoInserts(users []user) map[string]int {
+	m := make(map[string]int)
+	for _, u := range users {
+		m[u.Name] = u.ID
+		m[u.Name+"!"] = u.ID
+	}
+	return m
+}
+
+var global = make(map[string]bool)
+
+func packageLevel(names []string) {
+	for _, n := range names {
+		global[n] = true
+	}
+}
+
+func generic[M ~map[string]bool](names []string) M {
+	m := make(M)
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+func nonMap(names []string) []string {
+	s := make([]string, 0)
+	for _, n := range names {
+		s = append(s, n)
+	}
+	return s
+}

@@ -1,0 +1,63 @@
+// Command behave prints maps built by loops that mapprealloc rewrites; the
+// test runs it before and after the fixes and compares the output.
+package main
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
+
+type item struct {
+	key   string
+	value int
+}
+
+func byKey(items []item) map[string]int {
+	m := make(map[string]int) // want `map m is made without a size hint`
+	for _, it := range items {
+		m[it.key] = it.value
+	}
+	return m
+}
+
+func runes(s string) map[rune]int {
+	m := map[rune]int{} // want `map m is made without a size hint`
+	for i, r := range s {
+		m[r] = i
+	}
+	return m
+}
+
+func squares(n [5]int) map[int]int {
+	var m = make(map[int]int) // want `map m is made without a size hint`
+	for i := 0; i < len(n); i++ {
+		m[i] = n[i] * n[i]
+	}
+	return m
+}
+
+func invert(src map[string]int) map[int]string {
+	m := make(map[int]string) // want `map m is made without a size hint`
+	for k, v := range src {
+		m[v] = k
+	}
+	return m
+}
+
+func show[K interface{ ~int | ~int32 | ~string }, V any](name string, m map[K]V) {
+	fmt.Printf("%s len=%d nil=%t\n", name, len(m), m == nil)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		fmt.Printf("  %v: %v\n", k, m[k])
+	}
+}
+
+func main() {
+	items := []item{{"a", 1}, {"b", 2}, {"a", 3}}
+	show("byKey", byKey(items))
+	show("byKey(nil)", byKey(nil))
+	show("runes", runes("héllo, wörld"))
+	show("squares", squares([5]int{1, 2, 3, 4, 5}))
+	show("invert", invert(map[string]int{"x": 1, "y": 2}))
+	show("invert(nil)", invert(nil))
+}
