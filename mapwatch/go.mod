@@ -1,0 +1,3 @@
+module github.com/mapscope/mapscope/mapwatch
+
+go 1.24
