@@ -1,0 +1,36 @@
+// Package mapclear defines an Analyzer that reports long-lived maps
+// emptied in place, which keeps all of their memory.
+//
+// # Analyzer mapclear
+//
+// mapclear: report long-lived maps emptied in place, which keeps their memory
+//
+// A Go map never shrinks. Deleting every key, or calling clear, leaves the
+// map with all the tables it had at its largest; only making a new map (and
+// dropping the old one) gives the memory back to the garbage collector.
+// For a map that lives as long as the program or its owner, a peak of a
+// million entries keeps tens of megabytes alive after it is emptied.
+//
+// The analyzer reports the range-delete idiom (which the compiler turns
+// into a clear) and calls to clear, when the map is a package-level
+// variable or a struct field:
+//
+//	for k := range s.cache {
+//		delete(s.cache, k)
+//	}
+//
+//	clear(s.cache)
+//
+// Two remedies exist and the right one depends on the program: clear keeps
+// the tables for reuse, which is best when the map refills to a similar
+// size; re-making the map (s.cache = make(map[K]V)) releases them, which is
+// best after a one-off peak. The range-delete idiom gets a suggested fix
+// to clear(m), which says the same thing in one line. The fix is offered
+// only when the file's Go version has clear (Go 1.21) and the key type
+// cannot hold a NaN: the loop cannot delete NaN keys, clear does. Re-making
+// is not offered as a fix because other references to the same map would
+// keep seeing the old one.
+//
+// Local variables are not reported: they become garbage with their
+// function.
+package mapclear
