@@ -1,0 +1,3 @@
+module github.com/mapscope/mapscope/mapstats
+
+go 1.24
