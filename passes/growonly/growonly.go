@@ -1,0 +1,712 @@
+package growonly
+
+import (
+	"cmp"
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer reports package-level maps and map fields of long-lived types
+// that are inserted into but never deleted from, cleared, replaced or
+// bounded anywhere in the package.
+var Analyzer = &analysis.Analyzer{
+	Name:     "growonly",
+	Doc:      mustExtractDoc(doc, "growonly"),
+	URL:      "https://pkg.go.dev/github.com/mapscope/mapscope/passes/growonly",
+	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Run:      run,
+}
+
+// reportExported makes the analyzer report exported maps too; off by
+// default because importers the analyzer cannot see may delete from them.
+var reportExported bool
+
+func init() {
+	Analyzer.Flags.BoolVar(&reportExported, "exported", false,
+		"also report exported maps and fields (importing packages might delete from them)")
+}
+
+// tracked is one map variable or field whose every use in the package is
+// examined.
+type tracked struct {
+	name    string // "sessions" or "Server.sessions", as the diagnostic says it
+	field   bool
+	syncMap bool
+	owner   *types.TypeName // the struct type declaring a field
+
+	firstInsert token.Pos // first insertion that counts, NoPos if none
+	// released is true once any use shows the map may shrink, be
+	// replaced or be handled by code the analyzer cannot see.
+	released bool
+}
+
+type checker struct {
+	pass    *analysis.Pass
+	tracked map[*types.Var]*tracked
+	// freshLocals are local variables initialised with a newly allocated
+	// value (&T{}, T{}, new(T), var x T): assigning their map fields is
+	// creation, not replacement.
+	freshLocals map[*types.Var]bool
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	c := &checker{
+		pass:        pass,
+		tracked:     make(map[*types.Var]*tracked),
+		freshLocals: make(map[*types.Var]bool),
+	}
+	c.collectCandidates()
+	if len(c.tracked) == 0 {
+		return nil, nil
+	}
+	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	for fileCur := range inspect.Root().Children() {
+		file := fileCur.Node().(*ast.File)
+		if isTestFile(pass, file) {
+			continue
+		}
+		c.collectFreshLocals(fileCur)
+	}
+	for fileCur := range inspect.Root().Children() {
+		file := fileCur.Node().(*ast.File)
+		if isTestFile(pass, file) {
+			continue
+		}
+		c.scanFile(fileCur)
+	}
+	c.report()
+	return nil, nil
+}
+
+// collectCandidates records the package-level map variables and the map
+// fields of package-level struct types that the analyzer may report.
+func (c *checker) collectCandidates() {
+	pkg := c.pass.Pkg
+	mainPkg := pkg.Name() == "main"
+	visible := func(name string) bool {
+		return reportExported || mainPkg || !token.IsExported(name)
+	}
+	longLived := c.longLivedTypes()
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		switch obj := scope.Lookup(name).(type) {
+		case *types.Var:
+			if kind := mapKind(obj.Type()); kind != notMap && visible(name) && name != "_" {
+				c.tracked[obj] = &tracked{name: name, syncMap: kind == syncMapKind}
+			}
+		case *types.TypeName:
+			if obj.IsAlias() {
+				continue
+			}
+			st, ok := obj.Type().Underlying().(*types.Struct)
+			if !ok {
+				continue
+			}
+			for i := range st.NumFields() {
+				f := st.Field(i)
+				kind := mapKind(f.Type())
+				if kind == notMap || !visible(f.Name()) || f.Name() == "_" {
+					continue
+				}
+				if kind != syncMapKind && !longLived[obj] {
+					continue // a map of a short-lived value dies with it
+				}
+				c.tracked[f] = &tracked{
+					name:    obj.Name() + "." + f.Name(),
+					field:   true,
+					syncMap: kind == syncMapKind,
+					owner:   obj,
+				}
+			}
+		}
+	}
+}
+
+// longLivedTypes returns the struct types of this package whose values
+// are likely to live as long as the program: those reachable from a
+// package-level variable and those holding a mutex.
+func (c *checker) longLivedTypes() map[*types.TypeName]bool {
+	pkg := c.pass.Pkg
+	long := make(map[*types.TypeName]bool)
+	seen := make(map[types.Type]bool)
+	var visit func(t types.Type)
+	visit = func(t types.Type) {
+		t = types.Unalias(t)
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *types.Named:
+			tn := t.Origin().Obj()
+			if tn.Pkg() != pkg {
+				return
+			}
+			long[tn] = true
+			visit(t.Underlying())
+		case *types.Pointer:
+			visit(t.Elem())
+		case *types.Slice:
+			visit(t.Elem())
+		case *types.Array:
+			visit(t.Elem())
+		case *types.Chan:
+			visit(t.Elem())
+		case *types.Map:
+			visit(t.Key())
+			visit(t.Elem())
+		case *types.Struct:
+			for i := range t.NumFields() {
+				visit(t.Field(i).Type())
+			}
+		}
+	}
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		switch obj := scope.Lookup(name).(type) {
+		case *types.Var:
+			visit(obj.Type())
+		case *types.TypeName:
+			if st, ok := obj.Type().Underlying().(*types.Struct); ok && !obj.IsAlias() && hasMutex(st) {
+				visit(obj.Type())
+			}
+		}
+	}
+	return long
+}
+
+func hasMutex(st *types.Struct) bool {
+	for i := range st.NumFields() {
+		if isNamed(st.Field(i).Type(), "sync", "Mutex") || isNamed(st.Field(i).Type(), "sync", "RWMutex") {
+			return true
+		}
+	}
+	return false
+}
+
+// collectFreshLocals records local variables whose initial value is a
+// newly allocated struct.
+func (c *checker) collectFreshLocals(fileCur inspector.Cursor) {
+	info := c.pass.TypesInfo
+	for cur := range fileCur.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE || len(n.Lhs) != len(n.Rhs) {
+				continue
+			}
+			for i, lhs := range n.Lhs {
+				id, ok := lhs.(*ast.Ident)
+				if !ok {
+					continue
+				}
+				if v, ok := info.Defs[id].(*types.Var); ok && isNewValue(info, n.Rhs[i]) {
+					c.freshLocals[v] = true
+				}
+			}
+		case *ast.ValueSpec:
+			if !inFunction(cur) {
+				continue // package level
+			}
+			for i, id := range n.Names {
+				v, ok := info.Defs[id].(*types.Var)
+				if !ok {
+					continue
+				}
+				if len(n.Values) == 0 || (len(n.Values) == len(n.Names) && isNewValue(info, n.Values[i])) {
+					c.freshLocals[v] = true
+				}
+			}
+		}
+	}
+}
+
+// scanFile classifies every use of a tracked map in one file.
+func (c *checker) scanFile(fileCur inspector.Cursor) {
+	info := c.pass.TypesInfo
+	for cur := range fileCur.Preorder((*ast.Ident)(nil), (*ast.ValueSpec)(nil), (*ast.AssignStmt)(nil), (*ast.CompositeLit)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.Ident:
+			v, ok := info.Uses[n].(*types.Var)
+			if !ok {
+				continue
+			}
+			t := c.tracked[v.Origin()]
+			if t == nil {
+				continue
+			}
+			exprCur := cur
+			if k := cur.ParentEdgeKind(); k == edge.SelectorExpr_Sel {
+				exprCur = cur.Parent()
+			} else if t.field && k != edge.KeyValueExpr_Key {
+				continue // a local variable or label sharing the name
+			}
+			c.classify(t, exprCur)
+		case *ast.ValueSpec:
+			c.packageVarInit(cur, n)
+		case *ast.AssignStmt:
+			c.structOverwrite(n)
+		case *ast.CompositeLit:
+			c.positionalLiteral(n)
+		}
+	}
+}
+
+// packageVarInit releases a package-level map initialised from a value
+// that is not a new map: it aliases a map someone else owns.
+func (c *checker) packageVarInit(cur inspector.Cursor, spec *ast.ValueSpec) {
+	if inFunction(cur) {
+		return
+	}
+	for i, id := range spec.Names {
+		v, ok := c.pass.TypesInfo.Defs[id].(*types.Var)
+		if !ok || c.tracked[v] == nil || len(spec.Values) == 0 {
+			continue
+		}
+		if len(spec.Values) != len(spec.Names) || !c.isNewMap(spec.Values[i]) {
+			c.tracked[v].released = true
+		}
+	}
+}
+
+// structOverwrite releases the map fields of a struct value that is
+// overwritten as a whole, as in `*c = Cache{}`.
+func (c *checker) structOverwrite(as *ast.AssignStmt) {
+	if as.Tok != token.ASSIGN {
+		return
+	}
+	info := c.pass.TypesInfo
+	for _, lhs := range as.Lhs {
+		if id, ok := ast.Unparen(lhs).(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && v.Parent() != c.pass.Pkg.Scope() {
+				continue // a local value, not the long-lived one
+			}
+		}
+		c.releaseFieldsOf(info.TypeOf(lhs), make(map[types.Type]bool))
+	}
+}
+
+func (c *checker) releaseFieldsOf(t types.Type, seen map[types.Type]bool) {
+	if t == nil || seen[t] {
+		return
+	}
+	seen[t] = true
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return
+	}
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		if tr := c.tracked[f.Origin()]; tr != nil {
+			tr.released = true
+		}
+		c.releaseFieldsOf(f.Type(), seen)
+	}
+}
+
+// positionalLiteral handles unkeyed struct literals, where fields have no
+// identifier to find.
+func (c *checker) positionalLiteral(lit *ast.CompositeLit) {
+	if len(lit.Elts) == 0 {
+		return
+	}
+	if _, keyed := lit.Elts[0].(*ast.KeyValueExpr); keyed {
+		return
+	}
+	tv, ok := c.pass.TypesInfo.Types[lit]
+	if !ok {
+		return
+	}
+	st, ok := tv.Type.Underlying().(*types.Struct)
+	if !ok || st.NumFields() != len(lit.Elts) {
+		return
+	}
+	for i, elt := range lit.Elts {
+		if tr := c.tracked[st.Field(i).Origin()]; tr != nil && !c.isNewMap(elt) && !isNil(c.pass.TypesInfo, elt) {
+			tr.released = true
+		}
+	}
+}
+
+// classify decides what one use of a tracked map does to it. exprCur is
+// the cursor of the identifier or selector naming the map.
+func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
+	info := c.pass.TypesInfo
+	cur := unparenUp(exprCur)
+	parent := cur.Parent()
+	kind, idx := cur.ParentEdge()
+	switch kind {
+	case edge.IndexExpr_X:
+		switch unparenUp(parent).ParentEdgeKind() {
+		case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
+			c.insert(t, exprCur)
+		}
+		return // a lookup
+	case edge.RangeStmt_X:
+		return
+	case edge.BinaryExpr_X, edge.BinaryExpr_Y:
+		bin := parent.Node().(*ast.BinaryExpr)
+		if (bin.Op == token.EQL || bin.Op == token.NEQ) && (isNil(info, bin.X) || isNil(info, bin.Y)) {
+			return
+		}
+	case edge.CallExpr_Args:
+		call := parent.Node().(*ast.CallExpr)
+		switch calleeEffect(info, call, idx) {
+		case effectNone:
+			return
+		case effectInsert:
+			c.insert(t, exprCur)
+			return
+		case effectLen:
+			if comparedToLimit(info, parent) {
+				t.released = true // bounded
+			}
+			return
+		}
+		// effectRelease falls through.
+	case edge.SelectorExpr_X:
+		if t.syncMap && parent.ParentEdgeKind() == edge.CallExpr_Fun {
+			switch parent.Node().(*ast.SelectorExpr).Sel.Name {
+			case "Store", "LoadOrStore", "Swap":
+				c.insert(t, exprCur)
+				return
+			case "Load", "Range", "CompareAndSwap":
+				return
+			}
+			// Delete, LoadAndDelete, CompareAndDelete, Clear.
+		}
+	case edge.AssignStmt_Lhs:
+		as := parent.Node().(*ast.AssignStmt)
+		if len(as.Lhs) == len(as.Rhs) && c.isNewMap(as.Rhs[idx]) && c.isCreation(t, exprCur) {
+			return
+		}
+		// Replaced by nil, by another map or by an unknown value.
+	case edge.KeyValueExpr_Key:
+		kv := parent.Node().(*ast.KeyValueExpr)
+		if c.isNewMap(kv.Value) || isNil(info, kv.Value) {
+			return // creation
+		}
+	}
+	t.released = true
+}
+
+func (c *checker) insert(t *tracked, exprCur inspector.Cursor) {
+	if t.firstInsert.IsValid() || atInitTime(exprCur) {
+		return
+	}
+	t.firstInsert = exprCur.Node().Pos()
+}
+
+// atInitTime reports whether the code runs while the package initialises:
+// in an init function or a package variable's initialiser.
+func atInitTime(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.ValueSpec)(nil)) {
+		switch n := enc.Node().(type) {
+		case *ast.FuncDecl:
+			return n.Recv == nil && n.Name.Name == "init"
+		case *ast.ValueSpec:
+			if !inFunction(enc) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inFunction reports whether cur lies inside a function body.
+func inFunction(cur inspector.Cursor) bool {
+	for range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return true
+	}
+	return false
+}
+
+// isCreation reports whether assigning a new map to the tracked map at
+// exprCur creates it rather than replacing a live one.
+func (c *checker) isCreation(t *tracked, exprCur inspector.Cursor) bool {
+	info := c.pass.TypesInfo
+	e := exprCur.Node().(ast.Expr)
+	if !t.field && atInitTime(exprCur) {
+		return true
+	}
+	if t.field {
+		if root := rootIdent(e); root != nil {
+			if v, ok := info.Uses[root].(*types.Var); ok && c.freshLocals[v] {
+				return true
+			}
+		}
+	}
+	for enc := range exprCur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		switch n := enc.Node().(type) {
+		case *ast.IfStmt:
+			if isNilCheckOf(info, n.Cond, e) && n.Body.Pos() <= e.Pos() && e.End() <= n.Body.End() {
+				return true // lazy initialisation
+			}
+		case *ast.FuncLit:
+			if enc.ParentEdgeKind() == edge.CallExpr_Args && isOnceCall(info, enc.Parent().Node().(*ast.CallExpr)) {
+				return true
+			}
+		case *ast.FuncDecl:
+			return false
+		}
+	}
+	return false
+}
+
+// isNilCheckOf reports whether cond is `e == nil` (or has it as a
+// conjunct or disjunct).
+func isNilCheckOf(info *types.Info, cond ast.Expr, e ast.Expr) bool {
+	bin, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok {
+		return false
+	}
+	switch bin.Op {
+	case token.LAND, token.LOR:
+		return isNilCheckOf(info, bin.X, e) || isNilCheckOf(info, bin.Y, e)
+	case token.EQL:
+		want := types.ExprString(e)
+		return (isNil(info, bin.Y) && types.ExprString(ast.Unparen(bin.X)) == want) ||
+			(isNil(info, bin.X) && types.ExprString(ast.Unparen(bin.Y)) == want)
+	}
+	return false
+}
+
+func isOnceCall(info *types.Info, call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync" {
+		return false
+	}
+	switch fn.Name() {
+	case "Do", "OnceFunc", "OnceValue", "OnceValues":
+		return true
+	}
+	return false
+}
+
+// rootIdent returns x for x.a.b, or nil.
+func rootIdent(e ast.Expr) *ast.Ident {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.Ident:
+			return x
+		default:
+			return nil
+		}
+	}
+}
+
+type effect int
+
+const (
+	effectRelease effect = iota // the callee may delete from or keep the map
+	effectNone                  // the callee only reads it
+	effectInsert
+	effectLen
+)
+
+// calleeEffect says what a call does to the map passed as argument argIndex.
+func calleeEffect(info *types.Info, call *ast.CallExpr, argIndex int) effect {
+	switch fn := typeutil.Callee(info, call).(type) {
+	case *types.Builtin:
+		switch fn.Name() {
+		case "len":
+			return effectLen
+		case "delete", "clear":
+			return effectRelease
+		case "print", "println":
+			return effectNone
+		}
+	case *types.Func:
+		if fn.Pkg() == nil {
+			return effectRelease
+		}
+		switch fn.Pkg().Path() {
+		case "fmt":
+			return effectNone // printing reads through reflection only
+		case "maps":
+			switch fn.Name() {
+			case "Keys", "Values", "All", "Clone", "Equal", "EqualFunc":
+				return effectNone
+			case "Copy", "Insert":
+				if argIndex == 0 {
+					return effectInsert
+				}
+				return effectNone
+			}
+		}
+	}
+	return effectRelease
+}
+
+// comparedToLimit reports whether the len call at lenCur is compared with
+// something other than a small constant (0 or 1 test emptiness, not a
+// bound).
+func comparedToLimit(info *types.Info, lenCur inspector.Cursor) bool {
+	cur := unparenUp(lenCur)
+	kind := cur.ParentEdgeKind()
+	if kind != edge.BinaryExpr_X && kind != edge.BinaryExpr_Y {
+		return false
+	}
+	bin := cur.Parent().Node().(*ast.BinaryExpr)
+	switch bin.Op {
+	case token.LSS, token.LEQ, token.GTR, token.GEQ, token.EQL, token.NEQ:
+	default:
+		return false
+	}
+	other := bin.Y
+	if kind == edge.BinaryExpr_Y {
+		other = bin.X
+	}
+	if tv, ok := info.Types[other]; ok && tv.Value != nil {
+		if n, exact := constant.Int64Val(constant.ToInt(tv.Value)); exact && n <= 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// isNewMap reports whether e evaluates to a newly allocated map or sync.Map.
+func (c *checker) isNewMap(e ast.Expr) bool {
+	info := c.pass.TypesInfo
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		return mapKind(info.TypeOf(e)) != notMap
+	case *ast.CallExpr:
+		if b, ok := typeutil.Callee(info, e).(*types.Builtin); ok && (b.Name() == "make" || b.Name() == "new") {
+			return true
+		}
+	}
+	return false
+}
+
+// isNewValue reports whether e allocates a new struct value.
+func isNewValue(info *types.Info, e ast.Expr) bool {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		return true
+	case *ast.CallExpr:
+		b, ok := typeutil.Callee(info, e).(*types.Builtin)
+		return ok && b.Name() == "new"
+	}
+	return false
+}
+
+func isNil(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[ast.Unparen(e)]
+	return ok && tv.IsNil()
+}
+
+// unparenUp moves from cur to the outermost parenthesised expression
+// around it.
+func unparenUp(cur inspector.Cursor) inspector.Cursor {
+	for cur.ParentEdgeKind() == edge.ParenExpr_X {
+		cur = cur.Parent()
+	}
+	return cur
+}
+
+type kindOfMap int
+
+const (
+	notMap kindOfMap = iota
+	builtinMapKind
+	syncMapKind
+)
+
+func mapKind(t types.Type) kindOfMap {
+	if t == nil {
+		return notMap
+	}
+	if isNamed(t, "sync", "Map") {
+		return syncMapKind
+	}
+	if p, ok := types.Unalias(t).(*types.Pointer); ok && isNamed(p.Elem(), "sync", "Map") {
+		return syncMapKind
+	}
+	if _, ok := t.Underlying().(*types.Map); ok {
+		return builtinMapKind
+	}
+	return notMap
+}
+
+func isNamed(t types.Type, pkgPath, name string) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := n.Obj()
+	return obj.Pkg() != nil && obj.Pkg().Path() == pkgPath && obj.Name() == name
+}
+
+func isTestFile(pass *analysis.Pass, f *ast.File) bool {
+	return strings.HasSuffix(pass.Fset.File(f.Pos()).Name(), "_test.go")
+}
+
+func (c *checker) report() {
+	var found []*tracked
+	for _, t := range c.tracked {
+		if !t.released && t.firstInsert.IsValid() {
+			found = append(found, t)
+		}
+	}
+	slices.SortFunc(found, func(a, b *tracked) int { return cmp.Compare(a.firstInsert, b.firstInsert) })
+	for _, t := range found {
+		what := "map"
+		if t.syncMap {
+			what = "sync.Map"
+		}
+		if t.field {
+			what += " field"
+		}
+		c.pass.Report(analysis.Diagnostic{
+			Pos:     t.firstInsert,
+			Message: fmt.Sprintf("%s %s only grows: nothing in the package deletes from it, clears it or replaces it", what, t.name),
+		})
+	}
+}
+
+// mustExtractDoc returns the text after the "# Analyzer name" heading of
+// the package comment in content, without the "name:" prefix.
+func mustExtractDoc(content, name string) string {
+	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", content, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil || f.Doc == nil {
+		panic(fmt.Sprintf("%s: doc.go has no package comment", name))
+	}
+	for section := range strings.SplitSeq(f.Doc.Text(), "\n# ") {
+		body, ok := strings.CutPrefix(section, "Analyzer "+name+"\n")
+		if !ok {
+			continue
+		}
+		body, ok = strings.CutPrefix(strings.TrimSpace(body), name+":")
+		if !ok {
+			panic(fmt.Sprintf("%s: heading not followed by %q", name, name+": summary"))
+		}
+		return strings.TrimSpace(body)
+	}
+	panic(fmt.Sprintf("%s: doc.go has no %q heading", name, "# Analyzer "+name))
+}
