@@ -1,0 +1,166 @@
+package binfile
+
+import (
+	"github.com/google/pprof/profile"
+	"golang.org/x/arch/arm64/arm64asm"
+	"golang.org/x/arch/x86/x86asm"
+)
+
+// Callee returns the name of the function directly called by the call
+// instruction that precedes the return address of loc.
+//
+// loc.Address is translated to a link-time address through loc.Mapping
+// (Start, Offset and the ELF load segments, which covers PIE). The address
+// may be the return address itself or one less: runtime/pprof writes
+// return address - 1 (see the package documentation); other producers write
+// the return address. A call ending at address+1 is preferred, then one
+// ending at address; both cannot exist, since no call instruction is one
+// byte long.
+//
+// ok is false when no direct call ends there: an indirect call (a closure,
+// an interface method), an address outside the text, or a location whose
+// address is not a return address at all.
+//
+// Results are cached per address, so calling Callee for every location of
+// a large profile decodes each call site once.
+func (f *File) Callee(loc *profile.Location) (name string, ok bool) {
+	if f == nil || loc == nil {
+		return "", false
+	}
+	addr, ok := f.linkAddr(loc.Address, loc.Mapping)
+	if !ok {
+		return "", false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.data == nil {
+		return "", false
+	}
+	if c, hit := f.callees[addr]; hit {
+		return c.name, c.ok
+	}
+	name, ok = f.calleeAt(addr)
+	if f.callees == nil {
+		f.callees = make(map[uint64]callee)
+	}
+	f.callees[addr] = callee{name, ok}
+	return name, ok
+}
+
+// CalleeAt is Callee for a link-time address (as the symbol table and
+// `go tool objdump` show it), with no mapping to apply.
+func (f *File) CalleeAt(addr uint64) (name string, ok bool) {
+	return f.Callee(&profile.Location{Address: addr})
+}
+
+// linkAddr translates a profile address to the address the binary was
+// linked at. A nil or empty mapping means the address is already one.
+func (f *File) linkAddr(addr uint64, m *profile.Mapping) (uint64, bool) {
+	if m == nil || m.Start == 0 && m.Limit == 0 && m.Offset == 0 {
+		return addr, true
+	}
+	if addr < m.Start || m.Limit > m.Start && addr >= m.Limit {
+		return 0, false
+	}
+	if m.Start == 0 && m.Offset == 0 {
+		// A mapping that starts at zero is one a converter invented to
+		// carry addresses that are already link-time addresses.
+		return addr, true
+	}
+	return f.offsetToAddr(addr - m.Start + m.Offset)
+}
+
+func (f *File) calleeAt(addr uint64) (name string, ok bool) {
+	defer withFaults()()
+	defer func() {
+		if r := recover(); r != nil {
+			name, ok = "", false
+		}
+	}()
+	switch f.arch {
+	case "amd64":
+		if addr == ^uint64(0) {
+			return "", false
+		}
+		for _, ret := range [2]uint64{addr + 1, addr} {
+			if target, ok := f.amd64DirectCall(ret); ok {
+				if name, ok := f.funcNameAtEntry(target); ok {
+					return name, true
+				}
+			}
+		}
+	case "arm64":
+		// Instructions are 4 bytes and 4-aligned, so the convention shows
+		// in the address: runtime/pprof's return address - 1 ends in 3.
+		ret := addr
+		switch addr % 4 {
+		case 3:
+			ret = addr + 1
+		case 0:
+		default:
+			return "", false
+		}
+		if target, ok := f.arm64DirectCall(ret); ok {
+			return f.funcNameAtEntry(target)
+		}
+	}
+	return "", false
+}
+
+// amd64DirectCall decodes the 5-byte CALL rel32 ending at ret. Only direct
+// calls name their callee; requiring that the target is a function entry
+// (checked by the caller) rules out bytes that merely look like E8 rel32,
+// e.g. the tail of an indirect call, whose "target" would be arbitrary.
+func (f *File) amd64DirectCall(ret uint64) (uint64, bool) {
+	const callLen = 5
+	if ret < f.textLo+callLen || ret > f.textHi {
+		return 0, false
+	}
+	code, ok := f.bytesAt(ret-callLen, callLen)
+	if !ok || code[0] != 0xe8 {
+		return 0, false
+	}
+	inst, err := x86asm.Decode(code, 64)
+	if err != nil || inst.Op != x86asm.CALL || inst.Len != callLen {
+		return 0, false
+	}
+	rel, ok := inst.Args[0].(x86asm.Rel)
+	if !ok {
+		return 0, false
+	}
+	return ret + uint64(int64(rel)), true
+}
+
+// arm64DirectCall decodes the BL instruction ending at ret.
+func (f *File) arm64DirectCall(ret uint64) (uint64, bool) {
+	if ret < f.textLo+4 || ret > f.textHi {
+		return 0, false
+	}
+	code, ok := f.bytesAt(ret-4, 4)
+	if !ok {
+		return 0, false
+	}
+	inst, err := arm64asm.Decode(code)
+	if err != nil || inst.Op != arm64asm.BL {
+		return 0, false
+	}
+	rel, ok := inst.Args[0].(arm64asm.PCRel)
+	if !ok {
+		return 0, false
+	}
+	return ret - 4 + uint64(int64(rel)), true
+}
+
+// funcNameAtEntry names the function starting exactly at addr. The pclntab
+// comes first: its names are the ones the runtime prints (and so the ones
+// in full-stack profiles), they are present in binaries linked with -s, and
+// looking one up costs a binary search over data already mapped. The ELF
+// symbol table covers what the pclntab does not: C code in cgo binaries.
+func (f *File) funcNameAtEntry(addr uint64) (string, bool) {
+	if fn, ok := f.pcln.funcAtEntry(addr); ok {
+		if name, ok := f.pcln.funcName(fn); ok {
+			return name, true
+		}
+	}
+	return f.symbols().nameAt(addr)
+}

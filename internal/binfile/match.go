@@ -1,0 +1,128 @@
+package binfile
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/pprof/profile"
+)
+
+// maxMatchChecks bounds the symbolization check of Match: enough locations
+// to make an accidental match of a different build hopeless, few enough
+// that Match costs well under a millisecond.
+const maxMatchChecks = 300
+
+// Match returns nil when f is the executable whose run produced p, and an
+// error saying why not otherwise.
+//
+// When the profile's main mapping and the binary both carry a GNU build ID
+// (Go 1.24+ links one by default) they must be equal. Otherwise the binary
+// must symbolize the profile's main-executable locations exactly as the
+// profile does: for every checked location (at most maxMatchChecks, spread
+// over the profile) the function containing the address must be the
+// outermost function of the location, and the file and line of the address
+// must be those of its innermost line. A build of modified source, with
+// other flags (-trimpath) or another toolchain moves or renames code and is
+// refused.
+func (f *File) Match(p *profile.Profile) (err error) {
+	if f == nil || f.data == nil {
+		return errors.New("binfile: Match on a closed file")
+	}
+	if p == nil {
+		return fmt.Errorf("binfile: %s: no profile to match", f.path)
+	}
+	defer withFaults()()
+	defer guard(&err)
+
+	m := mainMapping(p)
+	if m != nil && m.BuildID != "" {
+		switch {
+		case f.buildID == m.BuildID:
+			return nil
+		case f.buildID != "":
+			return fmt.Errorf("binfile: %s is not the binary that produced the profile: its build ID is %s, the profile's executable (%s) has %s",
+				f.path, f.buildID, m.File, m.BuildID)
+		default:
+			return fmt.Errorf("binfile: %s is not the binary that produced the profile: it has no build ID, the profile's executable (%s) has %s",
+				f.path, m.File, m.BuildID)
+		}
+	}
+
+	var locs []*profile.Location
+	for _, loc := range p.Location {
+		if loc == nil || loc.Address == 0 || len(loc.Line) == 0 || (m != nil && loc.Mapping != m) {
+			continue
+		}
+		if loc.Line[0].Function == nil || loc.Line[len(loc.Line)-1].Function == nil {
+			continue
+		}
+		locs = append(locs, loc)
+	}
+	if len(locs) == 0 {
+		return fmt.Errorf("binfile: cannot check that %s produced the profile: the profile has no build ID and no symbolized locations in its main executable", f.path)
+	}
+	step := 1
+	if len(locs) > maxMatchChecks {
+		step = len(locs) / maxMatchChecks
+	}
+	checked, bad := 0, 0
+	var first string
+	for i := 0; i < len(locs) && checked < maxMatchChecks; i += step {
+		checked++
+		if why := f.symbolizesAs(locs[i]); why != "" {
+			if bad == 0 {
+				first = why
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		return fmt.Errorf("binfile: %s is not the binary that produced the profile: %d of %d checked locations symbolize differently, e.g. %s",
+			f.path, bad, checked, first)
+	}
+	return nil
+}
+
+// symbolizesAs checks one location against the binary and returns "" when
+// they agree, or what differs.
+func (f *File) symbolizesAs(loc *profile.Location) string {
+	addr, ok := f.linkAddr(loc.Address, loc.Mapping)
+	if !ok {
+		return fmt.Sprintf("address %#x is outside the binary's segments", loc.Address)
+	}
+	inner := loc.Line[0]
+	outer := loc.Line[len(loc.Line)-1]
+	fn, ok := f.pcln.findFunc(addr)
+	if !ok {
+		return fmt.Sprintf("%s at %#x: address %#x is outside the binary's Go code", outer.Function.Name, loc.Address, addr)
+	}
+	name, _ := f.pcln.funcName(fn)
+	if printName(name) != outer.Function.Name {
+		return fmt.Sprintf("address %#x is in %s in the profile but in %s in the binary", loc.Address, outer.Function.Name, printName(name))
+	}
+	file, line, ok := f.pcln.lineAt(fn, addr)
+	if ok && file == inner.Function.Filename && int64(line) == inner.Line {
+		return ""
+	}
+	// A producer that records return addresses rather than return
+	// address - 1 symbolizes the byte before.
+	if addr > fn.entry {
+		if file2, line2, ok2 := f.pcln.lineAt(fn, addr-1); ok2 && file2 == inner.Function.Filename && int64(line2) == inner.Line {
+			return ""
+		}
+	}
+	return fmt.Sprintf("address %#x is %s:%d in the profile but %s:%d in the binary", loc.Address, inner.Function.Filename, inner.Line, file, line)
+}
+
+// mainMapping returns the mapping of the main executable: the first one, by
+// the convention runtime/pprof and pprof follow, skipping pseudo-mappings
+// such as [vdso] in case a producer put them first.
+func mainMapping(p *profile.Profile) *profile.Mapping {
+	for _, m := range p.Mapping {
+		if m != nil && !strings.HasPrefix(m.File, "[") {
+			return m
+		}
+	}
+	return nil
+}
