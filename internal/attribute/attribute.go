@@ -1,0 +1,540 @@
+package attribute
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/google/pprof/profile"
+
+	"github.com/mapscope/mapscope/internal/heapprof"
+)
+
+// A Binary reads call targets out of the executable that wrote the profile.
+type Binary interface {
+	// Callee names the function called by the call instruction that
+	// precedes the location's return address.
+	Callee(loc *profile.Location) (name string, ok bool)
+}
+
+// A Source describes source lines of the module that wrote the profile.
+type Source interface {
+	// Line describes the line a frame points at. It returns an error for
+	// lines outside the module (ErrNotInTree from srcline, say) or a tree
+	// that does not match the profile.
+	Line(fn, file string, line int) (*Line, error)
+}
+
+// OpKind says what an operation on a source line does.
+type OpKind int
+
+const (
+	OpMapAssign  OpKind = iota + 1 // m[k] = v
+	OpMapMake                      // make(map[K]V[, n])
+	OpMapLiteral                   // map[K]V{...}
+	OpMapClone                     // maps.Clone(m)
+	OpMapDecode                    // json.Unmarshal(data, &m)
+	OpMapReflect                   // reflect.MakeMap..., SetMapIndex
+	OpSyncMap                      // (*sync.Map).Store and friends
+	OpAlloc                        // any other allocation: &T{}, make([]T, n), append
+	OpCall                         // a call that may allocate inside
+)
+
+// Op is one allocating operation on a source line.
+type Op struct {
+	Kind OpKind
+	Expr string // the map expression for map ops ("s.sessions")
+	Type string // the map's type ("map[string]*Session")
+	Hint string // for OpMapMake: the size hint as written, "" for none
+}
+
+// Line is what the source says about one line.
+type Line struct {
+	Path string // file relative to the module root
+	Ops  []Op
+	// LoopLine is the line of the innermost loop around this line (0 if
+	// none); LoopTrips its trip count when known before the loop starts.
+	LoopLine  int
+	LoopTrips string
+}
+
+// Options configure Attribute.
+type Options struct {
+	Figures heapprof.Figures
+	Binary  Binary // optional
+	Source  Source // optional
+	// Focus selects the user frame: the first frame, from the allocation
+	// outward, whose function matches. When nil, the first frame of the
+	// main module (MainModule, or package main when that is empty).
+	Focus      *regexp.Regexp
+	MainModule string
+}
+
+// Site is one source location with the bytes allocated there of one kind.
+type Site struct {
+	Function string
+	File     string
+	Line     int
+	Kind     Kind
+	Evidence []Evidence // what decided Kind, strongest first
+	Map      string     // map expression, when the source names it
+	Type     string     // map type, when the source names it
+	Path     []string   // user frame -> packages -> allocating frame
+	Bytes    int64
+	Objects  int64
+	Samples  int
+	Note     string // why a site is unknown, or conflicting evidence
+	Hint     string // for make sites: the size hint as written
+	// LoopLine and LoopTrips come from the source (see Line).
+	LoopLine  int
+	LoopTrips string
+}
+
+// Result is a whole profile attributed.
+type Result struct {
+	Figures heapprof.Figures
+	Total   int64 // all bytes in the profile (chosen figure)
+	Objects int64
+	Sites   []*Site // every site, by bytes, largest first
+	// SourceErrors lists distinct problems the source reported for lines
+	// inside the module (mismatches), so the caller can warn or refuse.
+	SourceErrors []string
+	// SourceChecked counts lines looked up in the source; SourceMismatched
+	// those that did not match.
+	SourceChecked, SourceMismatched int
+	// SampleSites holds the site of each sample of the profile, in order;
+	// nil for samples with no value in the chosen figures.
+	SampleSites []*Site
+}
+
+// MapBytes returns the bytes of map storage in r.
+func (r *Result) MapBytes() (bytes, objects int64) {
+	for _, s := range r.Sites {
+		if s.Kind.IsMap() {
+			bytes += s.Bytes
+			objects += s.Objects
+		}
+	}
+	return bytes, objects
+}
+
+// ByKind returns the bytes per kind.
+func (r *Result) ByKind() map[Kind]int64 {
+	m := make(map[Kind]int64, len(Kinds))
+	for _, s := range r.Sites {
+		m[s.Kind] += s.Bytes
+	}
+	return m
+}
+
+// frame is one (possibly inlined) call frame of a sample, leaf first.
+type frame struct {
+	fn   string
+	file string
+	line int
+	loc  *profile.Location
+}
+
+type attributor struct {
+	opt     Options
+	frames  map[uint64][]frame // per location ID: its lines, innermost first
+	callees map[uint64]calleeResult
+	lines   map[lineKey]lineResult
+	sites   map[siteKey]*Site
+	res     *Result
+	srcErrs map[string]bool
+}
+
+type calleeResult struct {
+	kind Kind
+	name string
+	ok   bool
+}
+
+type lineKey struct {
+	fn, file string
+	line     int
+}
+
+type lineResult struct {
+	line *Line
+	err  error
+}
+
+type siteKey struct {
+	fn, file string
+	line     int
+	kind     Kind
+	mapExpr  string
+}
+
+// Attribute classifies every sample of p and groups them into sites.
+func Attribute(p *profile.Profile, opt Options) *Result {
+	a := &attributor{
+		opt:     opt,
+		frames:  make(map[uint64][]frame, len(p.Location)),
+		callees: make(map[uint64]calleeResult),
+		lines:   make(map[lineKey]lineResult),
+		sites:   make(map[siteKey]*Site),
+		res:     &Result{Figures: opt.Figures},
+		srcErrs: make(map[string]bool),
+	}
+	a.res.SampleSites = make([]*Site, len(p.Sample))
+	var stack []frame
+	for i, s := range p.Sample {
+		space, objects := opt.Figures.Values(s)
+		a.res.Total += space
+		a.res.Objects += objects
+		if space == 0 && objects == 0 {
+			continue
+		}
+		stack = a.stack(stack[:0], s)
+		site := a.classify(stack)
+		site.Bytes += space
+		site.Objects += objects
+		site.Samples++
+		a.res.SampleSites[i] = site
+	}
+	for _, s := range a.sites {
+		if s.Bytes != 0 || s.Objects != 0 {
+			a.res.Sites = append(a.res.Sites, s)
+		}
+	}
+	SortSites(a.res.Sites)
+	for e := range a.srcErrs {
+		a.res.SourceErrors = append(a.res.SourceErrors, e)
+	}
+	slices.Sort(a.res.SourceErrors)
+	return a.res
+}
+
+// SortSites orders sites by bytes, largest first, then by position, so
+// that output is stable.
+func SortSites(sites []*Site) {
+	slices.SortFunc(sites, func(x, y *Site) int {
+		if c := cmp.Compare(abs(y.Bytes), abs(x.Bytes)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.File, y.File); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.Line, y.Line); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Kind, y.Kind)
+	})
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// stack flattens the sample's locations into frames, leaf first, with
+// inlined frames expanded (Location.Line is innermost first).
+func (a *attributor) stack(dst []frame, s *profile.Sample) []frame {
+	for _, loc := range s.Location {
+		fs, ok := a.frames[loc.ID]
+		if !ok {
+			for _, ln := range loc.Line {
+				f := frame{line: int(ln.Line), loc: loc}
+				if ln.Function != nil {
+					f.fn, f.file = ln.Function.Name, ln.Function.Filename
+				}
+				fs = append(fs, f)
+			}
+			if len(fs) == 0 {
+				// Unsymbolized: keep the address so the site is visible.
+				fs = []frame{{fn: fmt.Sprintf("0x%x", loc.Address), loc: loc}}
+			}
+			a.frames[loc.ID] = fs
+		}
+		dst = append(dst, fs...)
+	}
+	return dst
+}
+
+// userIndex returns the index of the user frame in stack: the first frame
+// that matches -focus, or is in the main module; failing that, the first
+// frame outside the runtime and standard library, and failing that the
+// first frame outside the runtime.
+func (a *attributor) userIndex(stack []frame) int {
+	if a.opt.Focus != nil {
+		for i, f := range stack {
+			if a.opt.Focus.MatchString(f.fn) {
+				return i
+			}
+		}
+	} else if mod := a.opt.MainModule; mod != "" {
+		for i, f := range stack {
+			if pkg := packageOf(f.fn); pkg == "main" || pkg == mod || strings.HasPrefix(pkg, mod+"/") {
+				return i
+			}
+		}
+	}
+	for i, f := range stack {
+		if !isStandard(f.fn) {
+			return i
+		}
+	}
+	for i, f := range stack {
+		if c := classifyFrame(f.fn); c != runtimeFrame && !strings.HasPrefix(f.fn, "runtime.") {
+			return i
+		}
+	}
+	return 0
+}
+
+// classify decides the kind of one sample and returns its site.
+func (a *attributor) classify(stack []frame) *Site {
+	if len(stack) == 0 {
+		return a.site(frame{fn: "(no stack)"}, nil, Unknown, nil, "sample has no stack", nil)
+	}
+	u := a.userIndex(stack)
+	user := stack[u]
+	below := stack[:u+1] // from the allocation up to and including the user frame
+
+	kind, ev, note := a.fromStack(below)
+	// The allocating frame is the first that runtime/pprof kept: its
+	// location's return address is the call into the allocator.
+	alloc := firstNonRuntime(stack)
+	var callee calleeResult
+	if kind == Unknown && a.opt.Binary != nil && alloc.loc != nil {
+		callee = a.callee(alloc.loc)
+		if callee.ok {
+			kind, ev, note = callee.kind, []Evidence{FromBinary}, ""
+		} else if callee.name != "" {
+			note = "binary: allocation calls " + callee.name
+		}
+	}
+
+	var line *Line
+	if a.opt.Source != nil {
+		line = a.sourceLine(user)
+	}
+	// The source decides the kind only when nothing stronger did and the
+	// allocation happened at the user line itself (the allocator was
+	// called from it, not from a library it called).
+	if line != nil && kind == Unknown && alloc == user {
+		if k, n := kindFromOps(line.Ops); k != Unknown {
+			kind, ev, note = k, []Evidence{FromSource}, ""
+		} else if n != "" {
+			note = n
+		}
+	}
+	if line != nil && kind != NonMap && kind != Unknown {
+		ev = appendUnique(ev, FromSource)
+	}
+	if kind == Unknown && note == "" {
+		note = "no evidence: give -binary or -source"
+	}
+	return a.site(user, below, kind, ev, note, line)
+}
+
+// fromStack looks for map markers and runtime frames below the user frame.
+func (a *attributor) fromStack(below []frame) (Kind, []Evidence, string) {
+	var seen [markSyncMap + 1]bool
+	sawRuntime := false
+	for _, f := range below {
+		c := classifyFrame(f.fn)
+		seen[c] = true
+		if c != plainFrame {
+			sawRuntime = sawRuntime || c == runtimeFrame || strings.HasPrefix(f.fn, "runtime.") || strings.HasPrefix(f.fn, "internal/runtime/")
+		}
+	}
+	for _, m := range markPrecedence {
+		if seen[m.class] {
+			return m.kind, []Evidence{FromStack}, ""
+		}
+	}
+	if sawRuntime && isAllocatorLeaf(below[0].fn) {
+		// The profile kept the runtime frames (mapwatch, godeltaprof)
+		// and none of them is map code: not map storage.
+		return NonMap, []Evidence{FromStack}, ""
+	}
+	return Unknown, nil, ""
+}
+
+// isAllocatorLeaf reports whether a full stack starts in the allocator,
+// which is what makes the absence of map frames conclusive.
+func isAllocatorLeaf(fn string) bool {
+	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
+}
+
+func firstNonRuntime(stack []frame) frame {
+	for _, f := range stack {
+		if !isAllocatorLeaf(f.fn) {
+			return f
+		}
+	}
+	return stack[len(stack)-1]
+}
+
+func (a *attributor) callee(loc *profile.Location) calleeResult {
+	if r, ok := a.callees[loc.ID]; ok {
+		return r
+	}
+	var r calleeResult
+	if name, ok := a.opt.Binary.Callee(loc); ok {
+		r.name = name
+		r.kind, r.ok = calleeKind(name)
+	}
+	a.callees[loc.ID] = r
+	return r
+}
+
+func (a *attributor) sourceLine(f frame) *Line {
+	k := lineKey{f.fn, f.file, f.line}
+	r, ok := a.lines[k]
+	if !ok {
+		r.line, r.err = a.opt.Source.Line(f.fn, f.file, f.line)
+		a.lines[k] = r
+		if r.line != nil || r.err != nil && !isOutside(r.err) {
+			a.res.SourceChecked++
+		}
+		if r.err != nil && !isOutside(r.err) {
+			a.res.SourceMismatched++
+			a.srcErrs[r.err.Error()] = true
+		}
+	}
+	return r.line
+}
+
+// ErrOutside marks source errors for frames outside the module, which are
+// expected and not mismatches. Source implementations wrap it.
+var ErrOutside = errors.New("outside the module")
+
+func isOutside(err error) bool { return errors.Is(err, ErrOutside) }
+
+// kindFromOps decides a kind from a line's operations alone. A line with
+// both map operations and other allocations (m[k] = &T{}) cannot be split
+// by the source: that takes the binary.
+func kindFromOps(ops []Op) (Kind, string) {
+	var mapKinds []Kind
+	alloc := false
+	for _, op := range ops {
+		switch op.Kind {
+		case OpMapAssign:
+			mapKinds = append(mapKinds, Grow)
+		case OpMapMake, OpMapLiteral:
+			mapKinds = append(mapKinds, Make)
+		case OpMapClone:
+			mapKinds = append(mapKinds, Clone)
+		case OpMapDecode, OpMapReflect:
+			mapKinds = append(mapKinds, Reflect)
+		case OpSyncMap:
+			mapKinds = append(mapKinds, SyncMap)
+		case OpAlloc, OpCall:
+			alloc = true
+		}
+	}
+	mapKinds = slices.Compact(mapKinds)
+	switch {
+	case len(mapKinds) == 0 && alloc:
+		return NonMap, ""
+	case len(mapKinds) == 0:
+		return Unknown, "the source line has no allocation (does the source match the profile?)"
+	case alloc:
+		return Unknown, "the line allocates map storage and other values; -binary tells them apart"
+	case len(mapKinds) > 1:
+		return Unknown, "the line has several kinds of map operation; -binary tells them apart"
+	}
+	return mapKinds[0], ""
+}
+
+// opFor picks the source operation that names the map of a site of kind k.
+func opFor(ops []Op, k Kind) *Op {
+	want := map[Kind][]OpKind{
+		Grow:    {OpMapAssign},
+		Make:    {OpMapMake, OpMapLiteral},
+		Clone:   {OpMapClone},
+		Reflect: {OpMapDecode, OpMapReflect},
+		SyncMap: {OpSyncMap},
+	}[k]
+	for i := range ops {
+		if slices.Contains(want, ops[i].Kind) {
+			return &ops[i]
+		}
+	}
+	return nil
+}
+
+func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, note string, line *Line) *Site {
+	var op *Op
+	if line != nil {
+		op = opFor(line.Ops, kind)
+		// A literal filled by mapassign calls is initial sizing, not growth.
+		if kind == Grow && op == nil {
+			if lit := opFor(line.Ops, Make); lit != nil && lit.Kind == OpMapLiteral {
+				kind, op = Make, lit
+			}
+		}
+		if kind.IsMap() && kind != Reflect && kind != SyncMap && op == nil {
+			note = fmt.Sprintf("the binary says %s but the source line has no such map operation (does the source match?)", kind)
+		}
+	}
+	k := siteKey{fn: user.fn, file: user.file, line: user.line, kind: kind}
+	if op != nil {
+		k.mapExpr = op.Expr
+	}
+	s, ok := a.sites[k]
+	if ok {
+		return s
+	}
+	s = &Site{Function: user.fn, File: user.file, Line: user.line, Kind: kind, Evidence: ev, Note: note, Path: path(below)}
+	if op != nil {
+		s.Map, s.Type, s.Hint = op.Expr, op.Type, op.Hint
+	}
+	if line != nil {
+		s.LoopLine, s.LoopTrips = line.LoopLine, line.LoopTrips
+	}
+	a.sites[k] = s
+	return s
+}
+
+// path describes the way from the user frame to the allocation: the user
+// function, the packages passed through, and the allocating function, as
+// in "main.cacheDoc -> encoding/json -> reflect.mapassign_faststr0".
+// Runtime frames are left out; they are the allocator, not the path.
+func path(below []frame) []string {
+	if len(below) < 2 {
+		return nil
+	}
+	var out []string
+	user := below[len(below)-1]
+	out = append(out, user.fn)
+	var lastPkg string
+	var leaf string
+	for i := len(below) - 2; i >= 0; i-- {
+		fn := below[i].fn
+		if isAllocatorLeaf(fn) {
+			continue
+		}
+		leaf = fn
+		if pkg := packageOf(fn); pkg != lastPkg && pkg != packageOf(user.fn) {
+			out = append(out, pkg)
+			lastPkg = pkg
+		}
+	}
+	if leaf == "" {
+		return nil
+	}
+	if out[len(out)-1] == packageOf(leaf) {
+		out[len(out)-1] = leaf
+	} else if leaf != user.fn {
+		out = append(out, leaf)
+	}
+	return out
+}
+
+func appendUnique(ev []Evidence, e Evidence) []Evidence {
+	if slices.Contains(ev, e) {
+		return ev
+	}
+	return append(ev, e)
+}

@@ -1,0 +1,40 @@
+package attribute
+
+import "fmt"
+
+// Suggest returns a one-line suggestion for a site, or "" when there is
+// nothing to say. sample is "inuse" or "alloc": growth in an inuse profile
+// is memory held, in an alloc profile it is work and garbage.
+func Suggest(s *Site, sample string) string {
+	name := s.Map
+	if name == "" {
+		name = "the map"
+	}
+	switch s.Kind {
+	case Grow:
+		if s.LoopTrips != "" {
+			return fmt.Sprintf("the loop at line %d runs %s times: make %s with that size hint and it grows once, not repeatedly", s.LoopLine, s.LoopTrips, name)
+		}
+		if sample == "alloc" {
+			return fmt.Sprintf("each growth of %s allocates new tables and drops the old: give make a size hint if the final size is known", name)
+		}
+		return fmt.Sprintf("%s grows here: if nothing deletes from it, bound or evict it; deletes never shrink a map, so rebuild it (make + copy) to release the peak", name)
+	case Make:
+		if s.Hint != "" {
+			return fmt.Sprintf("make reserves room for %s entries up front and keeps it for the map's life: check the hint against the real size", s.Hint)
+		}
+		if sample == "alloc" {
+			return "maps made here start small and re-grow as they fill: give make a size hint if the size is known"
+		}
+		return ""
+	case Clone:
+		return "maps.Clone copies the source's capacity, not its length: a clone of a map that once was large is large; rebuild with make(len) + copy"
+	case Reflect:
+		return "built through reflect (a decoder) without a size hint: decode into a struct, or into a map made with a hint"
+	case SyncMap:
+		return "sync.Map keeps every entry until deleted: if it serves as a cache, add eviction or use a bounded cache"
+	case Unknown:
+		return s.Note
+	}
+	return ""
+}
