@@ -1,0 +1,120 @@
+package srcline
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// loadedPkg is one package directory of the tree, type-checked from source
+// with its dependencies read from export data (see docs/bench/srcline.md
+// for why and what it costs).
+type loadedPkg struct {
+	fset  *token.FileSet
+	files map[string]typedFile // rel path -> file
+	err   error                // load failure; files may still hold partial results
+}
+
+type typedFile struct {
+	file *ast.File
+	pkg  *types.Package
+	info *types.Info
+}
+
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports
+
+// typed returns the type-checked syntax of a tree file, or ok == false
+// when the file is not part of a package the go command can load here
+// (build constraints, a broken module).
+func (t *Tree) typed(rel string) (*token.FileSet, typedFile, bool) {
+	dir := path.Dir(rel)
+	tests := strings.HasSuffix(rel, "_test.go")
+	key := dir
+	if tests {
+		key += " [tests]"
+	}
+	t.mu.Lock()
+	lp := t.pkgs[key]
+	t.mu.Unlock()
+	if lp == nil {
+		lp = t.loadDir(dir, tests)
+		t.mu.Lock()
+		if prev := t.pkgs[key]; prev != nil {
+			lp = prev // a concurrent lookup won the race; keep one copy
+		} else {
+			t.pkgs[key] = lp
+		}
+		t.mu.Unlock()
+	}
+	tf, ok := lp.files[rel]
+	return lp.fset, tf, ok && tf.info != nil
+}
+
+func (t *Tree) loadDir(dir string, tests bool) *loadedPkg {
+	lp := &loadedPkg{fset: token.NewFileSet(), files: map[string]typedFile{}}
+	cfg := &packages.Config{
+		Mode:  loadMode,
+		Dir:   t.root,
+		Fset:  lp.fset,
+		Tests: tests,
+		// The line being explained is in this directory: never descend
+		// into function bodies of other packages (they come as export data).
+	}
+	pattern := "./" + dir
+	if dir == "." {
+		pattern = "."
+	}
+	pkgs, err := packages.Load(cfg, pattern)
+	if err != nil {
+		lp.err = fmt.Errorf("srcline: loading %s: %w", pattern, err)
+		return lp
+	}
+	for _, p := range pkgs {
+		if p.TypesInfo == nil || p.Types == nil {
+			continue
+		}
+		for _, f := range p.Syntax {
+			name := lp.fset.File(f.Pos()).Name()
+			rel, ok := t.relOf(name)
+			if !ok {
+				continue
+			}
+			// With tests, a file appears in the package and in its test
+			// variant; the test variant sees everything the file sees.
+			if _, dup := lp.files[rel]; dup && !strings.Contains(p.ID, "[") {
+				continue
+			}
+			lp.files[rel] = typedFile{file: f, pkg: p.Types, info: p.TypesInfo}
+		}
+	}
+	return lp
+}
+
+// relOf turns a file name reported by the go command into a tree path.
+func (t *Tree) relOf(name string) (string, bool) {
+	rel, err := filepath.Rel(t.root, name)
+	if err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel), true
+	}
+	// The go command reports real paths; the root may be a symlink.
+	real, err := filepath.EvalSymlinks(t.root)
+	if err != nil {
+		return "", false
+	}
+	rel, err = filepath.Rel(real, name)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", false
+	}
+	if _, err := os.Stat(filepath.Join(t.root, rel)); err != nil {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}

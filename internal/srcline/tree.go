@@ -1,0 +1,150 @@
+package srcline
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/modfile"
+)
+
+// Tree is the source tree of one module. It is safe for concurrent use.
+type Tree struct {
+	root   string // absolute
+	module string
+
+	indexOnce sync.Once
+	indexErr  error
+	files     map[string]bool     // rel path -> exists
+	byBase    map[string][]string // base name -> rel paths, sorted
+
+	mu     sync.Mutex
+	parsed map[string]*parsedFile // rel path -> syntax only
+	pkgs   map[string]*loadedPkg  // rel dir (+ test flag) -> type-checked package
+}
+
+// parsedFile is a file parsed on its own, enough to match functions and
+// lines without type-checking.
+type parsedFile struct {
+	fset  *token.FileSet
+	file  *ast.File
+	lines int
+}
+
+// Open prepares the module rooted at root (a directory containing go.mod).
+// Loading is lazy: files are indexed, parsed and type-checked on first
+// lookup.
+func Open(root string) (*Tree, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("srcline: opening %s: %w", root, err)
+	}
+	data, err := os.ReadFile(filepath.Join(abs, "go.mod"))
+	if err != nil {
+		return nil, fmt.Errorf("srcline: opening %s: %w: %v", root, ErrNoModule, err)
+	}
+	mp := modfile.ModulePath(data)
+	if mp == "" {
+		return nil, fmt.Errorf("srcline: %s: %w: no module line", filepath.Join(root, "go.mod"), ErrNoModule)
+	}
+	return &Tree{
+		root:   abs,
+		module: mp,
+		parsed: map[string]*parsedFile{},
+		pkgs:   map[string]*loadedPkg{},
+	}, nil
+}
+
+// ModulePath returns the module path from go.mod.
+func (t *Tree) ModulePath() string { return t.module }
+
+// Root returns the absolute directory of the tree.
+func (t *Tree) Root() string { return t.root }
+
+// index lists the module's .go files, skipping what the go command skips
+// (testdata, vendor, _ and . directories) and nested modules.
+func (t *Tree) index() error {
+	t.indexOnce.Do(func() {
+		t.files = map[string]bool{}
+		t.byBase = map[string][]string{}
+		t.indexErr = filepath.WalkDir(t.root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == t.root {
+					return err
+				}
+				return nil // unreadable subdirectory: its files are simply not in the tree
+			}
+			if d.IsDir() {
+				if p == t.root {
+					return nil
+				}
+				name := d.Name()
+				if name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+					return filepath.SkipDir
+				}
+				if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !strings.HasSuffix(p, ".go") || !d.Type().IsRegular() {
+				return nil
+			}
+			rel, err := filepath.Rel(t.root, p)
+			if err != nil {
+				return nil
+			}
+			rel = filepath.ToSlash(rel)
+			t.files[rel] = true
+			b := path.Base(rel)
+			t.byBase[b] = append(t.byBase[b], rel)
+			return nil
+		})
+		for _, v := range t.byBase {
+			sort.Strings(v)
+		}
+		if t.indexErr != nil {
+			t.indexErr = fmt.Errorf("srcline: indexing %s: %w", t.root, t.indexErr)
+		}
+	})
+	return t.indexErr
+}
+
+// parse returns the syntax of a tree file, cached.
+func (t *Tree) parse(rel string) (*parsedFile, error) {
+	t.mu.Lock()
+	pf := t.parsed[rel]
+	t.mu.Unlock()
+	if pf != nil {
+		return pf, nil
+	}
+	src, err := os.ReadFile(filepath.Join(t.root, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, fmt.Errorf("srcline: reading %s: %w", rel, err)
+	}
+	fset := token.NewFileSet()
+	// A file that does not parse still yields a partial AST; lines and
+	// functions before the error stay usable.
+	f, _ := parser.ParseFile(fset, filepath.Join(t.root, filepath.FromSlash(rel)), src, parser.SkipObjectResolution)
+	if f == nil {
+		return nil, fmt.Errorf("srcline: parsing %s: no syntax", rel)
+	}
+	n := bytes.Count(src, []byte("\n"))
+	if len(src) > 0 && src[len(src)-1] != '\n' {
+		n++
+	}
+	pf = &parsedFile{fset: fset, file: f, lines: n}
+	t.mu.Lock()
+	t.parsed[rel] = pf
+	t.mu.Unlock()
+	return pf, nil
+}

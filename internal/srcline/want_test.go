@@ -1,0 +1,243 @@
+package srcline
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// want is what a "// want:" comment in testdata expects of its line.
+type want struct {
+	file   string // relative to the module root
+	line   int
+	fn     string // profile function name: explicit or derived from the declaration
+	ops    []Op   // Kind, Expr, Type, Hint, Callee ("" callee is not compared)
+	loop   *Loop  // nil: not checked
+	noLoop bool
+}
+
+// readWants collects the "// want:" comments of every Go file under dir.
+func readWants(t testing.TB, root, modPath string) []want {
+	t.Helper()
+	var wants []want
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, p, nil, parser.ParseComments)
+		if err != nil {
+			return err
+		}
+		pkgPath := modPath
+		if dir := filepath.ToSlash(filepath.Dir(rel)); dir != "." {
+			pkgPath += "/" + dir
+		}
+		if f.Name.Name == "main" {
+			pkgPath = "main"
+		}
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				text, ok := strings.CutPrefix(c.Text, "// want:")
+				if !ok {
+					continue
+				}
+				line := fset.Position(c.Pos()).Line
+				w, err := parseWant(text)
+				if err != nil {
+					return fmt.Errorf("%s:%d: %v", rel, line, err)
+				}
+				w.file, w.line = rel, line
+				if w.fn == "" {
+					w.fn = pkgPath + "." + profileName(fset, f, line)
+				}
+				wants = append(wants, w)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wants
+}
+
+// profileName derives the profile name of the declaration holding line.
+func profileName(fset *token.FileSet, f *ast.File, line int) string {
+	for _, d := range f.Decls {
+		if fset.Position(d.Pos()).Line > line || fset.Position(d.End()).Line < line {
+			continue
+		}
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok {
+			return "init"
+		}
+		return declName(fd)
+	}
+	return "?"
+}
+
+func parseWant(text string) (want, error) {
+	var w want
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	src := []byte(text)
+	s.Init(fset.AddFile("", -1, len(src)), src, nil, 0)
+	var toks []string
+	var kinds []token.Token
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		if tok == token.SEMICOLON && lit == "\n" {
+			continue
+		}
+		if tok == token.STRING {
+			v, err := strconv.Unquote(lit)
+			if err != nil {
+				return w, err
+			}
+			lit = v
+		}
+		if lit == "" && tok != token.STRING {
+			lit = tok.String()
+		}
+		toks, kinds = append(toks, lit), append(kinds, tok)
+	}
+	str := func(i int) (string, error) {
+		if i >= len(toks) || kinds[i] != token.STRING {
+			return "", fmt.Errorf("want: expected a string at item %d in %q", i, text)
+		}
+		return toks[i], nil
+	}
+	for i := 0; i < len(toks); {
+		switch word := toks[i]; word {
+		case ";":
+			i++
+		case "none":
+			i++
+		case "noloop":
+			w.noLoop = true
+			i++
+		case "loop":
+			trips, err := str(i + 1)
+			if err != nil {
+				return w, err
+			}
+			w.loop = &Loop{KnownTrips: trips}
+			i += 2
+			if i < len(toks) && toks[i] == "once" {
+				w.loop.InsertsOncePerIteration = true
+				i++
+			}
+		case "fn":
+			fn, err := str(i + 1)
+			if err != nil {
+				return w, err
+			}
+			w.fn = fn
+			i += 2
+		default:
+			k := kindByName(word)
+			if k == 0 {
+				return w, fmt.Errorf("want: unknown word %q in %q", word, text)
+			}
+			expr, err := str(i + 1)
+			if err != nil {
+				return w, err
+			}
+			typ, err := str(i + 2)
+			if err != nil {
+				return w, err
+			}
+			op := Op{Kind: k, Expr: expr, Type: typ}
+			i += 3
+			for i+1 < len(toks) && (toks[i] == "hint" || toks[i] == "callee") {
+				v, err := str(i + 1)
+				if err != nil {
+					return w, err
+				}
+				if toks[i] == "hint" {
+					op.Hint = v
+				} else {
+					op.Callee = v
+				}
+				i += 2
+			}
+			w.ops = append(w.ops, op)
+		}
+	}
+	return w, nil
+}
+
+func kindByName(s string) Kind {
+	for k := MapAssign; k <= Call; k++ {
+		if k.String() == s {
+			return k
+		}
+	}
+	return 0
+}
+
+// checkLine compares a Lookup result with a want.
+func checkLine(t *testing.T, w want, got *Line) {
+	t.Helper()
+	if got.Path != w.file {
+		t.Errorf("%s:%d: Path = %q", w.file, w.line, got.Path)
+	}
+	if len(got.Ops) != len(w.ops) {
+		t.Errorf("%s:%d: got %d ops %s, want %d %s", w.file, w.line, len(got.Ops), fmtOps(got.Ops), len(w.ops), fmtOps(w.ops))
+		return
+	}
+	for i, g := range got.Ops {
+		e := w.ops[i]
+		if g.Kind != e.Kind || g.Expr != e.Expr || g.Type != e.Type || g.Hint != e.Hint || (e.Callee != "" && g.Callee != e.Callee) {
+			t.Errorf("%s:%d: op %d = %s, want %s", w.file, w.line, i, fmtOps([]Op{g}), fmtOps([]Op{e}))
+		}
+		if g.Col < 1 {
+			t.Errorf("%s:%d: op %d has column %d", w.file, w.line, i, g.Col)
+		}
+	}
+	switch {
+	case w.noLoop && got.Loop != nil:
+		t.Errorf("%s:%d: Loop = %+v, want none", w.file, w.line, *got.Loop)
+	case w.loop != nil && got.Loop == nil:
+		t.Errorf("%s:%d: no Loop, want %+v", w.file, w.line, *w.loop)
+	case w.loop != nil:
+		if got.Loop.KnownTrips != w.loop.KnownTrips || got.Loop.InsertsOncePerIteration != w.loop.InsertsOncePerIteration {
+			t.Errorf("%s:%d: Loop = %+v, want trips %q once %v", w.file, w.line, *got.Loop, w.loop.KnownTrips, w.loop.InsertsOncePerIteration)
+		}
+		if got.Loop.Line >= w.line || got.Loop.Line < 1 {
+			t.Errorf("%s:%d: Loop.Line = %d", w.file, w.line, got.Loop.Line)
+		}
+	}
+}
+
+func fmtOps(ops []Op) string {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, o := range ops {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s %q %q", o.Kind, o.Expr, o.Type)
+		if o.Hint != "" {
+			fmt.Fprintf(&b, " hint %q", o.Hint)
+		}
+		if o.Callee != "" {
+			fmt.Fprintf(&b, " callee %q", o.Callee)
+		}
+	}
+	b.WriteString("]")
+	return b.String()
+}
