@@ -13,11 +13,13 @@ import (
 
 	"github.com/mapscope/mapscope/internal/base"
 	"github.com/mapscope/mapscope/internal/heapcmd"
+	"github.com/mapscope/mapscope/internal/lintcmd"
 )
 
 // commands lists every subcommand in the order "mapscope help" shows them.
 var commands = []*base.Command{
 	heapcmd.Cmd,
+	lintcmd.Cmd,
 }
 
 func main() {

@@ -1,24 +1,206 @@
-// Package heapcmd implements "mapscope heap".
+// Package heapcmd implements "mapscope heap": map memory in a heap profile,
+// attributed to source sites.
 package heapcmd
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"regexp"
 
+	"github.com/google/pprof/profile"
+
+	"github.com/mapscope/mapscope/internal/attribute"
 	"github.com/mapscope/mapscope/internal/base"
+	"github.com/mapscope/mapscope/internal/heapprof"
+	"github.com/mapscope/mapscope/internal/report"
 )
 
 // Cmd is the "heap" subcommand.
 var Cmd = &base.Command{
 	Name:      "heap",
-	UsageLine: "heap [flags] PROFILE",
+	UsageLine: "heap [-sample inuse|alloc] [-binary EXE] [-source DIR] [-base OLD] [-json] [-o FILE] PROFILE",
 	Short:     "attribute map memory in a heap profile to source sites",
-	Flags:     base.NewFlagSet("heap"),
-	Run:       run,
+	Long: `
+Heap reads a heap or allocs profile (as /debug/pprof/heap and
+/debug/pprof/allocs serve it, gzip or plain, from Go 1.21 on) and tells
+which of its bytes are map storage, at which source line, of which kind,
+and for which map.
+
+runtime/pprof removes the runtime frames from heap profiles, so map storage
+appears as anonymous bytes at a line of your code. Heap decides what each
+sample is from the evidence it has, strongest first:
+
+  stack   map frames still present (reflect, maps.clone, sync.Map, package
+          map literals; every frame in profiles written by mapwatch or
+          godeltaprof)
+  binary  with -binary EXE: the function the code calls just before the
+          frame's return address (runtime.mapassign_fast64 is growth,
+          runtime.newobject is not map storage)
+  source  with -source DIR: the line parsed and type-checked, which also
+          names the map (s.sessions) and its type
+
+Each site says which evidence decided its kind. Without -binary or -source
+most samples are "unknown": heap does not guess. Both together give the
+exact kind and the map's name.
+
+Kinds: grow (an assignment that grew the map), make (initial sizing by make
+or a literal), clone (maps.Clone), reflect (built through reflect or a
+decoder such as encoding/json), syncmap (sync.Map), nonmap, unknown.
+
+A site is the first frame of your module (the main module, as recorded in
+the binary or the go.mod of -source, else package main), or the first frame
+matching -focus.
+
+With -sample alloc (the default for an allocs profile) the figures are
+bytes allocated since the program started: growth sites then rank the work
+a size hint would have saved.
+
+With -base OLD, figures are the change from OLD to PROFILE, per site.
+
+-o FILE writes a pprof profile holding only the map samples, labelled with
+map_kind, map_expr, map_type and map_site, for go tool pprof or Pyroscope:
+
+	go tool pprof -tagfocus map_kind=grow -top FILE
+
+Exit status is 0 on success and 2 for bad flags or unreadable input.
+`,
+	Flags: base.NewFlagSet("heap"),
 }
+
+// Run is set in init: it reads the flags, which are defined on Cmd.
+func init() { Cmd.Run = run }
+
+var (
+	flagSample = Cmd.Flags.String("sample", "", "`inuse` or alloc figures (default: the profile's own default)")
+	flagBinary = Cmd.Flags.String("binary", "", "the `executable` that wrote the profile (must be the same build)")
+	flagSource = Cmd.Flags.String("source", "", "the module root `directory` of the program's source")
+	flagBase   = Cmd.Flags.String("base", "", "an older `profile` of the same program to compare with")
+	flagFocus  = Cmd.Flags.String("focus", "", "attribute to the first frame whose function matches this `regexp`")
+	flagJSON   = Cmd.Flags.Bool("json", false, "print JSON (schema in docs/json.md)")
+	flagOut    = Cmd.Flags.String("o", "", "write the map samples as a labelled pprof profile to `file`")
+	flagTop    = Cmd.Flags.Int("top", 10, "show at most `n` sites in the text report")
+)
 
 func run(ctx context.Context, cmd *base.Command, args []string) error {
 	if len(args) != 1 {
-		return base.Usagef("heap: expected one PROFILE argument, got %d", len(args))
+		return base.Usagef("heap: want exactly one PROFILE argument, got %d", len(args))
+	}
+	if *flagTop < 0 {
+		return base.Usagef("heap: -top must not be negative")
+	}
+	var focus *regexp.Regexp
+	if *flagFocus != "" {
+		var err error
+		if focus, err = regexp.Compile(*flagFocus); err != nil {
+			return base.Usagef("heap: bad -focus: %v", err)
+		}
+	}
+	name := args[0]
+	p, err := readProfile(name)
+	if err != nil {
+		return err
+	}
+	fig, err := heapprof.Select(p, *flagSample)
+	if err != nil {
+		if *flagSample != "inuse" && *flagSample != "alloc" && *flagSample != "" {
+			return base.Usagef("heap: bad -sample: %v", err)
+		}
+		return base.Inputf(name, "%v", err)
+	}
+
+	var baseProf *profile.Profile
+	if *flagBase != "" {
+		if baseProf, err = readProfile(*flagBase); err != nil {
+			return err
+		}
+		if err := sameProgram(name, p, *flagBase, baseProf); err != nil {
+			return err
+		}
+	}
+
+	ev, err := openEvidence(*flagBinary, *flagSource, name, p, *flagBase, baseProf)
+	if err != nil {
+		return err
+	}
+	defer ev.close()
+
+	opt := attribute.Options{Figures: fig, Focus: focus, MainModule: ev.mainModule}
+	if ev.binary != nil {
+		opt.Binary = ev.binary
+	}
+	if ev.source != nil {
+		opt.Source = ev.source
+	}
+	res := attribute.Attribute(p, opt)
+	if err := checkSourceMatch(*flagSource, res); err != nil {
+		return err
+	}
+
+	in := report.HeapInput{Profile: name, Result: res, Evidence: ev.names(), Warnings: ev.warnings}
+	if baseProf != nil {
+		bfig, err := heapprof.Select(baseProf, fig.Sample)
+		if err != nil {
+			return base.Inputf(*flagBase, "%v", err)
+		}
+		opt.Figures = bfig
+		in.Base, in.BaseRes = *flagBase, attribute.Attribute(baseProf, opt)
+	}
+	rep := report.NewHeap(in)
+
+	if *flagOut != "" {
+		if err := writeMapProfile(*flagOut, p, res); err != nil {
+			return err
+		}
+	}
+	if *flagJSON {
+		return rep.WriteJSON(cmd.Stdout)
+	}
+	return rep.WriteText(cmd.Stdout, *flagTop)
+}
+
+func readProfile(name string) (*profile.Profile, error) {
+	p, err := heapprof.ReadFile(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, base.Inputf(name, "%v", pe.Err)
+		}
+		return nil, base.Inputf(name, "%v", err)
+	}
+	return p, nil
+}
+
+// sameProgram refuses to diff profiles of two different builds when both
+// carry build IDs for their main executable.
+func sameProgram(name string, p *profile.Profile, baseName string, b *profile.Profile) error {
+	id, bid := mainBuildID(p), mainBuildID(b)
+	if id != "" && bid != "" && id != bid {
+		return base.Inputf(baseName, "profile of a different build than %s (build ID %s, not %s)", name, bid, id)
+	}
+	return nil
+}
+
+func mainBuildID(p *profile.Profile) string {
+	if len(p.Mapping) == 0 {
+		return ""
+	}
+	return p.Mapping[0].BuildID
+}
+
+// checkSourceMatch refuses a -source tree that disagrees with most of the
+// lines it was asked about: reporting names from the wrong source would be
+// worse than reporting none.
+func checkSourceMatch(dir string, res *attribute.Result) error {
+	if dir == "" || res.SourceChecked == 0 {
+		return nil
+	}
+	if res.SourceMismatched*2 > res.SourceChecked {
+		first := ""
+		if len(res.SourceErrors) > 0 {
+			first = ": " + res.SourceErrors[0]
+		}
+		return base.Inputf(dir, "source does not match the profile (%d of %d lines)%s", res.SourceMismatched, res.SourceChecked, first)
 	}
 	return nil
 }

@@ -1,0 +1,209 @@
+package heapcmd
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/pprof/profile"
+
+	"github.com/mapscope/mapscope/internal/attribute"
+	"github.com/mapscope/mapscope/internal/corpus"
+	"github.com/mapscope/mapscope/internal/heapprof"
+)
+
+// The corpus is a real program with one scenario per way of allocating
+// map storage; its source carries "// want" annotations saying what each
+// line allocates. These tests attribute its profiles, built with several
+// Go versions and flags, and hold every annotation against the result.
+
+func TestCorpusCheckedIn(t *testing.T) {
+	variants, err := corpus.Variants(corpus.OutDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(variants) == 0 {
+		t.Fatal("no corpus variants checked in")
+	}
+	for _, v := range variants {
+		t.Run(v.Name, func(t *testing.T) { checkVariant(t, v) })
+	}
+}
+
+func TestCorpusLive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the corpus")
+	}
+	for _, tc := range []struct {
+		toolchain string
+		trimpath  bool
+	}{{"", false}, {"", true}} {
+		t.Run(fmt.Sprintf("%s-trimpath=%v", tc.toolchain, tc.trimpath), func(t *testing.T) {
+			checkVariant(t, corpus.Build(t, tc.toolchain, tc.trimpath))
+		})
+	}
+}
+
+type mode struct {
+	name           string
+	binary, source bool
+}
+
+func checkVariant(t *testing.T, v corpus.Variant) {
+	wants, err := corpus.Wants(corpus.SrcDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	modes := []mode{{"none", false, false}, {"source", false, true}}
+	if v.Binary != "" {
+		modes = append(modes, mode{"binary", true, false}, mode{"binary+source", true, true})
+	}
+	for _, prof := range []string{v.Heap, v.Allocs} {
+		p, err := heapprof.ReadFile(prof)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range modes {
+			t.Run(filepath.Base(prof)+"/"+m.name, func(t *testing.T) {
+				res := attributeWith(t, p, v, m)
+				checkWants(t, res, wants, m, bucketMaps(v.GoVersion))
+			})
+		}
+	}
+}
+
+func attributeWith(t *testing.T, p *profile.Profile, v corpus.Variant, m mode) *attribute.Result {
+	t.Helper()
+	binPath, srcDir := "", ""
+	if m.binary {
+		binPath = v.Binary
+	}
+	if m.source {
+		srcDir = corpus.SrcDir()
+	}
+	ev, err := openEvidence(binPath, srcDir, v.Heap, p, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.close()
+	fig, err := heapprof.Select(p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := attribute.Options{Figures: fig, MainModule: ev.mainModule}
+	if ev.binary != nil {
+		opt.Binary = ev.binary
+	}
+	if ev.source != nil {
+		opt.Source = ev.source
+	}
+	res := attribute.Attribute(p, opt)
+	if m.source && res.SourceMismatched > 0 {
+		t.Errorf("source mismatches on the corpus's own source: %v", res.SourceErrors)
+	}
+	return res
+}
+
+// bucketMaps reports whether a toolchain builds the bucket maps of Go
+// 1.21-1.23, whose presized maps still allocate at the first inserts: the
+// overflow-bucket bookkeeping (mapextra and its slice) is made lazily.
+func bucketMaps(goVersion string) bool {
+	for _, v := range []string{"go1.21", "go1.22", "go1.23"} {
+		if goVersion == v || strings.HasPrefix(goVersion, v+".") {
+			return true
+		}
+	}
+	return false
+}
+
+func checkWants(t *testing.T, res *attribute.Result, wants []corpus.Want, m mode, buckets bool) {
+	at := map[string][]*attribute.Site{}
+	for _, s := range res.Sites {
+		k := fmt.Sprintf("%s:%d", path.Base(filepath.ToSlash(s.File)), s.Line)
+		at[k] = append(at[k], s)
+	}
+	for _, w := range wants {
+		sites := at[fmt.Sprintf("%s:%d", w.File, w.Line)]
+		describe := func() string {
+			var b strings.Builder
+			for _, s := range sites {
+				fmt.Fprintf(&b, " [%s %q %q %v %s]", s.Kind, s.Map, s.Type, s.Evidence, s.Note)
+			}
+			return b.String()
+		}
+		switch {
+		case w.None:
+			if buckets {
+				continue
+			}
+			for _, s := range sites {
+				if s.Kind == attribute.Grow {
+					t.Errorf("%v: got growth there:%s", w, describe())
+				}
+			}
+		case w.Kind == "nonmap":
+			// The near miss that matters most: never call a non-map
+			// allocation map storage, whatever the evidence.
+			for _, s := range sites {
+				if s.Kind.IsMap() {
+					t.Errorf("%v: non-map allocation called map storage:%s", w, describe())
+				}
+			}
+			if m.binary && !hasKind(sites, attribute.NonMap) && len(sites) > 0 {
+				t.Errorf("%v: with the binary, want a nonmap site, got%s", w, describe())
+			}
+		default:
+			if len(sites) == 0 {
+				continue // freed before the profile (the corpus tests check presence)
+			}
+			if !m.binary && !m.source {
+				// Without binary or source only stack evidence
+				// counts: reflect, clone, syncmap and literals at
+				// package level are recognised, the rest is unknown.
+				for _, s := range sites {
+					if s.Kind.IsMap() && string(s.Kind) != w.Kind {
+						t.Errorf("%v: stack evidence alone said %s:%s", w, s.Kind, describe())
+					}
+				}
+				continue
+			}
+			if w.Also != "" && !m.binary {
+				// Source alone cannot split m[k] = &T{}: unknown is
+				// the honest answer, a wrong kind is not.
+				for _, s := range sites {
+					if s.Kind != attribute.Unknown && string(s.Kind) != w.Kind && string(s.Kind) != w.Also {
+						t.Errorf("%v: got %s:%s", w, s.Kind, describe())
+					}
+				}
+				continue
+			}
+			s := findKind(sites, attribute.Kind(w.Kind))
+			if s == nil {
+				t.Errorf("%v: no %s site, got%s", w, w.Kind, describe())
+				continue
+			}
+			// A map built through reflect is a reflect.Value: its
+			// type is only named when the source spells it out.
+			typeOK := s.Type == w.Type || s.Kind == attribute.Reflect && s.Type == ""
+			if m.source && w.Map != "" && (s.Map != w.Map || !typeOK) {
+				t.Errorf("%v: named %q %q", w, s.Map, s.Type)
+			}
+			if w.Also != "" && !hasKind(sites, attribute.Kind(w.Also)) {
+				t.Errorf("%v: no %s site beside the %s site:%s", w, w.Also, w.Kind, describe())
+			}
+		}
+	}
+}
+
+func hasKind(sites []*attribute.Site, k attribute.Kind) bool { return findKind(sites, k) != nil }
+
+func findKind(sites []*attribute.Site, k attribute.Kind) *attribute.Site {
+	for _, s := range sites {
+		if s.Kind == k {
+			return s
+		}
+	}
+	return nil
+}

@@ -1,0 +1,63 @@
+package heapcmd
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/google/pprof/profile"
+
+	"github.com/mapscope/mapscope/internal/attribute"
+	"github.com/mapscope/mapscope/internal/base"
+)
+
+// writeMapProfile writes the map samples of p, labelled with what mapscope
+// found, as a gzipped pprof profile. The file is written to a temporary
+// name and renamed, so a failure never leaves half a profile behind.
+func writeMapProfile(name string, p *profile.Profile, res *attribute.Result) error {
+	out := p.Copy()
+	kept := out.Sample[:0]
+	for i, s := range out.Sample {
+		site := res.SampleSites[i]
+		if site == nil || !site.Kind.IsMap() {
+			continue
+		}
+		s.Label = copyLabels(s.Label)
+		s.Label["map_kind"] = []string{string(site.Kind)}
+		s.Label["map_site"] = []string{fmt.Sprintf("%s %s:%d", site.Function, site.File, site.Line)}
+		if site.Map != "" {
+			s.Label["map_expr"] = []string{site.Map}
+		}
+		if site.Type != "" {
+			s.Label["map_type"] = []string{site.Type}
+		}
+		kept = append(kept, s)
+	}
+	out.Sample = kept
+	out = out.Compact()
+
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
+	if err != nil {
+		return base.Inputf(name, "cannot write: %v", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if err := out.Write(tmp); err != nil {
+		tmp.Close()
+		return base.Inputf(name, "writing profile: %v", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return base.Inputf(name, "writing profile: %v", err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return base.Inputf(name, "cannot write: %v", err)
+	}
+	return nil
+}
+
+func copyLabels(l map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(l)+4)
+	for k, v := range l {
+		out[k] = v
+	}
+	return out
+}
