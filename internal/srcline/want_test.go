@@ -21,6 +21,9 @@ type want struct {
 	ops    []Op   // Kind, Expr, Type, Hint, Callee ("" callee is not compared)
 	loop   *Loop  // nil: not checked
 	noLoop bool
+	// sampled: a profile of the program must have a sample whose first
+	// frame in the module is on this line.
+	sampled bool
 }
 
 // readWants collects the "// want:" comments of every Go file under dir.
@@ -128,6 +131,9 @@ func parseWant(text string) (want, error) {
 			i++
 		case "noloop":
 			w.noLoop = true
+			i++
+		case "sampled":
+			w.sampled = true
 			i++
 		case "loop":
 			trips, err := str(i + 1)
