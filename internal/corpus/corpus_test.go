@@ -1,0 +1,375 @@
+package corpus
+
+import (
+	"debug/buildinfo"
+	"debug/elf"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/pprof/profile"
+)
+
+func TestParseWant(t *testing.T) {
+	good := []struct {
+		text string
+		want Want
+	}{
+		{"none", Want{None: true}},
+		{"kind=nonmap", Want{Kind: "nonmap"}},
+		{"kind=grow map=s.sessions type=map[string]*Session", Want{Kind: "grow", Map: "s.sessions", Type: "map[string]*Session"}},
+		{"kind=grow map=m type=map[int]*T also=nonmap", Want{Kind: "grow", Map: "m", Type: "map[int]*T", Also: "nonmap"}},
+		{"kind=syncmap map=sm  also=nonmap ", Want{Kind: "syncmap", Map: "sm", Also: "nonmap"}},
+	}
+	for _, tt := range good {
+		got, err := parseWant(tt.text)
+		if err != nil || got != tt.want {
+			t.Errorf("parseWant(%q) = %+v, %v; want %+v", tt.text, got, err, tt.want)
+		}
+	}
+	bad := []string{
+		"",
+		"nothing",
+		"none kind=grow",
+		"kind=",
+		"kind=leak",
+		"map=m type=map[int]int",
+		"kind=grow map=m",
+		"kind=nonmap map=m",
+		"kind=grow type=map[int]int also=leak",
+		"kind=grow kind=make type=map[int]int",
+		"kind=grow type=map[int]int colour=red",
+	}
+	for _, text := range bad {
+		if w, err := parseWant(text); err == nil {
+			t.Errorf("parseWant(%q) = %+v, want an error", text, w)
+		}
+	}
+}
+
+func TestWantsErrors(t *testing.T) {
+	if _, err := Wants(t.TempDir()); err == nil {
+		t.Error("Wants of an empty directory: no error")
+	}
+	dir := t.TempDir()
+	src := "package p\n\nvar x = new(int) // want kind=nonmap\nvar y = map[int]int{} // want kind=make\n"
+	if err := os.WriteFile(filepath.Join(dir, "p.go"), []byte(src), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Wants(dir)
+	if err == nil || !strings.Contains(err.Error(), "p.go:4:") {
+		t.Errorf("Wants with a bad annotation on line 4: err = %v, want one naming p.go:4", err)
+	}
+}
+
+// TestCorpusWants checks that the corpus annotates every kind, and that
+// each annotated line is real code, not a comment or a blank line.
+func TestCorpusWants(t *testing.T) {
+	wants := corpusWants(t)
+	kinds := map[string]int{}
+	for _, w := range wants {
+		if w.None {
+			kinds["none"]++
+		} else {
+			kinds[w.Kind]++
+		}
+		if w.Also != "" {
+			kinds["also="+w.Also]++
+		}
+	}
+	for _, k := range []string{"grow", "make", "clone", "reflect", "syncmap", "nonmap", "none", "also=nonmap"} {
+		if kinds[k] == 0 {
+			t.Errorf("corpus has no %s annotation", k)
+		}
+	}
+	t.Logf("%d annotations: %v", len(wants), kinds)
+}
+
+func corpusWants(t *testing.T) []Want {
+	t.Helper()
+	wants, err := Wants(SrcDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wants
+}
+
+func TestVariantsUpToDate(t *testing.T) {
+	vs := variants(t)
+	hash, err := SrcHash(SrcDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, v := range vs {
+		names[v.Name] = true
+		m, err := ReadManifest(filepath.Join(v.Dir, manifestFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.SrcHash != hash {
+			t.Errorf("%s was built from other source than %s: run go run ./internal/corpus/gen", v.Name, SrcDir())
+		}
+		if want := VariantName(v.GoVersion, v.Trimpath, v.Stripped); v.Name != want {
+			t.Errorf("variant %s: manifest says it is %s", v.Name, want)
+		}
+		if v.Binary != "" {
+			checkBinary(t, v)
+		}
+	}
+	for _, want := range []string{"go1.23-default", "go1.26-default", "go1.26-trimpath", "go1.26-stripped", "go1.27-default"} {
+		if !names[want] {
+			t.Errorf("no variant %s in %s", want, OutDir())
+		}
+	}
+}
+
+// checkBinary checks that a kept binary is what its manifest says: the Go
+// version, a symbol table unless stripped, and never DWARF.
+func checkBinary(t *testing.T, v Variant) {
+	t.Helper()
+	info, err := buildinfo.ReadFile(v.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.GoVersion != v.GoVersion {
+		t.Errorf("%s: binary built by %s, manifest says %s", v.Name, info.GoVersion, v.GoVersion)
+	}
+	trimpath := false
+	for _, s := range info.Settings {
+		if s.Key == "-trimpath" && s.Value == "true" {
+			trimpath = true
+		}
+	}
+	if trimpath != v.Trimpath {
+		t.Errorf("%s: binary -trimpath=%v, manifest says %v", v.Name, trimpath, v.Trimpath)
+	}
+	f, err := elf.Open(v.Binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Section(".debug_info") != nil {
+		t.Errorf("%s: binary has DWARF; the corpus is linked with -w", v.Name)
+	}
+	if hasSymtab := f.Section(".symtab") != nil; hasSymtab == v.Stripped {
+		t.Errorf("%s: binary has .symtab = %v, but stripped = %v", v.Name, hasSymtab, v.Stripped)
+	}
+}
+
+func variants(t *testing.T) []Variant {
+	t.Helper()
+	vs, err := Variants(OutDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vs
+}
+
+// TestVariantProfiles proves the corpus means what its annotations say, in
+// the heap profile of every checked-in variant.
+func TestVariantProfiles(t *testing.T) {
+	wants := corpusWants(t)
+	for _, v := range variants(t) {
+		t.Run(v.Name, func(t *testing.T) {
+			checkProfiles(t, v, wants)
+		})
+	}
+}
+
+// TestBuildLive builds and runs the corpus now, with the go command's own
+// toolchain and with the last bucket-map one, and checks the fresh
+// profiles the same way: the checked-in profiles could have been lucky.
+func TestBuildLive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the corpus")
+	}
+	wants := corpusWants(t)
+	for _, tt := range []struct {
+		toolchain string
+		trimpath  bool
+	}{{"", false}, {"", true}, {"go1.23.12", true}} {
+		t.Run(fmt.Sprintf("%s-trimpath=%v", displayToolchain(tt.toolchain), tt.trimpath), func(t *testing.T) {
+			v := Build(t, tt.toolchain, tt.trimpath)
+			if v.Binary == "" || v.Trimpath != tt.trimpath {
+				t.Fatalf("Build returned %+v", v)
+			}
+			if tt.toolchain != "" && v.GoVersion != tt.toolchain {
+				t.Errorf("Build(%s) built with %s", tt.toolchain, v.GoVersion)
+			}
+			checkBinary(t, v)
+			checkProfiles(t, v, wants)
+		})
+	}
+}
+
+// site is a source line of the corpus, by file base name.
+type site struct {
+	file string
+	line int
+}
+
+func (s site) String() string { return fmt.Sprintf("%s:%d", s.file, s.line) }
+
+// userSample is a heap profile sample seen from its leaf user frame: the
+// innermost frame of package main, and the functions called below it.
+type userSample struct {
+	below []string // innermost first
+	bytes int64    // alloc_space
+}
+
+// userSamples groups the samples of a profile by their leaf user frame.
+// Samples without a frame of package main (the runtime's own) are left out.
+func userSamples(t *testing.T, p *profile.Profile, trimpath bool) map[site][]userSample {
+	t.Helper()
+	space := -1
+	for i, st := range p.SampleType {
+		if st.Type == "alloc_space" {
+			space = i
+		}
+	}
+	if space < 1 || p.SampleType[space-1].Type != "alloc_objects" {
+		t.Fatalf("profile has no alloc_space sample type: %v", p.SampleType)
+	}
+	objects := space - 1 // alloc_objects precedes alloc_space
+	sites := map[site][]userSample{}
+	for _, s := range p.Sample {
+		// runtime/pprof writes every allocation site it knows, also those
+		// whose allocations came after the last GC and so count zero.
+		if s.Value[objects] == 0 {
+			continue
+		}
+		var below []string
+	frames:
+		for _, loc := range s.Location {
+			for _, ln := range loc.Line {
+				if ln.Function == nil {
+					continue
+				}
+				if !strings.HasPrefix(ln.Function.Name, "main.") {
+					below = append(below, ln.Function.Name)
+					continue
+				}
+				file := ln.Function.Filename
+				if trimpath && path.Dir(file) != "example.com/corpus" {
+					t.Errorf("-trimpath profile names %s for %s", file, ln.Function.Name)
+				}
+				if !trimpath && !filepath.IsAbs(file) {
+					t.Errorf("default profile names relative file %s for %s", file, ln.Function.Name)
+				}
+				k := site{path.Base(file), int(ln.Line)}
+				sites[k] = append(sites[k], userSample{below: below, bytes: s.Value[space]})
+				break frames
+			}
+		}
+	}
+	return sites
+}
+
+// evidence reports whether the frames below a user line show the
+// allocation is of the given kind: the frames that survive in a heap
+// profile for reflect, maps.Clone and sync.Map, and no frame at all for
+// growth and initial sizing (the runtime's map frames are removed).
+func evidence(kind string, below []string) bool {
+	has := func(prefixes ...string) bool {
+		for _, f := range below {
+			for _, p := range prefixes {
+				if strings.HasPrefix(f, p) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	switch kind {
+	case "grow", "make":
+		return len(below) == 0
+	case "clone":
+		return has("maps.clone")
+	case "reflect":
+		return has("reflect.mapassign", "reflect.makemap", "reflect.MakeMap")
+	case "syncmap":
+		return has("sync.", "internal/sync.")
+	}
+	return true
+}
+
+func readProfile(t *testing.T, file string) *profile.Profile {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := profile.Parse(f)
+	if err != nil {
+		t.Fatalf("parsing %s: %v", file, err)
+	}
+	return p
+}
+
+func checkProfiles(t *testing.T, v Variant, wants []Want) {
+	t.Helper()
+	heap := readProfile(t, v.Heap)
+	if heap.Period != 1 {
+		t.Errorf("%s: heap profile sampled every %d bytes, want 1 (MemProfileRate = 1)", v.Name, heap.Period)
+	}
+	sites := userSamples(t, heap, v.Trimpath)
+	annotated := map[site]bool{}
+	for _, w := range wants {
+		s := site{w.File, w.Line}
+		annotated[s] = true
+		samples := sites[s]
+		if w.None {
+			if len(samples) > 0 {
+				t.Errorf("%s: %v: %d samples at a line that must not allocate", v.Name, w, len(samples))
+			}
+			continue
+		}
+		if len(samples) == 0 {
+			t.Errorf("%s: %v: no sample has this line as its leaf user frame", v.Name, w)
+			continue
+		}
+		found := false
+		for _, us := range samples {
+			if evidence(w.Kind, us.below) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: %v: no sample shows %s evidence; frames below: %v", v.Name, w, w.Kind, belowLists(samples))
+		}
+		if w.Also != "" && len(samples) < 2 {
+			t.Errorf("%s: %v: one sample only, want one per kind", v.Name, w)
+		}
+	}
+	var unannotated []string
+	for s, samples := range sites {
+		if !annotated[s] {
+			unannotated = append(unannotated, fmt.Sprintf("%v (%v)", s, belowLists(samples)))
+		}
+	}
+	sort.Strings(unannotated)
+	for _, s := range unannotated {
+		t.Errorf("%s: allocating line %s has no want annotation", v.Name, s)
+	}
+
+	// The allocs profile holds the same records with another default
+	// sample type: the same user lines must allocate.
+	allocs := userSamples(t, readProfile(t, v.Allocs), v.Trimpath)
+	if len(allocs) != len(sites) {
+		t.Errorf("%s: allocs profile has %d user lines, heap profile %d", v.Name, len(allocs), len(sites))
+	}
+}
+
+func belowLists(samples []userSample) [][]string {
+	var out [][]string
+	for _, s := range samples {
+		out = append(out, s.below)
+	}
+	return out
+}

@@ -1,0 +1,33 @@
+// Package corpus gives tests the corpus of real profiled programs that
+// mapscope's classifier is checked against.
+//
+// The corpus is one small Go module, testdata/corpus/src, whose program
+// allocates map memory in every way mapscope tells apart (growth, initial
+// sizing, maps.Clone, reflect and encoding/json, sync.Map, goroutines,
+// generics) next to plain non-map allocations, and writes a heap and an
+// allocs profile with runtime.MemProfileRate = 1. Each allocating line
+// carries a trailing annotation saying what a correct classifier reports:
+//
+//	m[i] = i * 2   // want kind=grow map=m type=map[int]int
+//	m[i] = &T{}    // want kind=grow map=m type=map[int]*T also=nonmap
+//	p := &T{}      // want kind=nonmap
+//	m[i] = i       // want none
+//
+// "none" marks a line that must not allocate at all (a presized map being
+// filled). [Wants] parses the annotations.
+//
+// The program is built with several toolchains and flags by the generator,
+// and the binaries and profiles are checked in under testdata/corpus/out,
+// one directory per variant (go1.26-default, go1.26-trimpath, ...); see
+// [Variants]. Regenerate them after changing the corpus source, from the
+// repository root:
+//
+//	go run ./internal/corpus/gen
+//
+// It needs the toolchains named by its -go flag (fetched through the module
+// proxy by GOTOOLCHAIN) and takes about a minute. Each variant directory
+// holds a manifest.json recording the hash of the source it was built from,
+// and this package's tests fail when the checked-in variants are stale.
+//
+// Live tests build and run the corpus with [Build] instead.
+package corpus
