@@ -37,7 +37,7 @@ func applyFixes(findings []finding) ([]finding, fixReport, error) {
 			continue
 		}
 		fix := f.diag.SuggestedFixes[0]
-		own := make(map[string]bool)
+		own := make(map[string]bool, len(f.pkg.GoFiles))
 		for _, name := range f.pkg.GoFiles {
 			own[name] = true
 		}
