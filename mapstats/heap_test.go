@@ -226,15 +226,26 @@ func TestRebuildBytes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Of: %v", err)
 			}
-			copies := sh.copies
-			rebuilt, growth := measureHeap(copies, func() any { return sh.rebuild(orig) })
+			// Enough copies for the total to be measurable to 2%.
+			copies := int(min(4000, max(int64(sh.copies), (1<<20)/max(1, want.RebuildBytes))))
+			// Copies are rebuilt from a first rebuild: same length, same
+			// result, without ranging over a huge sparse map each time.
+			first := sh.rebuild(orig)
+			rebuilt, growth := measureHeap(copies, func() any { return sh.rebuild(first) })
 			var sum int64
 			for _, r := range rebuilt {
 				st, err := sh.stats(r)
 				if err != nil {
 					t.Fatalf("Of(Rebuild(m)): %v", err)
 				}
-				if st.Bytes != want.RebuildBytes {
+				switch {
+				case st.Impl == "buckets" && st.Overflow > 0:
+					// Overflow buckets depend on the hash seed, so
+					// RebuildBytes counts the bucket array only.
+					if st.Bytes < want.RebuildBytes {
+						t.Fatalf("Of(Rebuild(m)).Bytes = %d, below Of(m).RebuildBytes = %d (rebuilt %+v)", st.Bytes, want.RebuildBytes, st)
+					}
+				case st.Bytes != want.RebuildBytes:
 					t.Fatalf("Of(Rebuild(m)).Bytes = %d, Of(m).RebuildBytes = %d (rebuilt %+v)", st.Bytes, want.RebuildBytes, st)
 				}
 				if st.Len != want.Len {
@@ -249,6 +260,7 @@ func TestRebuildBytes(t *testing.T) {
 				t.Errorf("Reclaimable() = %d with Bytes %d, RebuildBytes %d", want.Reclaimable(), want.Bytes, want.RebuildBytes)
 			}
 			runtime.KeepAlive(orig)
+			runtime.KeepAlive(first)
 		})
 	}
 }
