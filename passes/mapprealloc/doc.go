@@ -33,15 +33,21 @@
 //     loop), and contains no break, continue, goto, return or labelled
 //     statement;
 //   - the inserted key is built from the loop's variables, so that every
-//     iteration can add a new key, and the right-hand side does not read
-//     the map (counting "m[k]++" and grouping "m[k] = append(m[k], v)"
+//     iteration can add a new key (for a range over a map, from its key:
+//     map values repeat, and inverting a map or collecting its distinct
+//     values would be oversized by the hint), and the right-hand side does
+//     not read the map (counting "m[k]++" and grouping "m[k] = append(m[k], v)"
 //     repeat keys by design and are not reported);
 //   - nothing between the make and the loop mentions the map.
 //
 // A suggested fix adds the hint when it is certain to be valid at the make:
 // len(x) of a range operand x that is a variable or a field path, or a
 // loop bound that is len(...) of such an operand or a non-negative
-// constant. A bound that is an integer variable could be negative, which
+// constant. When statements stand between the make and the loop, the hint
+// must read only local variables they do not assign: a field may change
+// under a call or be guarded by a lock taken in between, and moving
+// len(p.conns) above p.mu.Lock() would be a data race. A bound that is an
+// integer variable could be negative, which
 // make rejects at run time, so such loops are reported without a fix. For
 // strings the hint len(s) counts bytes, an upper bound of the runes
 // ranged over.

@@ -174,15 +174,22 @@ func rangeLoop(pass *analysis.Pass, s *ast.RangeStmt) (loopInfo, bool) {
 		return loopInfo{}, false
 	}
 	info := loopInfo{stmt: s, body: s.Body, count: s.X}
-	for _, v := range []ast.Expr{s.Key, s.Value} {
+	if _, isParam := types.Unalias(t).(*types.TypeParam); isParam {
+		return loopInfo{}, false
+	}
+	vars := []ast.Expr{s.Key, s.Value}
+	if _, isMap := t.Underlying().(*types.Map); isMap {
+		// The values of a map repeat as often as not (inverting a map,
+		// collecting the distinct values): only a key built from the
+		// source's keys is known to be new in every iteration.
+		vars = vars[:1]
+	}
+	for _, v := range vars {
 		if id, ok := v.(*ast.Ident); ok && id.Name != "_" {
 			if obj := pass.TypesInfo.ObjectOf(id); obj != nil {
 				info.vars = append(info.vars, obj)
 			}
 		}
-	}
-	if _, isParam := types.Unalias(t).(*types.TypeParam); isParam {
-		return loopInfo{}, false
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Slice, *types.Array, *types.Map:
@@ -311,7 +318,7 @@ func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.
 		End:     made.init.End(),
 		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.obj.Name(), hint),
 	}
-	if loop.certain && visibleAt(pass, loop.count, made.stmt.Pos()) && !assignsAny(pass, &ast.BlockStmt{List: between}, rootObjects(pass, loop.count)) {
+	if loop.certain && movable(pass, loop.count, made.stmt.Pos(), between) {
 		diag.SuggestedFixes = []analysis.SuggestedFix{{
 			Message:   "add size hint " + hint,
 			TextEdits: []analysis.TextEdit{hintEdit(pass, made.init, hint)},
@@ -396,6 +403,33 @@ func rootObjects(pass *analysis.Pass, e ast.Expr) []types.Object {
 		return true
 	})
 	return objs
+}
+
+// movable reports whether the hint can be evaluated at the make rather than
+// at the loop. With statements in between it must read only local
+// variables that those statements do not assign: a field or a package
+// variable may change under a call, or be guarded by a lock taken in between
+// (moving len(p.conns) above p.mu.Lock() would be a data race).
+func movable(pass *analysis.Pass, hint ast.Expr, at token.Pos, between []ast.Stmt) bool {
+	if !visibleAt(pass, hint, at) {
+		return false
+	}
+	if len(between) == 0 {
+		return true
+	}
+	onlyLocals := true
+	ast.Inspect(hint, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr, *ast.StarExpr:
+			onlyLocals = false
+		case *ast.Ident:
+			if v, ok := pass.TypesInfo.Uses[n].(*types.Var); ok && v.Parent() == v.Pkg().Scope() {
+				onlyLocals = false
+			}
+		}
+		return onlyLocals
+	})
+	return onlyLocals && !assignsAny(pass, &ast.BlockStmt{List: between}, rootObjects(pass, hint))
 }
 
 // visibleAt reports whether every variable e reads was declared before pos,

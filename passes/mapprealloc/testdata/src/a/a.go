@@ -1,5 +1,7 @@
 package a
 
+import "sync"
+
 type user struct {
 	ID   int
 	Name string
@@ -26,12 +28,12 @@ func fromLiteral(names []string) map[string]bool {
 	return seen
 }
 
-func fromVarDecl(src map[string]int) map[int]string {
-	var inv = make(map[int]string) // want `map inv is made without a size hint but the loop below fills it len\(src\) times`
+func fromVarDecl(src map[string]int) map[string]int {
+	var cp = make(map[string]int) // want `map cp is made without a size hint but the loop below fills it len\(src\) times`
 	for k, v := range src {
-		inv[v] = k
+		cp[k] = v + 1
 	}
-	return inv
+	return cp
 }
 
 func fromField(ix *index) {
@@ -89,7 +91,42 @@ func declaredLater(f func() []string) map[string]bool {
 	return m
 }
 
+type pool struct {
+	mu   sync.Mutex
+	idle []int
+}
+
+// The loop reads p.idle under a lock taken after the make: moving
+// len(p.idle) up to the make would read it unlocked, so no fix.
+func (p *pool) idleSet() map[int]bool {
+	set := make(map[int]bool) // want `map set is made without a size hint but the loop below fills it len\(p.idle\) times`
+	p.mu.Lock()
+	for _, c := range p.idle {
+		set[c] = true
+	}
+	p.mu.Unlock()
+	return set
+}
+
 // Near misses below: none of them is reported.
+
+// Map values repeat: inverting a map or collecting its distinct values
+// would be oversized by a hint of len(src).
+func invert(src map[string]int) map[int]string {
+	inv := make(map[int]string)
+	for k, v := range src {
+		inv[v] = k
+	}
+	return inv
+}
+
+func distinctValues(shardOf map[string]string) int {
+	used := make(map[string]bool)
+	for _, shard := range shardOf {
+		used[shard] = true
+	}
+	return len(used)
+}
 
 func alreadySized(users []user) map[int]user {
 	m := make(map[int]user, len(users))

@@ -37,10 +37,10 @@ func squares(n [5]int) map[int]int {
 	return m
 }
 
-func invert(src map[string]int) map[int]string {
-	m := make(map[int]string) // want `map m is made without a size hint`
+func plusOne(src map[string]int) map[string]int {
+	m := make(map[string]int) // want `map m is made without a size hint`
 	for k, v := range src {
-		m[v] = k
+		m[k+"!"] = v + 1
 	}
 	return m
 }
@@ -58,6 +58,6 @@ func main() {
 	show("byKey(nil)", byKey(nil))
 	show("runes", runes("héllo, wörld"))
 	show("squares", squares([5]int{1, 2, 3, 4, 5}))
-	show("invert", invert(map[string]int{"x": 1, "y": 2}))
-	show("invert(nil)", invert(nil))
+	show("plusOne", plusOne(map[string]int{"x": 1, "y": 2}))
+	show("plusOne(nil)", plusOne(nil))
 }
