@@ -1,0 +1,191 @@
+package binfile
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/pprof/profile"
+)
+
+// Toolchains the tests build with besides the current one. They come from
+// the Go module proxy; a test skips a missing one unless MAPSCOPE_CI=1.
+const (
+	oldToolchain = "go1.23.12"
+	newToolchain = "go1.27.4"
+)
+
+// needExternal skips the test when an external thing is missing, except in
+// CI where it must fail.
+func needExternal(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if os.Getenv("MAPSCOPE_CI") == "1" {
+		t.Fatalf("MAPSCOPE_CI=1 and %s", msg)
+	}
+	t.Skip(msg)
+}
+
+var toolchainOK sync.Map // toolchain name -> error
+
+// requireToolchain makes sure GOTOOLCHAIN=name works, downloading it once.
+func requireToolchain(t testing.TB, name string) {
+	t.Helper()
+	if name == "" || name == "local" {
+		return
+	}
+	v, ok := toolchainOK.Load(name)
+	if !ok {
+		cmd := exec.Command("go", "version")
+		cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+name)
+		out, err := cmd.CombinedOutput()
+		if err == nil && !strings.Contains(string(out), name) {
+			err = fmt.Errorf("go version says %q", bytes.TrimSpace(out))
+		} else if err != nil {
+			err = fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
+		}
+		v, _ = toolchainOK.LoadOrStore(name, err)
+	}
+	if err, _ := v.(error); err != nil {
+		needExternal(t, "toolchain %s is not available: %v", name, err)
+	}
+}
+
+// program is a copy of a testdata program in a module of its own.
+type program struct {
+	dir    string
+	source string // main.go contents
+}
+
+// newProgram copies testdata/<name>/main.go into a fresh module, applying
+// edit to the source first when it is not nil.
+func newProgram(t testing.TB, name string, edit func(string) string) *program {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", name, "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(src)
+	if edit != nil {
+		s = edit(s)
+	}
+	dir := t.TempDir()
+	gomod := "module example.com/" + name + "\n\ngo 1.23\n"
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return &program{dir: dir, source: s}
+}
+
+// build builds the program with the toolchain ("local" for the current
+// one), extra environment and flags, and returns the executable's path.
+func (p *program) build(t testing.TB, toolchain string, env []string, flags ...string) string {
+	t.Helper()
+	requireToolchain(t, toolchain)
+	out := filepath.Join(t.TempDir(), "prog")
+	args := append([]string{"build", "-o", out}, flags...)
+	cmd := exec.Command("go", append(args, ".")...)
+	cmd.Dir = p.dir
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+toolchain, "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
+	cmd.Env = append(cmd.Env, env...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s with %s: %v\n%s", strings.Join(flags, " "), toolchain, err, msg)
+	}
+	return out
+}
+
+// run runs an executable built from heapprog and parses the profile it
+// writes.
+func runForProfile(t testing.TB, exe string) *profile.Profile {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "heap.pb.gz")
+	if msg, err := exec.Command(exe, out).CombinedOutput(); err != nil {
+		t.Fatalf("running %s: %v\n%s", exe, err, msg)
+	}
+	r, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := profile.Parse(r)
+	if err != nil {
+		t.Fatalf("parsing the profile of %s: %v", exe, err)
+	}
+	return p
+}
+
+// siteLine returns the line of the source marked "SITE:name".
+func (p *program) siteLine(t testing.TB, name string) int64 {
+	t.Helper()
+	for i, line := range strings.Split(p.source, "\n") {
+		if strings.HasSuffix(line, "// SITE:"+name) {
+			return int64(i + 1)
+		}
+	}
+	t.Fatalf("no line marked SITE:%s", name)
+	return 0
+}
+
+// locationsAt returns the profile locations whose innermost line is line
+// of main.go.
+func locationsAt(p *profile.Profile, line int64) []*profile.Location {
+	var locs []*profile.Location
+	for _, loc := range p.Location {
+		if len(loc.Line) > 0 && loc.Line[0].Line == line && loc.Line[0].Function != nil &&
+			filepath.Base(loc.Line[0].Function.Filename) == "main.go" && strings.HasPrefix(loc.Line[0].Function.Name, "main.") {
+			locs = append(locs, loc)
+		}
+	}
+	return locs
+}
+
+// objdumpCall is a call instruction as `go tool objdump` shows it.
+type objdumpCall struct {
+	line   int    // source line in main.go
+	addr   uint64 // address of the instruction
+	end    uint64 // address after it: the return address
+	target string // symbol named by objdump, "" for an indirect call
+	text   string
+}
+
+var objdumpLine = regexp.MustCompile(`^\s+(\S+):(\d+)\s+0x([0-9a-f]+)\s+([0-9a-f]+)\s+(CALL|BL)\s+(\S+)`)
+
+// objdumpCalls lists the call instructions of the main package's functions
+// using `go tool objdump`, an implementation independent of this package.
+func objdumpCalls(t testing.TB, exe string) []objdumpCall {
+	t.Helper()
+	out, err := exec.Command("go", "tool", "objdump", "-s", `^main\.`, exe).Output()
+	if err != nil {
+		t.Fatalf("go tool objdump %s: %v", exe, err)
+	}
+	var calls []objdumpCall
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		m := objdumpLine.FindStringSubmatch(sc.Text())
+		if m == nil || m[1] != "main.go" {
+			continue
+		}
+		line, _ := strconv.Atoi(m[2])
+		addr, _ := strconv.ParseUint(m[3], 16, 64)
+		c := objdumpCall{line: line, addr: addr, end: addr + uint64(len(m[4])/2), text: strings.TrimSpace(sc.Text())}
+		if strings.HasSuffix(m[6], "(SB)") {
+			c.target = strings.TrimSuffix(m[6], "(SB)")
+		}
+		calls = append(calls, c)
+	}
+	if len(calls) == 0 {
+		t.Fatalf("go tool objdump found no calls in main.* of %s", exe)
+	}
+	return calls
+}
