@@ -64,10 +64,13 @@ func enclosingLoop(f *ast.File, pos token.Pos) (ast.Stmt, *ast.BlockStmt, ast.St
 		default:
 			continue
 		}
-		if i < 2 || path[i-1] != body {
+		if i < 1 || path[i-1] != body {
 			continue // pos is in the loop header
 		}
-		child, _ := path[i-2].(ast.Stmt)
+		var child ast.Stmt
+		if i >= 2 {
+			child, _ = path[i-2].(ast.Stmt)
+		}
 		return n.(ast.Stmt), body, child
 	}
 	return nil, nil, nil

@@ -24,6 +24,7 @@ type want struct {
 	// sampled: a profile of the program must have a sample whose first
 	// frame in the module is on this line.
 	sampled bool
+	untyped bool // the file cannot be type-checked: Line.Typed must be false
 }
 
 // readWants collects the "// want:" comments of every Go file under dir.
@@ -131,6 +132,9 @@ func parseWant(text string) (want, error) {
 			i++
 		case "noloop":
 			w.noLoop = true
+			i++
+		case "untyped":
+			w.untyped = true
 			i++
 		case "sampled":
 			w.sampled = true
