@@ -1,0 +1,206 @@
+// The sixteen call sites are identical but for their names and map sizes:
+// every path through them is a distinct stack in the heap profile.
+
+package main
+
+// descend calls one of the sixteen sites, chosen by the low four bits of c,
+// until level reaches zero: the bits of the counter pick the call path.
+func descend(c uint32, level int) {
+	if level == 0 {
+		return
+	}
+	switch c & 15 {
+	case 0:
+		site00(c>>4, level-1)
+	case 1:
+		site01(c>>4, level-1)
+	case 2:
+		site02(c>>4, level-1)
+	case 3:
+		site03(c>>4, level-1)
+	case 4:
+		site04(c>>4, level-1)
+	case 5:
+		site05(c>>4, level-1)
+	case 6:
+		site06(c>>4, level-1)
+	case 7:
+		site07(c>>4, level-1)
+	case 8:
+		site08(c>>4, level-1)
+	case 9:
+		site09(c>>4, level-1)
+	case 10:
+		site10(c>>4, level-1)
+	case 11:
+		site11(c>>4, level-1)
+	case 12:
+		site12(c>>4, level-1)
+	case 13:
+		site13(c>>4, level-1)
+	case 14:
+		site14(c>>4, level-1)
+	case 15:
+		site15(c>>4, level-1)
+	}
+}
+
+//go:noinline
+func site00(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 9; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 0, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site01(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 10; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 1, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site02(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 11; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 2, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site03(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 12; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 3, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site04(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 13; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 4, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site05(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 14; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 5, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site06(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 15; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 6, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site07(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 16; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 7, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site08(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 17; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 8, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site09(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 18; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 9, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site10(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 19; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 10, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site11(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 20; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 11, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site12(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 21; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 12, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site13(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 22; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 13, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site14(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 23; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 14, counter: c})
+	descend(c, level)
+}
+
+//go:noinline
+func site15(c uint32, level int) {
+	m := make(map[int]int)
+	for i := 0; i < 24; i++ {
+		m[i] = i
+	}
+	keep(m, &record{site: 15, counter: c})
+	descend(c, level)
+}
