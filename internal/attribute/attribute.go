@@ -327,11 +327,15 @@ func (a *attributor) classify(stack []frame) *Site {
 			note = n
 		}
 	}
-	if line != nil && kind != NonMap && kind != Unknown {
-		ev = appendUnique(ev, FromSource)
-	}
 	if kind == Unknown && note == "" {
-		note = "no evidence: give -binary or -source"
+		switch {
+		case alloc != user && a.opt.Binary == nil:
+			note = fmt.Sprintf("allocated inside %s, outside your code: -binary tells whether it is map storage", alloc.fn)
+		case alloc != user:
+			note = fmt.Sprintf("allocated inside %s; the binary shows no allocator call there", alloc.fn)
+		default:
+			note = "no evidence: give -binary or -source"
+		}
 	}
 	return a.site(user, below, kind, ev, note, line)
 }
@@ -486,6 +490,9 @@ func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, n
 	if ok {
 		return s
 	}
+	if op != nil {
+		ev = appendUnique(ev, FromSource) // the source named the map
+	}
 	s = &Site{Function: user.fn, File: user.file, Line: user.line, Kind: kind, Evidence: ev, Note: note, Path: path(below)}
 	if op != nil {
 		s.Map, s.Type, s.Hint = op.Expr, op.Type, op.Hint
@@ -508,7 +515,9 @@ func path(below []frame) []string {
 	var out []string
 	user := below[len(below)-1]
 	out = append(out, user.fn)
-	var lastPkg string
+	// Each package once, in the order first reached: recursion between
+	// packages (sync -> internal/godebug -> sync) adds nothing to read.
+	seen := map[string]bool{packageOf(user.fn): true}
 	var leaf string
 	for i := len(below) - 2; i >= 0; i-- {
 		fn := below[i].fn
@@ -516,9 +525,9 @@ func path(below []frame) []string {
 			continue
 		}
 		leaf = fn
-		if pkg := packageOf(fn); pkg != lastPkg && pkg != packageOf(user.fn) {
+		if pkg := packageOf(fn); !seen[pkg] {
 			out = append(out, pkg)
-			lastPkg = pkg
+			seen[pkg] = true
 		}
 	}
 	if leaf == "" {

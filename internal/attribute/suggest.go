@@ -10,6 +10,11 @@ func Suggest(s *Site, sample string) string {
 	if name == "" {
 		name = "the map"
 	}
+	if s.Kind.IsMap() && s.Map == "" && len(s.Path) > 2 {
+		// The map operation happened inside a library the user's line
+		// called, and the source did not name a map of the user's.
+		return fmt.Sprintf("a map inside %s, reached from here: the library's own storage, worth a look only if it keeps growing", s.Path[1])
+	}
 	switch s.Kind {
 	case Grow:
 		if s.LoopTrips != "" {

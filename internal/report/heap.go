@@ -186,13 +186,19 @@ func (h *Heap) WriteText(w io.Writer, top int) error {
 		fmt.Fprintf(&b, "warning: %s\n", warn)
 	}
 
+	h.writeMapSites(&b, top)
+	h.writeUnknown(&b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeMapSites lists the top map sites (by change, with a base).
+func (h *Heap) writeMapSites(b *strings.Builder, top int) {
+	fig := h.Sample + "_space"
 	shown := 0
 	for i := range h.Sites {
 		s := &h.Sites[i]
-		if !s.Map && s.Kind != string(attribute.Unknown) {
-			continue
-		}
-		if h.Base != "" && *s.DeltaBytes == 0 {
+		if !s.Map || h.Base != "" && *s.DeltaBytes == 0 {
 			continue
 		}
 		if shown == top {
@@ -203,28 +209,43 @@ func (h *Heap) WriteText(w io.Writer, top int) error {
 			if h.Base != "" {
 				what = "map sites by change in " + fig
 			}
-			if s.Kind == string(attribute.Unknown) && !hasMapSite(h.Sites) {
-				what = "unclassified sites by " + fig
-			}
-			fmt.Fprintf(&b, "\ntop %s:\n", what)
+			fmt.Fprintf(b, "\ntop %s:\n", what)
 		}
 		shown++
-		writeSite(&b, shown, s, h.Base != "")
+		writeSite(b, shown, s, h.Base != "")
 	}
 	if shown == 0 {
 		b.WriteString("\nno map storage found in this profile\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
-func hasMapSite(sites []Site) bool {
-	for _, s := range sites {
-		if s.Map {
-			return true
+// writeUnknown summarises the bytes no evidence could classify, with the
+// largest few sites and what would classify them: unknown bytes may be map
+// storage, so they are never silently dropped.
+func (h *Heap) writeUnknown(b *strings.Builder) {
+	var n int
+	var bytes int64
+	for _, s := range h.Sites {
+		if s.Kind == string(attribute.Unknown) {
+			n++
+			bytes += s.Bytes
 		}
 	}
-	return false
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nunclassified: %s at %d sites; the largest:\n", Bytes(bytes), n)
+	shown := 0
+	for _, s := range h.Sites {
+		if s.Kind != string(attribute.Unknown) {
+			continue
+		}
+		if shown == 3 {
+			break
+		}
+		shown++
+		fmt.Fprintf(b, "  %s  %s  %s\n    %s\n", Bytes(s.Bytes), s.Function, s.Position(), s.Note)
+	}
 }
 
 func writeSite(b *strings.Builder, n int, s *Site, withBase bool) {
