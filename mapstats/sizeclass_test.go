@@ -1,0 +1,64 @@
+package mapstats
+
+import (
+	"runtime"
+	"testing"
+)
+
+var (
+	sinkPtrs  [][]*byte
+	sinkBytes [][]byte
+)
+
+// allocated returns MemStats.TotalAlloc growth per object when n objects
+// of size bytes are allocated. Stray runtime allocations only add, so the
+// least of three tries is the allocator's figure.
+func allocated(size uintptr, ptrs bool, want int64) int64 {
+	const n = 64
+	best := int64(-1)
+	for try := 0; try < 3; try++ {
+		sinkPtrs, sinkBytes = make([][]*byte, 0, n), make([][]byte, 0, n)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for i := 0; i < n; i++ {
+			if ptrs {
+				sinkPtrs = append(sinkPtrs, make([]*byte, size/8))
+			} else {
+				sinkBytes = append(sinkBytes, make([]byte, size))
+			}
+		}
+		runtime.ReadMemStats(&after)
+		got := (int64(after.TotalAlloc-before.TotalAlloc) + n/2) / n
+		if best < 0 || got < best {
+			best = got
+		}
+		if best == want {
+			break
+		}
+	}
+	sinkPtrs, sinkBytes = nil, nil
+	return best
+}
+
+// TestSizeClassesMatchRuntime checks the embedded size-class table and
+// heapBytes against the allocator of the Go running the test: every class,
+// the malloc header of pointerful objects over 512 bytes, large objects.
+func TestSizeClassesMatchRuntime(t *testing.T) {
+	sizes := []uintptr{16, 24, 504, 512, 520, 1000, 4096, 18432, 18440, 32760, 32768, 32776, 100000, 1 << 20}
+	for _, c := range sizeClasses {
+		sizes = append(sizes, uintptr(c), uintptr(c)+8)
+	}
+	for _, size := range sizes {
+		for _, ptrs := range []bool{false, true} {
+			if !ptrs && size < 16 {
+				continue // the tiny allocator packs these; maps never allocate one
+			}
+			want := heapBytes(size, ptrs)
+			got := allocated(size, ptrs, want)
+			if got != want {
+				t.Errorf("object of %d bytes (pointers %v): runtime allocates %d, heapBytes says %d", size, ptrs, got, want)
+			}
+		}
+	}
+}
