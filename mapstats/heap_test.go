@@ -177,14 +177,22 @@ func measureHeap(copies int, build func() any) ([]any, int64) {
 	return maps, int64(after.HeapAlloc) - int64(before.HeapAlloc)
 }
 
+// tolerance is the contract: 2% of the measured growth. The test holds
+// Of to a stricter bound where the measurement allows it, 0.05% plus
+// 8 KiB of heap noise, so that a forgotten 32-byte table header in a map
+// of 2000 tables fails the test instead of hiding inside 2%.
 const tolerance = 0.02
+
+func allowed(want int64) float64 {
+	return min(tolerance*float64(want), 0.0005*float64(want)+8<<10)
+}
 
 func within(got, want int64) bool {
 	d := got - want
 	if d < 0 {
 		d = -d
 	}
-	return float64(d) <= tolerance*float64(want)
+	return float64(d) <= allowed(want)
 }
 
 func TestBytesMatchHeapGrowth(t *testing.T) {
@@ -205,8 +213,8 @@ func TestBytesMatchHeapGrowth(t *testing.T) {
 			t.Logf("%d maps: heap growth %d B, Of %d B (%+.3f%%); one map: %s",
 				sh.copies, growth, sum.Bytes, 100*float64(sum.Bytes-growth)/float64(growth), describe(maps, sh))
 			if !within(sum.Bytes, growth) {
-				t.Errorf("Of(m).Bytes summed over %d maps = %d, heap grew by %d: off by more than %.0f%%",
-					sh.copies, sum.Bytes, growth, tolerance*100)
+				t.Errorf("Of(m).Bytes summed over %d maps = %d, heap grew by %d: off by more than %.0f bytes",
+					sh.copies, sum.Bytes, growth, allowed(growth))
 			}
 			runtime.KeepAlive(maps)
 		})
