@@ -87,6 +87,29 @@ func TestCorpusWants(t *testing.T) {
 		}
 	}
 	t.Logf("%d annotations: %v", len(wants), kinds)
+
+	// The named map must be on its line, so a typo in an annotation (or
+	// an annotation left on the wrong line after an edit) is caught.
+	lines := map[string][]string{}
+	for _, w := range wants {
+		if lines[w.File] == nil {
+			data, err := os.ReadFile(filepath.Join(SrcDir(), w.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines[w.File] = strings.Split(string(data), "\n")
+		}
+		code, _, _ := strings.Cut(lines[w.File][w.Line-1], wantMarker)
+		if strings.TrimSpace(code) == "" {
+			t.Errorf("%v: annotation on a line without code", w)
+		}
+		if w.Map != "" && !strings.Contains(code, w.Map) {
+			t.Errorf("%v: map %s is not on the line %q", w, w.Map, strings.TrimSpace(code))
+		}
+		if w.Kind == "make" && !strings.Contains(code, w.Type) {
+			t.Errorf("%v: type %s is not on the line %q", w, w.Type, strings.TrimSpace(code))
+		}
+	}
 }
 
 func corpusWants(t *testing.T) []Want {
