@@ -1,0 +1,520 @@
+package poolmap
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer reports sync.Pool Puts of values whose map fields are neither
+// re-made nor bounded, and so keep stale entries or their peak size.
+var Analyzer = &analysis.Analyzer{
+	Name:     "poolmap",
+	Doc:      mustExtractDoc(doc, "poolmap"),
+	URL:      "https://pkg.go.dev/github.com/mapscope/mapscope/passes/poolmap",
+	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Run:      run,
+}
+
+// put is one call of (*sync.Pool).Put.
+type put struct {
+	call   *ast.CallExpr
+	cur    inspector.Cursor
+	typ    string       // the pooled type as the diagnostic writes it
+	fields []*types.Var // its map fields, in declaration order
+}
+
+// fieldUse sums up what the package does to one map field.
+type fieldUse struct {
+	grows   bool // inserted into, or handed to code that may insert
+	remade  bool // assigned a new map or nil after creation
+	bounded bool // len compared with a limit
+	cleared bool // clear or the range-delete idiom
+	deleted bool // keys deleted one at a time
+}
+
+type checker struct {
+	pass        *analysis.Pass
+	fields      map[*types.Var]*fieldUse
+	freshLocals map[*types.Var]bool
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c := &checker{
+		pass:        pass,
+		fields:      make(map[*types.Var]*fieldUse),
+		freshLocals: make(map[*types.Var]bool),
+	}
+	var puts []put
+	for cur := range inspect.Root().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if !isPoolPut(pass.TypesInfo, call) || len(call.Args) != 1 {
+			continue
+		}
+		p := put{call: call, cur: cur}
+		t := pass.TypesInfo.TypeOf(call.Args[0])
+		if t == nil {
+			continue
+		}
+		if _, ok := t.Underlying().(*types.Map); ok {
+			c.checkPooledMap(p)
+			continue
+		}
+		p.typ, p.fields = c.mapFields(t)
+		if len(p.fields) == 0 {
+			continue
+		}
+		for _, f := range p.fields {
+			c.fields[f] = new(fieldUse)
+		}
+		puts = append(puts, p)
+	}
+	if len(puts) == 0 {
+		return nil, nil
+	}
+	c.collectFreshLocals(inspect.Root())
+	c.scan(inspect.Root())
+	for _, p := range puts {
+		for _, f := range p.fields {
+			u := c.fields[f]
+			switch {
+			case !u.grows, u.remade, u.bounded, u.deleted && !u.cleared:
+			case u.cleared:
+				pass.Reportf(p.call.Pos(), "pooled %s keeps the peak size of its map field %s: clear keeps every table; re-make the map when its len exceeds a bound", p.typ, f.Name())
+			default:
+				pass.Reportf(p.call.Pos(), "pooled %s keeps the entries of its map field %s: nothing clears or re-makes it before Put", p.typ, f.Name())
+			}
+		}
+	}
+	return nil, nil
+}
+
+func isPoolPut(info *types.Info, call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || fn.Name() != "Put" || fn.Pkg() == nil || fn.Pkg().Path() != "sync" {
+		return false
+	}
+	recv := fn.Signature().Recv()
+	return recv != nil && isNamed(deref(recv.Type()), "sync", "Pool")
+}
+
+// mapFields returns the map fields of a struct (or pointer to struct)
+// type declared in this package, including those of embedded structs.
+func (c *checker) mapFields(t types.Type) (string, []*types.Var) {
+	named, ok := types.Unalias(deref(t)).(*types.Named)
+	if !ok || named.Obj().Pkg() != c.pass.Pkg {
+		return "", nil
+	}
+	var fields []*types.Var
+	var collect func(st *types.Struct, depth int)
+	collect = func(st *types.Struct, depth int) {
+		for i := range st.NumFields() {
+			f := st.Field(i)
+			if _, ok := f.Type().Underlying().(*types.Map); ok {
+				fields = append(fields, f.Origin())
+				continue
+			}
+			if inner, ok := f.Type().Underlying().(*types.Struct); ok && f.Embedded() && depth < 3 {
+				collect(inner, depth+1)
+			}
+		}
+	}
+	if st, ok := named.Underlying().(*types.Struct); ok {
+		collect(st, 0)
+	}
+	return types.TypeString(t, types.RelativeTo(c.pass.Pkg)), fields
+}
+
+// checkPooledMap reports a map passed straight to Put that the function
+// holding the Put does not clear, or clears without a bound.
+func (c *checker) checkPooledMap(p put) {
+	info := c.pass.TypesInfo
+	arg := ast.Unparen(p.call.Args[0])
+	want := types.ExprString(arg)
+	var body ast.Node
+	for fn := range p.cur.Enclosing((*ast.FuncDecl)(nil)) {
+		body = fn.Node()
+	}
+	if body == nil {
+		return
+	}
+	var cleared, remade, bounded bool
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			b, ok := typeutil.Callee(info, n).(*types.Builtin)
+			if !ok || len(n.Args) == 0 || types.ExprString(ast.Unparen(n.Args[0])) != want {
+				return true
+			}
+			switch b.Name() {
+			case "clear", "delete":
+				cleared = true
+			}
+		case *ast.BinaryExpr:
+			for _, side := range []ast.Expr{n.X, n.Y} {
+				if call, ok := ast.Unparen(side).(*ast.CallExpr); ok && isLenOf(info, call, want) && isLimitComparison(info, n, side) {
+					bounded = true
+				}
+			}
+		case *ast.AssignStmt:
+			for _, lhs := range n.Lhs {
+				if types.ExprString(ast.Unparen(lhs)) == want && n.Tok == token.ASSIGN {
+					remade = true
+				}
+			}
+		}
+		return true
+	})
+	switch {
+	case remade, bounded:
+	case cleared:
+		c.pass.Reportf(p.call.Pos(), "pooled map %s keeps its peak size: clear keeps every table; drop or re-make it when its len exceeds a bound", want)
+	default:
+		c.pass.Reportf(p.call.Pos(), "pooled map %s keeps its entries: nothing clears it before Put", want)
+	}
+}
+
+func isLenOf(info *types.Info, call *ast.CallExpr, want string) bool {
+	b, ok := typeutil.Callee(info, call).(*types.Builtin)
+	return ok && b.Name() == "len" && len(call.Args) == 1 && types.ExprString(ast.Unparen(call.Args[0])) == want
+}
+
+// isLimitComparison reports whether bin compares side with something
+// other than a constant 0 or 1 (which test emptiness, not a bound).
+func isLimitComparison(info *types.Info, bin *ast.BinaryExpr, side ast.Expr) bool {
+	switch bin.Op {
+	case token.LSS, token.LEQ, token.GTR, token.GEQ, token.EQL, token.NEQ:
+	default:
+		return false
+	}
+	other := bin.Y
+	if side == bin.Y {
+		other = bin.X
+	}
+	if tv, ok := info.Types[other]; ok && tv.Value != nil {
+		if n, exact := constant.Int64Val(constant.ToInt(tv.Value)); exact && n <= 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// collectFreshLocals records local variables initialised with a newly
+// allocated struct: setting their map fields is creation, not a reset.
+func (c *checker) collectFreshLocals(root inspector.Cursor) {
+	info := c.pass.TypesInfo
+	for cur := range root.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE || len(n.Lhs) != len(n.Rhs) {
+				continue
+			}
+			for i, lhs := range n.Lhs {
+				if id, ok := lhs.(*ast.Ident); ok {
+					if v, ok := info.Defs[id].(*types.Var); ok && isNewValue(info, n.Rhs[i]) {
+						c.freshLocals[v] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if v, ok := info.Defs[id].(*types.Var); ok &&
+					(len(n.Values) == 0 || (len(n.Values) == len(n.Names) && isNewValue(info, n.Values[i]))) {
+					c.freshLocals[v] = true
+				}
+			}
+		}
+	}
+}
+
+// scan records what every use of a pooled map field does to it.
+func (c *checker) scan(root inspector.Cursor) {
+	info := c.pass.TypesInfo
+	for cur := range root.Preorder((*ast.Ident)(nil), (*ast.AssignStmt)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.Ident:
+			v, ok := info.Uses[n].(*types.Var)
+			if !ok || !v.IsField() {
+				continue
+			}
+			u := c.fields[v.Origin()]
+			if u == nil {
+				continue
+			}
+			switch cur.ParentEdgeKind() {
+			case edge.SelectorExpr_Sel:
+				c.classify(u, cur.Parent())
+			case edge.KeyValueExpr_Key:
+				// Creation in a composite literal; a value from elsewhere
+				// may already hold entries, but is not a reset.
+			}
+		case *ast.AssignStmt:
+			c.structOverwrite(n)
+		}
+	}
+}
+
+// structOverwrite marks the map fields of a struct overwritten as a whole
+// (`*s = state{}`) as re-made, unless the new value carries the old map.
+func (c *checker) structOverwrite(as *ast.AssignStmt) {
+	if as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
+		return
+	}
+	info := c.pass.TypesInfo
+	for i, lhs := range as.Lhs {
+		if id, ok := ast.Unparen(lhs).(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && c.freshLocals[v] {
+				continue
+			}
+		}
+		st, ok := info.TypeOf(lhs).Underlying().(*types.Struct)
+		if !ok {
+			continue
+		}
+		kept := make(map[string]bool)
+		if lit, ok := ast.Unparen(as.Rhs[i]).(*ast.CompositeLit); ok {
+			for _, elt := range lit.Elts {
+				if kv, ok := elt.(*ast.KeyValueExpr); ok && !isNewMap(info, kv.Value) && !isNil(info, kv.Value) {
+					if key, ok := kv.Key.(*ast.Ident); ok {
+						kept[key.Name] = true
+					}
+				}
+			}
+		}
+		for j := range st.NumFields() {
+			f := st.Field(j)
+			if u := c.fields[f.Origin()]; u != nil && !kept[f.Name()] {
+				u.remade = true
+			}
+		}
+	}
+}
+
+// classify records one use x.f of a pooled map field; selCur is the
+// cursor of the selector expression.
+func (c *checker) classify(u *fieldUse, selCur inspector.Cursor) {
+	info := c.pass.TypesInfo
+	sel := selCur.Node().(*ast.SelectorExpr)
+	cur := unparenUp(selCur)
+	parent := cur.Parent()
+	kind, idx := cur.ParentEdge()
+	switch kind {
+	case edge.IndexExpr_X:
+		switch unparenUp(parent).ParentEdgeKind() {
+		case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
+			u.grows = true
+		}
+	case edge.RangeStmt_X, edge.BinaryExpr_X, edge.BinaryExpr_Y:
+	case edge.AssignStmt_Lhs:
+		as := parent.Node().(*ast.AssignStmt)
+		if len(as.Lhs) == len(as.Rhs) && isNewMap(info, as.Rhs[idx]) && c.isCreation(sel, selCur) {
+			return
+		}
+		u.remade = true
+	case edge.CallExpr_Args:
+		call := parent.Node().(*ast.CallExpr)
+		switch fn := typeutil.Callee(info, call).(type) {
+		case *types.Builtin:
+			switch fn.Name() {
+			case "clear":
+				u.cleared = true
+			case "delete":
+				if inRangeOver(selCur, types.ExprString(sel)) {
+					u.cleared = true
+				} else {
+					u.deleted = true
+				}
+			case "len":
+				if isLimitComparisonAt(info, parent) {
+					u.bounded = true
+				}
+			}
+		case *types.Func:
+			if fn.Pkg() != nil && fn.Pkg().Path() == "maps" {
+				switch fn.Name() {
+				case "Copy", "Insert":
+					if idx == 0 {
+						u.grows = true
+					}
+				case "DeleteFunc":
+					u.deleted = true
+				}
+				return
+			}
+			if fn.Pkg() != nil && fn.Pkg().Path() == "fmt" {
+				return
+			}
+			u.grows = true // the callee may fill it
+		default:
+			u.grows = true
+		}
+	default:
+		// Aliased, returned, stored: whoever holds it may fill it.
+		u.grows = true
+	}
+}
+
+func isLimitComparisonAt(info *types.Info, lenCur inspector.Cursor) bool {
+	cur := unparenUp(lenCur)
+	if k := cur.ParentEdgeKind(); k != edge.BinaryExpr_X && k != edge.BinaryExpr_Y {
+		return false
+	}
+	return isLimitComparison(info, cur.Parent().Node().(*ast.BinaryExpr), cur.Node().(ast.Expr))
+}
+
+// inRangeOver reports whether cur lies in the body of a range statement
+// over the expression written want: the delete-every-key idiom.
+func inRangeOver(cur inspector.Cursor, want string) bool {
+	for enc := range cur.Enclosing((*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		rs, ok := enc.Node().(*ast.RangeStmt)
+		if !ok {
+			return false
+		}
+		if types.ExprString(ast.Unparen(rs.X)) == want {
+			return true
+		}
+	}
+	return false
+}
+
+// isCreation reports whether assigning a new map to sel creates the map
+// of a new value (a fresh local, or lazy initialisation) rather than
+// resetting a recycled one.
+func (c *checker) isCreation(sel *ast.SelectorExpr, selCur inspector.Cursor) bool {
+	info := c.pass.TypesInfo
+	if root := rootIdent(sel); root != nil {
+		if v, ok := info.Uses[root].(*types.Var); ok && c.freshLocals[v] {
+			return true
+		}
+	}
+	want := types.ExprString(sel)
+	for enc := range selCur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		ifs, ok := enc.Node().(*ast.IfStmt)
+		if !ok {
+			return false
+		}
+		if isNilCheckOf(info, ifs.Cond, want) && ifs.Body.Pos() <= sel.Pos() && sel.End() <= ifs.Body.End() {
+			return true
+		}
+	}
+	return false
+}
+
+func isNilCheckOf(info *types.Info, cond ast.Expr, want string) bool {
+	bin, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok {
+		return false
+	}
+	switch bin.Op {
+	case token.LAND, token.LOR:
+		return isNilCheckOf(info, bin.X, want) || isNilCheckOf(info, bin.Y, want)
+	case token.EQL:
+		return (isNil(info, bin.Y) && types.ExprString(ast.Unparen(bin.X)) == want) ||
+			(isNil(info, bin.X) && types.ExprString(ast.Unparen(bin.Y)) == want)
+	}
+	return false
+}
+
+func rootIdent(e ast.Expr) *ast.Ident {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.Ident:
+			return x
+		default:
+			return nil
+		}
+	}
+}
+
+func isNewMap(info *types.Info, e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CompositeLit:
+		_, ok := info.TypeOf(e).Underlying().(*types.Map)
+		return ok
+	case *ast.CallExpr:
+		b, ok := typeutil.Callee(info, e).(*types.Builtin)
+		return ok && b.Name() == "make"
+	}
+	return false
+}
+
+func isNewValue(info *types.Info, e ast.Expr) bool {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		return true
+	case *ast.CallExpr:
+		b, ok := typeutil.Callee(info, e).(*types.Builtin)
+		return ok && b.Name() == "new"
+	}
+	return false
+}
+
+func isNil(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[ast.Unparen(e)]
+	return ok && tv.IsNil()
+}
+
+func unparenUp(cur inspector.Cursor) inspector.Cursor {
+	for cur.ParentEdgeKind() == edge.ParenExpr_X {
+		cur = cur.Parent()
+	}
+	return cur
+}
+
+func deref(t types.Type) types.Type {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
+
+func isNamed(t types.Type, pkgPath, name string) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := n.Obj()
+	return obj.Pkg() != nil && obj.Pkg().Path() == pkgPath && obj.Name() == name
+}
+
+// mustExtractDoc returns the text after the "# Analyzer name" heading of
+// the package comment in content, without the "name:" prefix.
+func mustExtractDoc(content, name string) string {
+	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", content, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil || f.Doc == nil {
+		panic(fmt.Sprintf("%s: doc.go has no package comment", name))
+	}
+	for section := range strings.SplitSeq(f.Doc.Text(), "\n# ") {
+		body, ok := strings.CutPrefix(section, "Analyzer "+name+"\n")
+		if !ok {
+			continue
+		}
+		body, ok = strings.CutPrefix(strings.TrimSpace(body), name+":")
+		if !ok {
+			panic(fmt.Sprintf("%s: heading not followed by %q", name, name+": summary"))
+		}
+		return strings.TrimSpace(body)
+	}
+	panic(fmt.Sprintf("%s: doc.go has no %q heading", name, "# Analyzer "+name))
+}
