@@ -27,6 +27,35 @@ const (
 	minSizeForMallocHeader = ptrSize * ptrSize * 8
 )
 
+// The runtime's lookup scheme (runtime/msize.go): an index by 8-byte steps
+// up to 1024 bytes, by 128-byte steps above. Built once from sizeClasses.
+const (
+	smallSizeDiv = 8
+	smallSizeMax = 1024
+	largeSizeDiv = 128
+)
+
+var (
+	sizeToClass8   [smallSizeMax/smallSizeDiv + 1]uint8
+	sizeToClass128 [(maxSmallSize-smallSizeMax)/largeSizeDiv + 1]uint8
+)
+
+func init() {
+	class := 0
+	for i := range sizeToClass8 {
+		for int(sizeClasses[class]) < i*smallSizeDiv {
+			class++
+		}
+		sizeToClass8[i] = uint8(class)
+	}
+	for i := range sizeToClass128 {
+		for int(sizeClasses[class]) < smallSizeMax+i*largeSizeDiv {
+			class++
+		}
+		sizeToClass128[i] = uint8(class)
+	}
+}
+
 // heapBytes returns the bytes of heap an object of size bytes occupies:
 // its size class slot, or whole pages for a large object. It mirrors
 // runtime.roundupsize but returns the full slot, header included, because
@@ -40,17 +69,10 @@ func heapBytes(size uintptr, hasPointers bool) int64 {
 		if hasPointers && req > minSizeForMallocHeader {
 			req += mallocHeaderSize
 		}
-		// Smallest class that fits: binary search, no allocation.
-		lo, hi := 0, len(sizeClasses)-1
-		for lo < hi {
-			mid := (lo + hi) / 2
-			if uintptr(sizeClasses[mid]) >= req {
-				hi = mid
-			} else {
-				lo = mid + 1
-			}
+		if req <= smallSizeMax-8 {
+			return int64(sizeClasses[sizeToClass8[(req+smallSizeDiv-1)/smallSizeDiv]])
 		}
-		return int64(sizeClasses[lo])
+		return int64(sizeClasses[sizeToClass128[(req-smallSizeMax+largeSizeDiv-1)/largeSizeDiv]])
 	}
 	if req > ^uintptr(0)-pageSize {
 		return int64(req) // overflow: cannot be a real allocation anyway

@@ -121,6 +121,9 @@ func readMap(typ unsafe.Pointer, hdr unsafe.Pointer) (Stats, error) {
 	dir := unsafe.Slice((**swissTable)(m.dirPtr), m.dirLen)
 	var prev *swissTable
 	var inTables uint64
+	// Tables of a map mostly share one capacity: size it once.
+	var lastGroups uint64
+	var lastBytes int64
 	for _, t := range dir {
 		if t == prev {
 			continue
@@ -139,7 +142,10 @@ func readMap(typ unsafe.Pointer, hdr unsafe.Pointer) (Stats, error) {
 		s.Groups += int(groups)
 		s.Capacity += int(capacity)
 		inTables += uint64(t.used)
-		s.Bytes += tableBytes + arrayBytes(l.groupSize, groups, l.groupPtrs)
+		if groups != lastGroups {
+			lastGroups, lastBytes = groups, tableBytes+arrayBytes(l.groupSize, groups, l.groupPtrs)
+		}
+		s.Bytes += lastBytes
 		if dead := int(maxGrowth(capacity)) - int(t.used) - int(t.growthLeft); dead > 0 {
 			s.Tombstones += dead
 		}
