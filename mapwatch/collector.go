@@ -10,7 +10,7 @@ type collector struct {
 	w *Watcher
 
 	entries, capacity, bytes, reclaimable, peak *prometheus.Desc
-	rebuilds, readErrors, siteInUse            *prometheus.Desc
+	rebuilds, readErrors, siteInUse             *prometheus.Desc
 }
 
 // Collector returns a prometheus.Collector for the watcher's maps. Register

@@ -151,11 +151,11 @@ scrape_configs:
 		t.Fatalf("demo reports %d sessions after leaking 20000 more than %d", state.Sessions, before)
 	}
 	want := map[string]float64{
-		`mapscope_map_entries{map="sessions"}`:    float64(state.Sessions),
-		`mapscope_map_entries{map="cache"}`:       float64(state.Cache),
-		`mapscope_map_peak_entries{map="cache"}`:  float64(state.CachePeak),
-		`mapscope_map_entries{map="config"}`:      float64(state.Config),
-		`mapscope_map_bytes{map="config"}`:        float64(state.ConfigBytes),
+		`mapscope_map_entries{map="sessions"}`:     float64(state.Sessions),
+		`mapscope_map_entries{map="cache"}`:        float64(state.Cache),
+		`mapscope_map_peak_entries{map="cache"}`:   float64(state.CachePeak),
+		`mapscope_map_entries{map="config"}`:       float64(state.Config),
+		`mapscope_map_bytes{map="config"}`:         float64(state.ConfigBytes),
 		`mapscope_map_read_errors{map="sessions"}`: 0,
 	}
 	for q, v := range want {
