@@ -60,8 +60,12 @@ func (t *Tree) typed(rel string) (*token.FileSet, typedFile, bool) {
 
 func (t *Tree) loadDir(dir string, tests bool) *loadedPkg {
 	lp := &loadedPkg{fset: token.NewFileSet(), files: map[string]typedFile{}}
+	mode := loadMode
+	if t.opts.FromSource {
+		mode |= packages.NeedDeps
+	}
 	cfg := &packages.Config{
-		Mode:  loadMode,
+		Mode:  mode,
 		Dir:   t.root,
 		Fset:  lp.fset,
 		Tests: tests,

@@ -52,6 +52,13 @@ func (t *Tree) Lookup(fn, file string, line int) (*Line, error) {
 		res.Func = enclosingDecl(pf.fset, pf.file, line)
 	}
 
+	key := lineKey{rel, line}
+	t.mu.Lock()
+	known := t.lines[key]
+	t.mu.Unlock()
+	if known != nil {
+		return known.clone(res.Func), nil
+	}
 	fset, tf, typed := t.typed(rel)
 	var file0 *ast.File
 	if typed {
@@ -63,7 +70,24 @@ func (t *Tree) Lookup(fn, file string, line int) (*Line, error) {
 	c := &classifier{fset: fset, file: file0, info: tf.info, pkg: tf.pkg, line: line}
 	res.Ops, res.Loop = c.run()
 	res.Typed = typed
-	return res, nil
+	t.mu.Lock()
+	t.lines[key] = res
+	t.mu.Unlock()
+	return res.clone(res.Func), nil
+}
+
+// clone copies a cached answer, so that callers may keep and change it.
+// The declaration name depends on the function asked for (package
+// initialisers), so it is the caller's.
+func (l *Line) clone(fn string) *Line {
+	c := *l
+	c.Func = fn
+	c.Ops = append([]Op(nil), l.Ops...)
+	if l.Loop != nil {
+		lp := *l.Loop
+		c.Loop = &lp
+	}
+	return &c
 }
 
 func pathDir(rel string) string {

@@ -56,3 +56,23 @@ func TestWants(t *testing.T) {
 		checkLine(t, w, got)
 	}
 }
+
+// TestWantsFromSource repeats TestWants with dependencies type-checked
+// from source rather than export data.
+func TestWantsFromSource(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks the standard library from source")
+	}
+	tr, err := OpenWith(filepath.Join("testdata", "mod"), Options{FromSource: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range readWants(t, filepath.Join("testdata", "mod"), testModule) {
+		got, err := tr.Lookup(w.fn, testModule+"/"+w.file, w.line)
+		if err != nil {
+			t.Errorf("%s:%d: Lookup(%q): %v", w.file, w.line, w.fn, err)
+			continue
+		}
+		checkLine(t, w, got)
+	}
+}

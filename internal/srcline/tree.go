@@ -27,9 +27,28 @@ type Tree struct {
 	files     map[string]bool     // rel path -> exists
 	byBase    map[string][]string // base name -> rel paths, sorted
 
+	opts Options
+
 	mu     sync.Mutex
 	parsed map[string]*parsedFile // rel path -> syntax only
 	pkgs   map[string]*loadedPkg  // rel dir (+ test flag) -> type-checked package
+	lines  map[lineKey]*Line      // answers already computed
+}
+
+type lineKey struct {
+	rel  string
+	line int
+}
+
+// Options tune how a Tree type-checks.
+type Options struct {
+	// FromSource type-checks the dependencies of a package from source
+	// instead of reading their export data. Export data is much faster
+	// when the build cache already holds the module's dependencies (the
+	// usual case on a machine that built the code) and much slower when
+	// it is cold, because the go command must compile them first; see
+	// docs/bench/srcline.md.
+	FromSource bool
 }
 
 // parsedFile is a file parsed on its own, enough to match functions and
@@ -44,6 +63,11 @@ type parsedFile struct {
 // Loading is lazy: files are indexed, parsed and type-checked on first
 // lookup.
 func Open(root string) (*Tree, error) {
+	return OpenWith(root, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(root string, opts Options) (*Tree, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, fmt.Errorf("srcline: opening %s: %w", root, err)
@@ -59,8 +83,10 @@ func Open(root string) (*Tree, error) {
 	return &Tree{
 		root:   abs,
 		module: mp,
+		opts:   opts,
 		parsed: map[string]*parsedFile{},
 		pkgs:   map[string]*loadedPkg{},
+		lines:  map[lineKey]*Line{},
 	}, nil
 }
 

@@ -1,0 +1,100 @@
+package srcline
+
+import (
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The benchmarks look up lines of this package inside the mapscope module
+// itself: a real package with dependencies outside the standard library.
+const selfModuleRoot = "../.."
+
+func selfLine(b *testing.B) (fn, file string, line int) {
+	b.Helper()
+	tr, err := Open(selfModuleRoot)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile("classify.go")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, "c.ops = append(c.ops, found{") {
+			return tr.ModulePath() + "/internal/srcline.(*classifier).add", tr.ModulePath() + "/internal/srcline/classify.go", i + 1
+		}
+	}
+	b.Fatal("line not found")
+	return
+}
+
+// BenchmarkOpenLookup is the cost of the first answer: Open, index the
+// tree, parse and type-check one package (go list -export for its
+// dependencies).
+func BenchmarkOpenLookup(b *testing.B) {
+	fn, file, line := selfLine(b)
+	for b.Loop() {
+		tr, err := Open(selfModuleRoot)
+		if err != nil {
+			b.Fatal(err)
+		}
+		got, err := tr.Lookup(fn, file, line)
+		if err != nil || len(got.Ops) == 0 {
+			b.Fatalf("%+v %v", got, err)
+		}
+	}
+}
+
+// BenchmarkLookupLoaded is the cost of a lookup in a package already
+// loaded.
+func BenchmarkLookupLoaded(b *testing.B) {
+	fn, file, line := selfLine(b)
+	tr, err := Open(selfModuleRoot)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tr.Lookup(fn, file, line); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := tr.Lookup(fn, file, line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSourceImporter is the alternative that was measured and not
+// taken: go/types with the "source" importer, type-checking every
+// dependency from source on each load.
+func BenchmarkSourceImporter(b *testing.B) {
+	names, err := filepath.Glob("*.go")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		fset := token.NewFileSet()
+		var files []*ast.File
+		for _, n := range names {
+			if strings.HasSuffix(n, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, n, nil, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			files = append(files, f)
+		}
+		conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+		info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}}
+		if _, err := conf.Check("github.com/mapscope/mapscope/internal/srcline", fset, files, info); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
