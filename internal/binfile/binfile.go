@@ -2,7 +2,6 @@ package binfile
 
 import (
 	"bytes"
-	"debug/buildinfo"
 	"debug/elf"
 	"encoding/binary"
 	"encoding/hex"
@@ -38,6 +37,7 @@ type File struct {
 	symtab   *elf.Section
 	strtab   *elf.Section
 
+	buildinfo  []byte // .go.buildinfo contents, nil if absent
 	infoOnce   sync.Once
 	goVersion  string
 	mainModule string
@@ -139,16 +139,48 @@ func (f *File) MainModule() string {
 func (f *File) readBuildInfo() {
 	f.infoOnce.Do(func() {
 		defer guard(nil)
-		if f.data == nil {
+		if f.buildinfo == nil {
 			return
 		}
-		bi, err := buildinfo.Read(bytes.NewReader(f.data))
-		if err != nil {
-			return
-		}
-		f.goVersion = bi.GoVersion
-		f.mainModule = bi.Main.Path
+		f.goVersion, f.mainModule = parseBuildInfo(f.buildinfo)
 	})
+}
+
+// parseBuildInfo decodes the .go.buildinfo section of Go 1.18+ binaries
+// (strings stored inline). debug/buildinfo is not used because on a corrupt
+// file it searches the whole claimed data segment, which a crafted header
+// can make practically endless.
+func parseBuildInfo(b []byte) (goVersion, mainModule string) {
+	const magic = "\xff Go buildinf:"
+	const headerSize = 32
+	const flagsInline = 2
+	if len(b) < headerSize || string(b[:len(magic)]) != magic || b[15]&flagsInline == 0 {
+		return "", ""
+	}
+	b = b[headerSize:]
+	readString := func() (string, bool) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return "", false
+		}
+		s := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return s, true
+	}
+	vers, ok := readString()
+	if !ok {
+		return "", ""
+	}
+	mod, ok := readString()
+	// The module information is framed by 16-byte sentinels.
+	if !ok || len(mod) < 33 || mod[len(mod)-17] != '\n' {
+		return vers, ""
+	}
+	bi, err := debug.ParseBuildInfo(mod[16 : len(mod)-16])
+	if err != nil {
+		return vers, ""
+	}
+	return vers, bi.Main.Path
 }
 
 var (
@@ -195,6 +227,7 @@ func (f *File) parse() (err error) {
 	}
 	f.textLo, f.textHi = text.Addr, text.Addr+text.Size
 
+	f.buildinfo, _ = f.sectionData(ef.Section(".go.buildinfo"))
 	f.symtab = ef.Section(".symtab")
 	f.strtab = ef.Section(".strtab")
 
