@@ -139,52 +139,46 @@ func (c *checker) collectCandidates() {
 }
 
 // longLivedTypes returns the struct types of this package whose values
-// are likely to live as long as the program: those reachable from a
-// package-level variable and those holding a mutex.
+// are likely to live as long as the program: the types of package-level
+// variables (directly, through a pointer or in a container), and the
+// unexported types holding a mutex, which are shared between goroutines.
+// Fields are not followed: a package variable of type *types.Scope says
+// nothing about the lifetime of everything a Scope points to. An exported
+// type with a mutex is left out: its values belong to importers, who
+// decide how long they live.
 func (c *checker) longLivedTypes() map[*types.TypeName]bool {
 	pkg := c.pass.Pkg
 	long := make(map[*types.TypeName]bool)
-	seen := make(map[types.Type]bool)
-	var visit func(t types.Type)
-	visit = func(t types.Type) {
-		t = types.Unalias(t)
-		if seen[t] {
+	var visit func(t types.Type, depth int)
+	visit = func(t types.Type, depth int) {
+		if depth > 4 {
 			return
 		}
-		seen[t] = true
-		switch t := t.(type) {
+		switch t := types.Unalias(t).(type) {
 		case *types.Named:
-			tn := t.Origin().Obj()
-			if tn.Pkg() != pkg {
-				return
+			if tn := t.Origin().Obj(); tn.Pkg() == pkg {
+				long[tn] = true
 			}
-			long[tn] = true
-			visit(t.Underlying())
 		case *types.Pointer:
-			visit(t.Elem())
+			visit(t.Elem(), depth+1)
 		case *types.Slice:
-			visit(t.Elem())
+			visit(t.Elem(), depth+1)
 		case *types.Array:
-			visit(t.Elem())
-		case *types.Chan:
-			visit(t.Elem())
+			visit(t.Elem(), depth+1)
 		case *types.Map:
-			visit(t.Key())
-			visit(t.Elem())
-		case *types.Struct:
-			for i := range t.NumFields() {
-				visit(t.Field(i).Type())
-			}
+			visit(t.Elem(), depth+1)
 		}
 	}
+	mainPkg := pkg.Name() == "main"
 	scope := pkg.Scope()
 	for _, name := range scope.Names() {
 		switch obj := scope.Lookup(name).(type) {
 		case *types.Var:
-			visit(obj.Type())
+			visit(obj.Type(), 0)
 		case *types.TypeName:
-			if st, ok := obj.Type().Underlying().(*types.Struct); ok && !obj.IsAlias() && hasMutex(st) {
-				visit(obj.Type())
+			if st, ok := obj.Type().Underlying().(*types.Struct); ok && !obj.IsAlias() && hasMutex(st) &&
+				(mainPkg || reportExported || !obj.Exported()) {
+				long[obj] = true
 			}
 		}
 	}
@@ -354,7 +348,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 	case edge.IndexExpr_X:
 		switch unparenUp(parent).ParentEdgeKind() {
 		case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
-			c.insert(t, exprCur)
+			c.insert(t, exprCur, mapKeyType(info.TypeOf(exprCur.Node().(ast.Expr))))
 		}
 		return // a lookup
 	case edge.RangeStmt_X:
@@ -370,7 +364,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		case effectNone:
 			return
 		case effectInsert:
-			c.insert(t, exprCur)
+			c.insert(t, exprCur, mapKeyType(info.TypeOf(exprCur.Node().(ast.Expr))))
 			return
 		case effectLen:
 			if comparedToLimit(info, parent) {
@@ -383,7 +377,11 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		if t.syncMap && parent.ParentEdgeKind() == edge.CallExpr_Fun {
 			switch parent.Node().(*ast.SelectorExpr).Sel.Name {
 			case "Store", "LoadOrStore", "Swap":
-				c.insert(t, exprCur)
+				var key types.Type
+				if call := parent.Parent().Node().(*ast.CallExpr); len(call.Args) > 0 {
+					key = info.TypeOf(call.Args[0])
+				}
+				c.insert(t, exprCur, key)
 				return
 			case "Load", "Range", "CompareAndSwap":
 				return
@@ -405,11 +403,107 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 	t.released = true
 }
 
-func (c *checker) insert(t *tracked, exprCur inspector.Cursor) {
-	if t.firstInsert.IsValid() || atInitTime(exprCur) {
+// insert records an insertion into t with a key of type key (nil if
+// unknown), unless it cannot make the map grow without bound: it runs at
+// start-up, registers something, is dead code, or its key type has few
+// values.
+func (c *checker) insert(t *tracked, exprCur inspector.Cursor, key types.Type) {
+	if t.firstInsert.IsValid() || atInitTime(exprCur) || inRegistration(exprCur) ||
+		c.inDeadCode(exprCur) || c.boundedKey(key, 0) {
 		return
 	}
 	t.firstInsert = exprCur.Node().Pos()
+}
+
+// inRegistration reports whether cur is in a function whose name says it
+// registers something: registries are filled by the program's own
+// declarations, a bounded set.
+func inRegistration(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		return strings.Contains(strings.ToLower(enc.Node().(*ast.FuncDecl).Name.Name), "register")
+	}
+	return false
+}
+
+// inDeadCode reports whether cur is guarded by a condition that is the
+// constant false, such as a disabled debug flag.
+func (c *checker) inDeadCode(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.IfStmt)(nil)) {
+		ifs := enc.Node().(*ast.IfStmt)
+		pos := cur.Node().Pos()
+		if pos < ifs.Body.Pos() || pos >= ifs.Body.End() {
+			continue
+		}
+		if tv, ok := c.pass.TypesInfo.Types[ifs.Cond]; ok && tv.Value != nil &&
+			tv.Value.Kind() == constant.Bool && !constant.BoolVal(tv.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// boundedKey reports whether a map keyed by t can only hold a small or
+// program-defined set of keys: types (reflect or go/types), booleans,
+// bytes, enumerations of this package, and structs or arrays of those.
+func (c *checker) boundedKey(t types.Type, depth int) bool {
+	if t == nil || depth > 3 {
+		return false
+	}
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil {
+		switch n.Obj().Pkg().Path() {
+		case "reflect", "go/types":
+			return true
+		}
+		if n.Obj().Pkg() == c.pass.Pkg && c.isEnum(n) {
+			return true
+		}
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch u.Kind() {
+		case types.Bool, types.Int8, types.Uint8:
+			return true
+		}
+	case *types.Struct:
+		for i := range u.NumFields() {
+			if !c.boundedKey(u.Field(i).Type(), depth+1) {
+				return false
+			}
+		}
+		return u.NumFields() > 0
+	case *types.Array:
+		return c.boundedKey(u.Elem(), depth+1)
+	}
+	return false
+}
+
+// isEnum reports whether the package declares constants of the named
+// basic type n.
+func (c *checker) isEnum(n *types.Named) bool {
+	if _, ok := n.Underlying().(*types.Basic); !ok {
+		return false
+	}
+	scope := c.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		if k, ok := scope.Lookup(name).(*types.Const); ok && types.Identical(k.Type(), n) {
+			return true
+		}
+	}
+	return false
+}
+
+func mapKeyType(t types.Type) types.Type {
+	if t == nil {
+		return nil
+	}
+	if m, ok := t.Underlying().(*types.Map); ok {
+		return m.Key()
+	}
+	return nil
 }
 
 // atInitTime reports whether the code runs while the package initialises:

@@ -1,0 +1,82 @@
+package a
+
+import (
+	"reflect"
+	"sync"
+)
+
+// Maps whose keys come from a small or program-defined set are not leaks.
+
+var byType = map[reflect.Type]int{}
+
+func typeIndex(t reflect.Type) int {
+	if i, ok := byType[t]; ok {
+		return i
+	}
+	byType[t] = len(byType)
+	return byType[t]
+}
+
+var fieldCache sync.Map
+
+func fields(t reflect.Type) any {
+	v, _ := fieldCache.LoadOrStore(t, t.NumField())
+	return v
+}
+
+type color int
+
+const (
+	red color = iota
+	green
+)
+
+var names = map[color]string{}
+
+func name(c color) string {
+	names[c] = "c"
+	return names[c]
+}
+
+var flags = map[bool]int{}
+
+func count(b bool) { flags[b]++ }
+
+type pair struct {
+	t reflect.Type
+	b bool
+}
+
+var pairs = map[pair]int{}
+
+func addPair(t reflect.Type) { pairs[pair{t, true}] = 1 }
+
+// Unbounded keys in a struct key still leak.
+type span struct {
+	t  reflect.Type
+	id string
+}
+
+var spans = map[span]int{}
+
+func addSpan(t reflect.Type, id string) { spans[span{t, id}] = 1 } // want `map spans only grows`
+
+// Registries are filled by the program's declarations.
+var codecs = map[string]func() any{}
+
+func RegisterCodec(name string, f func() any) { codecs[name] = f }
+
+var registered sync.Map
+
+func registerKind(k string) { registered.Store(k, true) }
+
+// Dead code behind a constant flag.
+const debugTrack = false
+
+var tracked = map[string]string{}
+
+func track(k string) {
+	if debugTrack {
+		tracked[k] = "here"
+	}
+}
