@@ -63,6 +63,9 @@ type checker struct {
 	// value (&T{}, T{}, new(T), var x T): assigning their map fields is
 	// creation, not replacement.
 	freshLocals map[*types.Var]bool
+	// onceFuncs are functions passed by name to sync.Once.Do and its
+	// kin: they run once, like init.
+	onceFuncs map[*types.Func]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -70,6 +73,7 @@ func run(pass *analysis.Pass) (any, error) {
 		pass:        pass,
 		tracked:     make(map[*types.Var]*tracked),
 		freshLocals: make(map[*types.Var]bool),
+		onceFuncs:   make(map[*types.Func]bool),
 	}
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
@@ -82,6 +86,7 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		c.collectFreshLocals(fileCur)
+		c.collectOnceFuncs(fileCur)
 	}
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
@@ -226,6 +231,31 @@ func (c *checker) collectFreshLocals(fileCur inspector.Cursor) {
 					c.freshLocals[v] = true
 				}
 			}
+		}
+	}
+}
+
+// collectOnceFuncs records the functions passed by name to sync.Once.Do,
+// sync.OnceFunc, sync.OnceValue or sync.OnceValues.
+func (c *checker) collectOnceFuncs(fileCur inspector.Cursor) {
+	info := c.pass.TypesInfo
+	for cur := range fileCur.Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if len(call.Args) != 1 || !isOnceCall(info, call) {
+			continue
+		}
+		var id *ast.Ident
+		switch arg := ast.Unparen(call.Args[0]).(type) {
+		case *ast.Ident:
+			id = arg
+		case *ast.SelectorExpr:
+			id = arg.Sel
+		}
+		if id == nil {
+			continue
+		}
+		if fn, ok := info.Uses[id].(*types.Func); ok {
+			c.onceFuncs[fn.Origin()] = true
 		}
 	}
 }
@@ -408,11 +438,74 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 // start-up, registers something, is dead code, or its key type has few
 // values.
 func (c *checker) insert(t *tracked, exprCur inspector.Cursor, key types.Type) {
-	if t.firstInsert.IsValid() || atInitTime(exprCur) || inRegistration(exprCur) ||
-		c.inDeadCode(exprCur) || c.boundedKey(key, 0) {
+	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || inRegistration(exprCur) ||
+		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(key, 0) {
 		return
 	}
 	t.firstInsert = exprCur.Node().Pos()
+}
+
+// runsOnce reports whether cur is in a function passed to sync.Once.Do
+// (by name or as a literal).
+func (c *checker) runsOnce(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		switch n := enc.Node().(type) {
+		case *ast.FuncDecl:
+			fn, ok := c.pass.TypesInfo.Defs[n.Name].(*types.Func)
+			return ok && c.onceFuncs[fn]
+		case *ast.FuncLit:
+			if enc.ParentEdgeKind() == edge.CallExpr_Args && isOnceCall(c.pass.TypesInfo, enc.Parent().Node().(*ast.CallExpr)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// guardedByLimit reports whether cur is in the body of an if whose
+// condition compares against a limit: a name containing "max" or
+// "limit", as in `if size+n <= maxCacheBytes { m[k] = v }`.
+func (c *checker) guardedByLimit(cur inspector.Cursor) bool {
+	pos := cur.Node().Pos()
+	for enc := range cur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		ifs, ok := enc.Node().(*ast.IfStmt)
+		if !ok {
+			return false
+		}
+		if pos < ifs.Body.Pos() || pos >= ifs.Body.End() {
+			continue
+		}
+		limited := false
+		ast.Inspect(ifs.Cond, func(n ast.Node) bool {
+			bin, ok := n.(*ast.BinaryExpr)
+			if !ok {
+				return !limited
+			}
+			switch bin.Op {
+			case token.LSS, token.LEQ, token.GTR, token.GEQ:
+				if namesLimit(bin.X) || namesLimit(bin.Y) {
+					limited = true
+				}
+			}
+			return !limited
+		})
+		if limited {
+			return true
+		}
+	}
+	return false
+}
+
+func namesLimit(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			name := strings.ToLower(id.Name)
+			found = found || strings.Contains(name, "max") || strings.Contains(name, "limit")
+		}
+		return !found
+	})
+	return found
 }
 
 // inRegistration reports whether cur is in a function whose name says it
@@ -455,7 +548,7 @@ func (c *checker) boundedKey(t types.Type, depth int) bool {
 	}
 	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil {
 		switch n.Obj().Pkg().Path() {
-		case "reflect", "go/types":
+		case "reflect", "go/types", "internal/abi":
 			return true
 		}
 		if n.Obj().Pkg() == c.pass.Pkg && c.isEnum(n) {

@@ -80,3 +80,32 @@ func track(k string) {
 		tracked[k] = "here"
 	}
 }
+
+// Filled once, through a sync.Once.
+var services = map[string]int{}
+
+var servicesOnce sync.Once
+
+func readServices() { services["http"] = 80 }
+
+func port(name string) int {
+	servicesOnce.Do(readServices)
+	return services[name]
+}
+
+// Guarded by a byte budget rather than by len.
+const maxCachedBytes = 1 << 20
+
+type conn struct {
+	mu          sync.Mutex
+	canon       map[string]string
+	cachedBytes int
+}
+
+func (c *conn) canonical(k string) string {
+	if c.cachedBytes+len(k) <= maxCachedBytes {
+		c.canon[k] = k
+		c.cachedBytes += len(k)
+	}
+	return k
+}
