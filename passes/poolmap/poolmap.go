@@ -282,7 +282,11 @@ func (c *checker) structOverwrite(as *ast.AssignStmt) {
 				continue
 			}
 		}
-		st, ok := info.TypeOf(lhs).Underlying().(*types.Struct)
+		t := info.TypeOf(lhs)
+		if t == nil {
+			continue // the blank identifier
+		}
+		st, ok := t.Underlying().(*types.Struct)
 		if !ok {
 			continue
 		}
@@ -446,7 +450,11 @@ func rootIdent(e ast.Expr) *ast.Ident {
 func isNewMap(info *types.Info, e ast.Expr) bool {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.CompositeLit:
-		_, ok := info.TypeOf(e).Underlying().(*types.Map)
+		t := info.TypeOf(e)
+		if t == nil {
+			return false
+		}
+		_, ok := t.Underlying().(*types.Map)
 		return ok
 	case *ast.CallExpr:
 		b, ok := typeutil.Callee(info, e).(*types.Builtin)

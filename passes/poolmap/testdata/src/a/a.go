@@ -210,3 +210,7 @@ func pooledMapBounded(k string) {
 	clear(m)
 	mapPool.Put(m)
 }
+
+func blank() {
+	_ = statePool.Get() // assignments to _ have no type
+}
