@@ -56,7 +56,10 @@ func TestSizeClassesMatchRuntime(t *testing.T) {
 			}
 			want := heapBytes(size, ptrs)
 			got := allocated(size, ptrs, want)
-			if got != want {
+			// A stray runtime allocation in every try can still add a
+			// few bytes per object; neighbouring classes are 8 bytes
+			// or more apart.
+			if d := got - want; d < 0 || d > 4 {
 				t.Errorf("object of %d bytes (pointers %v): runtime allocates %d, heapBytes says %d", size, ptrs, got, want)
 			}
 		}
