@@ -6,6 +6,7 @@ import (
 	"github.com/mapscope/mapscope/passes/growonly"
 	"github.com/mapscope/mapscope/passes/mapclear"
 	"github.com/mapscope/mapscope/passes/mapprealloc"
+	"github.com/mapscope/mapscope/passes/poolmap"
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -15,4 +16,5 @@ var Analyzers = []*analysis.Analyzer{
 	mapprealloc.Analyzer,
 	mapclear.Analyzer,
 	growonly.Analyzer,
+	poolmap.Analyzer,
 }

@@ -21,7 +21,7 @@ func TestAnalyzersValid(t *testing.T) {
 			t.Errorf("analyzer %s: missing Doc or URL", a.Name)
 		}
 	}
-	for _, name := range []string{"mapprealloc", "mapclear"} {
+	for _, name := range []string{"mapprealloc", "mapclear", "growonly", "poolmap"} {
 		if !seen[name] {
 			t.Errorf("suite lacks %s", name)
 		}
