@@ -213,7 +213,10 @@ func TestEveryLine(t *testing.T) {
 	tr := testTree(t)
 	root := filepath.Join("testdata", "mod")
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
+		if err != nil {
+			return err
+		}
+		if err := skipNested(root, p, d); err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
 			return err
 		}
 		data, err := os.ReadFile(p)

@@ -154,6 +154,16 @@ func TestProfileFrames(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// Load every package of the profile in one go command run.
+				moved.Preload(profileFrames(p))
+				for _, dir := range []string{"cmd/alloc", "internal/store"} {
+					if moved.pkgs[dir] == nil || len(moved.pkgs[dir].files) == 0 {
+						t.Errorf("Preload did not load %s", dir)
+					}
+				}
+				if moved.pkgs["cmd/alloc"] != moved.pkgs["internal/store"] {
+					t.Errorf("Preload loaded the packages separately")
+				}
 				checkSampled(t, lookupProfile(t, moved, p))
 			}
 		})
@@ -186,4 +196,12 @@ func copyTree(t testing.TB, src string) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+func profileFrames(p *profile.Profile) []Frame {
+	var frames []Frame
+	for _, f := range p.Function {
+		frames = append(frames, Frame{Func: f.Name, File: f.Filename})
+	}
+	return frames
 }

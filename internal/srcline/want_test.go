@@ -32,7 +32,10 @@ func readWants(t testing.TB, root, modPath string) []want {
 	t.Helper()
 	var wants []want
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
+		if err != nil {
+			return err
+		}
+		if err := skipNested(root, p, d); err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
@@ -250,4 +253,16 @@ func fmtOps(ops []Op) string {
 	}
 	b.WriteString("]")
 	return b.String()
+}
+
+// skipNested returns filepath.SkipDir for directories of nested modules
+// (testdata/mod/third_party/yaml stands in for gopkg.in/yaml.v3).
+func skipNested(root, p string, d os.DirEntry) error {
+	if !d.IsDir() || p == root {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
+		return filepath.SkipDir
+	}
+	return nil
 }
