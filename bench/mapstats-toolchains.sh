@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mapstats-toolchains.sh: run the mapstats tests (heap agreement across map
 # shapes, exact small maps, size classes, robustness) under every Go release
-# mapstats supports, plus GOEXPERIMENT=noswissmap builds of Go 1.24 and 1.25,
+# mapstats supports, plus GOEXPERIMENT=noswissmap builds of Go 1.24 and 1.25
+# and the GOEXPERIMENT=mapsplitgroup group layout of Go 1.27,
 # and print one line per run: toolchain, result, worst deviation of
 # Of(m).Bytes from the measured heap growth, shapes checked, seconds.
 #
@@ -22,6 +23,7 @@ runs=(
 	"go1.25.14 noswissmap"
 	"go1.26.11"
 	"go1.27.4"
+	"go1.27.4 mapsplitgroup"
 )
 
 log=$(mktemp)

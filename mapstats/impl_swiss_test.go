@@ -1,4 +1,4 @@
-//go:build (go1.24 && !go1.26 && goexperiment.swissmap) || (go1.26 && !go1.28)
+//go:build ((go1.24 && !go1.26 && goexperiment.swissmap) || (go1.26 && !go1.28)) && !goexperiment.mapsplitgroup
 
 package mapstats_test
 
