@@ -178,12 +178,14 @@ func frameKind(fn string) Kind {
 		// built through reflect; reflect frames alone (reflect.MapOf
 		// allocating a type) are not map storage.
 		return Reflect
-	case strings.HasPrefix(fn, "runtime.makemap"), fn == "runtime.makeBucketArray",
+	case strings.HasPrefix(fn, "runtime.makemap"),
 		fn == "internal/runtime/maps.NewMap", fn == "internal/runtime/maps.NewEmptyMap":
 		return Make
 	case strings.HasPrefix(fn, "runtime.mapassign"), strings.HasPrefix(fn, "internal/runtime/maps."),
 		fn == "runtime.hashGrow", fn == "runtime.growWork", fn == "runtime.evacuate",
 		strings.HasPrefix(fn, "runtime.evacuate_"), fn == "runtime.newoverflow",
+		// makemap and hashGrow both call makeBucketArray: the caller decides.
+		fn == "runtime.makeBucketArray",
 		fn == "runtime.(*hmap).newoverflow", fn == "runtime.(*hmap).createOverflow":
 		return Grow
 	}
