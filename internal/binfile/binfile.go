@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -242,19 +243,34 @@ func (f *File) parse() (err error) {
 		return errors.New("no Go symbol table (.gopclntab): not a Go program")
 	}
 	// Function entries are offsets from runtime.text, which is where the Go
-	// linker starts .text, except when an external linker put C code first.
-	textStart := f.textLo
-	if v, ok := f.symbolValue("runtime.text"); ok {
-		textStart = v
-	}
-	f.pcln, err = parsePclntab(tab, f.order, textStart)
+	// linker starts .text. An external linker may put C code first; then
+	// the entry point (_start) is not a Go function and runtime.text has
+	// to be looked up in the symbol table. Scanning that table touches a
+	// megabyte or more of a large binary, so it is done only then.
+	f.pcln, err = parsePclntab(tab, f.order, f.textLo)
 	if err != nil {
 		return err
+	}
+	if !f.goEntry(ef.Entry) {
+		if v, ok := f.symbolValue("runtime.text"); ok && v != f.textLo {
+			f.pcln.textStart = v
+		}
 	}
 	if lo, hi := f.pcln.textRange(); lo < f.textLo || hi > f.textHi || lo >= hi {
 		return fmt.Errorf("Go pclntab covers %#x-%#x, outside .text %#x-%#x", lo, hi, f.textLo, f.textHi)
 	}
 	return nil
+}
+
+// goEntry reports whether the ELF entry point is the start of a Go function
+// (_rt0_amd64_linux and friends) according to the pclntab as parsed.
+func (f *File) goEntry(entry uint64) bool {
+	fn, ok := f.pcln.funcAtEntry(entry)
+	if !ok {
+		return false
+	}
+	name, _ := f.pcln.funcName(fn)
+	return strings.HasPrefix(name, "_rt0_")
 }
 
 // sectionBytes returns the contents of the first of the named sections that

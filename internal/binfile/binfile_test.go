@@ -27,6 +27,8 @@ var buildCases = []buildCase{
 	{name: "nobuildid", toolchain: "local", flags: []string{"-ldflags=-B=none"}},
 	{name: oldToolchain, toolchain: oldToolchain},
 	{name: oldToolchain + "-trimpath", toolchain: oldToolchain, flags: []string{"-trimpath"}},
+	{name: "go1.24.13", toolchain: "go1.24.13", buildID: true},
+	{name: "go1.25.14", toolchain: "go1.25.14", buildID: true},
 	{name: newToolchain, toolchain: newToolchain, buildID: true},
 }
 
@@ -103,6 +105,12 @@ func TestHeapProfileCallees(t *testing.T) {
 					name, ok := f.Callee(loc)
 					if !ok || !s.ok(name) {
 						t.Errorf("SITE:%s (line %d) Callee(%#x) = %q, %v; want %s", s.site, line, loc.Address, name, ok, s.want)
+					}
+					// The convention the package documents: runtime/pprof
+					// records the return address - 1.
+					addr, _ := f.linkAddr(loc.Address, loc.Mapping)
+					if _, ok := f.amd64DirectCall(addr + 1); !ok {
+						t.Errorf("SITE:%s (line %d): no call ends at address+1 (%#x): the profile's address convention is not return-1", s.site, line, addr+1)
 					}
 				}
 			}

@@ -63,6 +63,7 @@ func requireToolchain(t testing.TB, name string) {
 type program struct {
 	dir    string
 	source string // main.go contents
+	outDir string // where build puts executables; a test temporary directory if empty
 }
 
 // newProgram copies testdata/<name>/main.go into a fresh module, applying
@@ -93,7 +94,11 @@ func newProgram(t testing.TB, name string, edit func(string) string) *program {
 func (p *program) build(t testing.TB, toolchain string, env []string, flags ...string) string {
 	t.Helper()
 	requireToolchain(t, toolchain)
-	out := filepath.Join(t.TempDir(), "prog")
+	outDir := p.outDir
+	if outDir == "" {
+		outDir = t.TempDir()
+	}
+	out := filepath.Join(outDir, "prog")
 	args := append([]string{"build", "-o", out}, flags...)
 	cmd := exec.Command("go", append(args, ".")...)
 	cmd.Dir = p.dir
