@@ -32,11 +32,14 @@
 //     a statement of the body itself (not inside if, switch or a nested
 //     loop), and contains no break, continue, goto, return or labelled
 //     statement;
-//   - the inserted key is built from the loop's variables, so that every
-//     iteration can add a new key (for a range over a map, from its key:
-//     map values repeat, and inverting a map or collecting its distinct
-//     values would be oversized by the hint), and the right-hand side does
-//     not read the map (counting "m[k]++" and grouping "m[k] = append(m[k], v)"
+//   - the inserted key is likely new in every iteration: the loop variable
+//     (or a conversion of it), the element xs[i], or an identity derived
+//     from the element such as u.ID or l.String(). Keys that repeat by
+//     design are left out: over a map, keys built from its values
+//     (inverting a map); attributes looked up by index (t["zone"]); and in
+//     a set (map[K]bool, map[K]struct{}), anything but the element itself,
+//     since a set of a field collects distinct values. The right-hand side
+//     must not read the map (counting "m[k]++" and grouping "m[k] = append(m[k], v)"
 //     repeat keys by design and are not reported);
 //   - nothing between the make and the loop mentions the map.
 //

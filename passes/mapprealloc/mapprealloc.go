@@ -283,10 +283,86 @@ func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) boo
 		return false
 	}
 	key := insert.Lhs[0].(*ast.IndexExpr).Index
-	for _, v := range loop.vars {
-		if mentions(pass, key, v) {
+	return keyVariesPerIteration(pass, key, loop.vars, isSet(m.Type()))
+}
+
+// keyVariesPerIteration reports whether the key is likely new in every
+// iteration, so that the loop's length is the map's final size rather
+// than a gross overestimate.
+//
+// The loop variable itself (or a conversion of it) and an element xs[i]
+// qualify. A key derived from the element qualifies when it looks like an
+// identity (u.ID, labels.String()), but not when it looks up an attribute
+// by index (target[label]: deployment options, compartments, shards repeat
+// across elements), and not at all for a set (map[K]bool, map[K]struct{}):
+// a set of a field of the elements collects its distinct values, which
+// repeat by design (found on prometheus and go-redis, see
+// docs/lint-results.md).
+func keyVariesPerIteration(pass *analysis.Pass, key ast.Expr, vars []types.Object, set bool) bool {
+	key = unconvert(pass, key)
+	usesLoopVar := func(e ast.Expr) bool {
+		for _, v := range vars {
+			if mentions(pass, e, v) {
+				return true
+			}
+		}
+		return false
+	}
+	if !usesLoopVar(key) {
+		return false
+	}
+	for _, v := range vars {
+		if isIdentOf(pass, key, v) {
 			return true
 		}
+	}
+	if idx, ok := key.(*ast.IndexExpr); ok && !usesLoopVar(idx.X) {
+		for _, v := range vars {
+			if isIdentOf(pass, idx.Index, v) {
+				return true // xs[i]: the element at the loop index
+			}
+		}
+	}
+	if set {
+		return false
+	}
+	lookup := false
+	ast.Inspect(key, func(n ast.Node) bool {
+		if idx, ok := n.(*ast.IndexExpr); ok && usesLoopVar(idx.X) && !usesLoopVar(idx.Index) {
+			lookup = true
+		}
+		return !lookup
+	})
+	return !lookup
+}
+
+// unconvert strips type conversions such as string(b) or Name(k).
+func unconvert(pass *analysis.Pass, e ast.Expr) ast.Expr {
+	for {
+		e = ast.Unparen(e)
+		call, ok := e.(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			return e
+		}
+		if tv, ok := pass.TypesInfo.Types[call.Fun]; !ok || !tv.IsType() {
+			return e
+		}
+		e = call.Args[0]
+	}
+}
+
+// isSet reports whether t is a map whose values carry no information:
+// map[K]bool or map[K]struct{}.
+func isSet(t types.Type) bool {
+	m, ok := t.Underlying().(*types.Map)
+	if !ok {
+		return false
+	}
+	switch e := m.Elem().Underlying().(type) {
+	case *types.Basic:
+		return e.Kind() == types.Bool
+	case *types.Struct:
+		return e.NumFields() == 0
 	}
 	return false
 }

@@ -108,7 +108,48 @@ func (p *pool) idleSet() map[int]bool {
 	return set
 }
 
+type label string
+
+// A conversion of the loop variable is still the loop variable.
+func converted(names []string) map[label]int {
+	m := make(map[label]int) // want `map m is made without a size hint but the loop below fills it len\(names\) times`
+	for i, n := range names {
+		m[label(n)] = i
+	}
+	return m
+}
+
+// A set of the elements themselves, reached by index.
+func setOfElements(ids []int) map[int]struct{} {
+	set := map[int]struct{}{} // want `map set is made without a size hint but the loop below fills it len\(ids\) times`
+	for i := range ids {
+		set[ids[i]] = struct{}{}
+	}
+	return set
+}
+
 // Near misses below: none of them is reported.
+
+// A set of a field of the elements collects its distinct values, which
+// repeat: a hint of len(samples) would oversize it.
+type sample struct{ Ref, T int }
+
+func distinctRefs(samples []sample) map[int]bool {
+	refs := make(map[int]bool)
+	for _, s := range samples {
+		refs[s.Ref] = true
+	}
+	return refs
+}
+
+// Keys looked up from the element by index are attributes, which repeat.
+func byAttribute(targets []map[string]string) map[string]map[string]string {
+	m := make(map[string]map[string]string)
+	for _, t := range targets {
+		m[t["zone"]] = t
+	}
+	return m
+}
 
 // Map values repeat: inverting a map or collecting its distinct values
 // would be oversized by a hint of len(src).
