@@ -98,3 +98,40 @@ func BenchmarkSourceImporter(b *testing.B) {
 		}
 	}
 }
+
+// benchFrames are one line in each of three packages of testdata/mod.
+var benchFrames = []struct {
+	Frame
+	line int
+}{
+	{Frame{"example.com/svc/internal/store.(*Store).Put", "example.com/svc/internal/store/store.go"}, 50},
+	{Frame{"main.fill", "example.com/svc/cmd/alloc/main.go"}, 44},
+	{Frame{"main.main", "example.com/svc/cmd/other/main.go"}, 9},
+}
+
+func benchThreePackages(b *testing.B, preload bool) {
+	for b.Loop() {
+		tr, err := Open(filepath.Join("testdata", "mod"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if preload {
+			frames := make([]Frame, len(benchFrames))
+			for i, f := range benchFrames {
+				frames[i] = f.Frame
+			}
+			tr.Preload(frames)
+		}
+		for _, f := range benchFrames {
+			if _, err := tr.Lookup(f.Func, f.File, f.line); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkThreePackagesLazy loads three packages one go command run each.
+func BenchmarkThreePackagesLazy(b *testing.B) { benchThreePackages(b, false) }
+
+// BenchmarkThreePackagesPreload loads them in one run.
+func BenchmarkThreePackagesPreload(b *testing.B) { benchThreePackages(b, true) }
