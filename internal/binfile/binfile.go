@@ -48,7 +48,8 @@ type File struct {
 }
 
 type segment struct {
-	vaddr, memsz, off, filesz uint64
+	vaddr, memsz, off, filesz, align uint64
+	exec                             bool
 }
 
 type callee struct {
@@ -217,7 +218,7 @@ func (f *File) parse() (err error) {
 	f.order = ef.ByteOrder
 	for _, p := range ef.Progs {
 		if p.Type == elf.PT_LOAD {
-			f.loads = append(f.loads, segment{vaddr: p.Vaddr, memsz: p.Memsz, off: p.Off, filesz: p.Filesz})
+			f.loads = append(f.loads, segment{vaddr: p.Vaddr, memsz: p.Memsz, off: p.Off, filesz: p.Filesz, align: p.Align, exec: p.Flags&elf.PF_X != 0})
 		}
 	}
 	f.buildID = gnuBuildID(ef, f.data)

@@ -301,6 +301,28 @@ func TestMatchRefusesOtherBuilds(t *testing.T) {
 	}
 }
 
+// TestMatchRefusesBiggerMapping checks the segment size check, which
+// refuses a binary with less code than the profile's executable even when
+// no sampled location tells them apart.
+func TestMatchRefusesBiggerMapping(t *testing.T) {
+	requireAmd64Linux(t)
+	exe := newProgram(t, "heapprog", nil).build(t, "local", nil, "-ldflags=-B=none")
+	p := runForProfile(t, exe)
+	f, err := Open(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Match(p); err != nil {
+		t.Fatalf("Match(own profile) = %v", err)
+	}
+	m := mainMapping(p)
+	m.Limit += 64 << 10
+	if err := f.Match(p); err == nil || !strings.Contains(err.Error(), "text segment") {
+		t.Errorf("Match with a mapping 64 KB too big = %v, want a text segment error", err)
+	}
+}
+
 // TestMatchWithoutEvidence checks that Match refuses to vouch for a binary
 // when the profile gives nothing to check.
 func TestMatchWithoutEvidence(t *testing.T) {
@@ -312,7 +334,7 @@ func TestMatchWithoutEvidence(t *testing.T) {
 	defer f.Close()
 	for name, p := range map[string]*profile.Profile{
 		"empty":        {},
-		"unsymbolized": {Mapping: []*profile.Mapping{{ID: 1, Start: 0x400000, Limit: 0x500000}}, Location: []*profile.Location{{ID: 1, Address: 0x401000}}},
+		"unsymbolized": {Mapping: []*profile.Mapping{{ID: 1, Start: 0x400000, Limit: 0x401000}}, Location: []*profile.Location{{ID: 1, Address: 0x401000}}},
 	} {
 		p.Location = append(p.Location, nil)
 		if err := f.Match(p); err == nil || !strings.Contains(err.Error(), "cannot check") {

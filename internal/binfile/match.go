@@ -17,8 +17,9 @@ const maxMatchChecks = 300
 // error saying why not otherwise.
 //
 // When the profile's main mapping and the binary both carry a GNU build ID
-// (Go 1.24+ links one by default) they must be equal. Otherwise the binary
-// must symbolize the profile's main-executable locations exactly as the
+// (Go 1.24+ links one by default) they must be equal. Otherwise the
+// profile's executable mapping must fit in the binary's text segment, and
+// the binary must symbolize the profile's main-executable locations exactly as the
 // profile does: for every checked location (at most maxMatchChecks, spread
 // over the profile) the function containing the address must be the
 // outermost function of the location, and the file and line of the address
@@ -47,6 +48,10 @@ func (f *File) Match(p *profile.Profile) (err error) {
 			return fmt.Errorf("binfile: %s is not the binary that produced the profile: it has no build ID, the profile's executable (%s) has %s",
 				f.path, m.File, m.BuildID)
 		}
+	}
+
+	if why := f.mappingFits(m); why != "" {
+		return fmt.Errorf("binfile: %s is not the binary that produced the profile: %s", f.path, why)
 	}
 
 	var locs []*profile.Location
@@ -82,6 +87,31 @@ func (f *File) Match(p *profile.Profile) (err error) {
 			f.path, bad, checked, first)
 	}
 	return nil
+}
+
+// mappingFits checks that the profile's executable mapping is no larger than
+// the binary's executable segment: a build with more code is refused even if
+// no sampled location moved. A smaller mapping is fine, since the kernel may
+// split one segment into several mappings.
+func (f *File) mappingFits(m *profile.Mapping) string {
+	if m == nil || m.Limit <= m.Start {
+		return ""
+	}
+	for _, s := range f.loads {
+		if !s.exec || s.align == 0 || s.align&(s.align-1) != 0 {
+			continue
+		}
+		lo := s.off &^ (s.align - 1)
+		if m.Offset != lo {
+			continue
+		}
+		size := (s.off+s.memsz+s.align-1)&^(s.align-1) - lo
+		if m.Limit-m.Start > size {
+			return fmt.Sprintf("the profile's executable mapping (%s) is %d bytes, more than the binary's text segment (%d bytes)", m.File, m.Limit-m.Start, size)
+		}
+		return ""
+	}
+	return ""
 }
 
 // symbolizesAs checks one location against the binary and returns "" when
