@@ -115,6 +115,17 @@ func TestHeapProfileCallees(t *testing.T) {
 				}
 			}
 
+			// A location of another file or build is not answered.
+			if f.BuildID() != "" {
+				loc := *locationsAt(p, prog.siteLine(t, "grow"))[0]
+				m := *loc.Mapping
+				m.BuildID = "0123456789abcdef"
+				loc.Mapping = &m
+				if name, ok := f.Callee(&loc); ok {
+					t.Errorf("Callee of a location in a mapping with another build ID = %q", name)
+				}
+			}
+
 			// One line, two allocations: the map assignment and the &T{}.
 			line := prog.siteLine(t, "both")
 			locs := locationsAt(p, line)

@@ -21,10 +21,17 @@ import (
 // an interface method), an address outside the text, or a location whose
 // address is not a return address at all.
 //
+// loc should belong to the main executable's mapping, the one Match checked;
+// a location whose mapping has another build ID gets ok == false.
+//
 // Results are cached per address, so calling Callee for every location of
 // a large profile decodes each call site once.
 func (f *File) Callee(loc *profile.Location) (name string, ok bool) {
 	if f == nil || loc == nil {
+		return "", false
+	}
+	if m := loc.Mapping; m != nil && m.BuildID != "" && f.buildID != "" && m.BuildID != f.buildID {
+		// A location in another file (a shared library) or of another build.
 		return "", false
 	}
 	addr, ok := f.linkAddr(loc.Address, loc.Mapping)
