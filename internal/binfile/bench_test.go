@@ -219,6 +219,7 @@ func BenchmarkCallee(b *testing.B) {
 				if !cached {
 					f.mu.Lock()
 					f.callees = nil
+					f.targets = nil
 					f.mu.Unlock()
 				}
 				found = 0

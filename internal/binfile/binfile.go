@@ -43,8 +43,9 @@ type File struct {
 	goVersion  string
 	mainModule string
 
-	mu      sync.Mutex
-	callees map[uint64]callee
+	mu      sync.Mutex        // guards the caches below
+	callees map[uint64]callee // by link-time address of the location
+	targets map[uint64]string // function name by entry address, "" if none
 }
 
 type segment struct {

@@ -163,11 +163,27 @@ func (f *File) arm64DirectCall(ret uint64) (uint64, bool) {
 // in full-stack profiles), they are present in binaries linked with -s, and
 // looking one up costs a binary search over data already mapped. The ELF
 // symbol table covers what the pclntab does not: C code in cgo binaries.
+//
+// Names are cached per target: a profile's call sites call few distinct
+// functions (mapassign, newobject, ...), so this saves a string per site.
 func (f *File) funcNameAtEntry(addr uint64) (string, bool) {
+	if name, ok := f.targets[addr]; ok {
+		return name, name != ""
+	}
+	name, ok := f.lookupEntryName(addr)
+	if f.targets == nil {
+		f.targets = make(map[uint64]string)
+	}
+	f.targets[addr] = name
+	return name, ok
+}
+
+func (f *File) lookupEntryName(addr uint64) (string, bool) {
 	if fn, ok := f.pcln.funcAtEntry(addr); ok {
-		if name, ok := f.pcln.funcName(fn); ok {
+		if name, ok := f.pcln.funcName(fn); ok && name != "" {
 			return name, true
 		}
 	}
-	return f.symbols().nameAt(addr)
+	name, ok := f.symbols().nameAt(addr)
+	return name, ok && name != ""
 }
