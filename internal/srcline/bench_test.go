@@ -38,10 +38,15 @@ func selfLine(b *testing.B) (fn, file string, line int) {
 // BenchmarkOpenLookup is the cost of the first answer: Open, index the
 // tree, parse and type-check one package (go list -export for its
 // dependencies).
-func BenchmarkOpenLookup(b *testing.B) {
+func BenchmarkOpenLookup(b *testing.B) { benchOpenLookup(b, Options{}) }
+
+// BenchmarkOpenLookupFromSource is the same with Options.FromSource.
+func BenchmarkOpenLookupFromSource(b *testing.B) { benchOpenLookup(b, Options{FromSource: true}) }
+
+func benchOpenLookup(b *testing.B, opts Options) {
 	fn, file, line := selfLine(b)
 	for b.Loop() {
-		tr, err := Open(selfModuleRoot)
+		tr, err := OpenWith(selfModuleRoot, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
