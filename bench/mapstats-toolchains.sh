@@ -30,16 +30,16 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 failed=0
 start_all=$(date +%s)
-printf '%-24s %-6s %-14s %-7s %s\n' "toolchain" "result" "worst dev." "shapes" "seconds"
+printf '%-36s %-6s %-14s %-7s %s\n' "toolchain" "result" "worst dev." "shapes" "seconds"
 for run in "${runs[@]}"; do
 	read -r tc exp <<<"$run"
 	label="$tc${exp:+ GOEXPERIMENT=$exp}"
 	if ! GOTOOLCHAIN=$tc go version >/dev/null 2>&1; then
 		if [ "${MAPSCOPE_CI:-}" = 1 ]; then
-			printf '%-24s %-6s toolchain not available\n' "$label" FAIL
+			printf '%-36s %-6s toolchain not available\n' "$label" FAIL
 			failed=1
 		else
-			printf '%-24s %-6s toolchain not available\n' "$label" SKIP
+			printf '%-36s %-6s toolchain not available\n' "$label" SKIP
 		fi
 		continue
 	fi
@@ -54,7 +54,7 @@ for run in "${runs[@]}"; do
 		awk 'BEGIN{w=0} {v=$1<0?-$1:$1; if(v>w)w=v} END{printf "%.3f%%", w}')
 	shapes=$(grep -c 'heap growth [0-9]* B, Of' "$log")
 	if [ $rc -eq 0 ]; then result=ok; else result=FAIL; failed=1; fi
-	printf '%-24s %-6s %-14s %-7s %s\n' "$label" "$result" "$worst" "$shapes" "$((t1 - t0))"
+	printf '%-36s %-6s %-14s %-7s %s\n' "$label" "$result" "$worst" "$shapes" "$((t1 - t0))"
 	if [ $rc -ne 0 ]; then
 		grep -E -e '--- FAIL|_test.go:[0-9]+:|^(FAIL|panic)' "$log" | grep -v 'heap growth' | head -40
 	fi

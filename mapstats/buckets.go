@@ -98,20 +98,20 @@ func bucketArray(l bucketLayout, b uint8) (n uintptr, bytes int64) {
 	return n, heapBytes(l.size*n, l.ptrs)
 }
 
-func readMap(typ, hdr unsafe.Pointer) (Stats, error) {
+func readMap(typ, hdr unsafe.Pointer, s *Stats) error {
 	l, ok := readBucketLayout(typ)
 	if !ok {
-		return Stats{}, ErrUnsupported
+		return ErrUnsupported
 	}
 	h := (*hmap)(hdr)
 	if h.count < 0 || uintptr(h.B) > maxB {
-		return Stats{}, ErrInconsistent
+		return ErrInconsistent
 	}
-	s := Stats{Impl: implBuckets, Len: h.count, Overflow: int(h.noverflow)}
+	*s = Stats{Impl: implBuckets, Len: h.count, Overflow: int(h.noverflow)}
 	s.Bytes = heapBytes(unsafe.Sizeof(hmap{}), true) + int64(h.count)*l.indirectKV
 	s.RebuildBytes = rebuildBucketBytes(l, uint64(h.count))
 	if h.buckets == nil {
-		return s, nil
+		return nil
 	}
 	s.Buckets = 1 << h.B
 	s.Capacity = s.Buckets * bucketSlots
@@ -162,14 +162,14 @@ func readMap(typ, hdr unsafe.Pointer) (Stats, error) {
 		next := uintptr(e.nextOverflow)
 		first := uintptr(h.buckets) + base*l.size
 		if next < first || next > first+prealloc*l.size {
-			return Stats{}, ErrInconsistent
+			return ErrInconsistent
 		}
 		used = (next - first) / l.size
 	}
 	if overflow > used {
 		s.Bytes += int64(overflow-used) * heapBytes(l.size, l.ptrs)
 	}
-	return s, nil
+	return nil
 }
 
 // rebuildBucketBytes is what make(map[K]V, n) allocates before overflow

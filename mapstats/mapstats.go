@@ -47,7 +47,7 @@ func (s Stats) Reclaimable() int64 {
 //
 // Of does not allocate and does not lock: the caller must hold the lock
 // that guards the map's writers.
-func Of(m any) (Stats, error) {
+func Of(m any) (st Stats, err error) {
 	e := (*eface)(unsafe.Pointer(&m))
 	if e.typ == nil {
 		return Stats{}, errors.New("mapstats: Of(nil): want a map or a pointer to a map")
@@ -74,7 +74,10 @@ func Of(m any) (Stats, error) {
 	if hdr == nil {
 		return Stats{}, nil
 	}
-	return readMap(typeDescriptor(t), hdr)
+	if err := readMap(typeDescriptor(t), hdr, &st); err != nil {
+		return Stats{}, err
+	}
+	return st, nil
 }
 
 // Rebuild returns a copy of m made with make(M, len(m)): unlike maps.Clone,

@@ -35,25 +35,25 @@ const (
 	largeSizeDiv = 128
 )
 
-var (
-	sizeToClass8   [smallSizeMax/smallSizeDiv + 1]uint8
-	sizeToClass128 [(maxSmallSize-smallSizeMax)/largeSizeDiv + 1]uint8
-)
+// Package-level variables that call heapBytes are initialized after these
+// (Go orders initialization by dependency), before any init function.
+var sizeToClass8, sizeToClass128 = sizeTables()
 
-func init() {
+func sizeTables() (c8 [smallSizeMax/smallSizeDiv + 1]uint8, c128 [(maxSmallSize-smallSizeMax)/largeSizeDiv + 1]uint8) {
 	class := 0
-	for i := range sizeToClass8 {
+	for i := range c8 {
 		for int(sizeClasses[class]) < i*smallSizeDiv {
 			class++
 		}
-		sizeToClass8[i] = uint8(class)
+		c8[i] = uint8(class)
 	}
-	for i := range sizeToClass128 {
+	for i := range c128 {
 		for int(sizeClasses[class]) < smallSizeMax+i*largeSizeDiv {
 			class++
 		}
-		sizeToClass128[i] = uint8(class)
+		c128[i] = uint8(class)
 	}
+	return c8, c128
 }
 
 // heapBytes returns the bytes of heap an object of size bytes occupies:

@@ -51,8 +51,15 @@ const (
 type swissLayout struct {
 	groupSize  uintptr
 	groupPtrs  bool  // groups contain pointers (noscan otherwise)
+	groupBytes int64 // heap bytes of a single group (a small map)
 	indirectKV int64 // heap bytes per entry of indirect keys and elems
 }
+
+// Heap bytes of the fixed-size runtime objects, sized once.
+var (
+	mapHeaderBytes = heapBytes(swissMapSize, true)
+	tableBytes     = heapBytes(swissTableSize, true)
+)
 
 func readLayout(typ unsafe.Pointer) (swissLayout, bool) {
 	mt := (*swissMapType)(typ)
@@ -64,6 +71,7 @@ func readLayout(typ unsafe.Pointer) (swissLayout, bool) {
 		return swissLayout{}, false
 	}
 	l := swissLayout{groupSize: mt.groupSize, groupPtrs: mt.group.hasPointers()}
+	l.groupBytes = heapBytes(l.groupSize, l.groupPtrs)
 	if mt.flags&flagIndirectKey != 0 {
 		l.indirectKV += heapBytes(mt.key.size, mt.key.hasPointers())
 	}
@@ -79,19 +87,19 @@ const (
 	flagIndirectElem = 8
 )
 
-func readMap(typ unsafe.Pointer, hdr unsafe.Pointer) (Stats, error) {
+func readMap(typ, hdr unsafe.Pointer, s *Stats) error {
 	l, ok := readLayout(typ)
 	if !ok {
-		return Stats{}, ErrUnsupported
+		return ErrUnsupported
 	}
 	m := (*swissMap)(hdr)
-	s := Stats{Impl: implSwiss}
+	*s = Stats{Impl: implSwiss}
 	used := m.used
 	if used > 1<<62 {
-		return Stats{}, ErrInconsistent
+		return ErrInconsistent
 	}
 	s.Len = int(used)
-	s.Bytes = heapBytes(swissMapSize, true) + int64(s.Len)*l.indirectKV
+	s.Bytes = mapHeaderBytes + int64(s.Len)*l.indirectKV
 	s.RebuildBytes = rebuildBytes(l, used)
 
 	if m.dirLen == 0 {
@@ -100,20 +108,19 @@ func readMap(typ unsafe.Pointer, hdr unsafe.Pointer) (Stats, error) {
 		if m.dirPtr != nil {
 			s.Capacity = groupSlots
 			s.Groups = 1
-			s.Bytes += heapBytes(l.groupSize, l.groupPtrs)
+			s.Bytes += l.groupBytes
 		}
 		if used > groupSlots {
-			return Stats{}, ErrInconsistent
+			return ErrInconsistent
 		}
-		return s, nil
+		return nil
 	}
 
 	depth := uint(m.globalDepth)
 	if m.dirPtr == nil || depth > maxGlobalDepth || m.dirLen != 1<<depth || uint(m.globalShift) != 8*uint(ptrSize)-depth {
-		return Stats{}, ErrInconsistent
+		return ErrInconsistent
 	}
 	s.Bytes += arrayBytes(directoryElemSize, uint64(m.dirLen), true)
-	tableBytes := heapBytes(swissTableSize, true)
 
 	// A table of local depth d fills a run of 1<<(globalDepth-d) adjacent
 	// directory entries, so comparing with the previous entry finds every
@@ -130,13 +137,13 @@ func readMap(typ unsafe.Pointer, hdr unsafe.Pointer) (Stats, error) {
 		}
 		prev = t
 		if t == nil {
-			return Stats{}, ErrInconsistent
+			return ErrInconsistent
 		}
 		capacity := uint64(t.capacity)
 		groups := t.lengthMask + 1
 		if capacity < groupSlots || capacity > maxTableCapacity || capacity&(capacity-1) != 0 ||
 			groups != capacity/groupSlots || uint64(t.used) > capacity || t.groups == nil {
-			return Stats{}, ErrInconsistent
+			return ErrInconsistent
 		}
 		s.Tables++
 		s.Groups += int(groups)
@@ -151,9 +158,9 @@ func readMap(typ unsafe.Pointer, hdr unsafe.Pointer) (Stats, error) {
 		}
 	}
 	if inTables != used {
-		return Stats{}, ErrInconsistent
+		return ErrInconsistent
 	}
-	return s, nil
+	return nil
 }
 
 // maxGrowth is the number of entries a table of this capacity accepts
@@ -170,12 +177,12 @@ func maxGrowth(capacity uint64) uint64 {
 // on average; a table that receives far more than its share splits, which
 // only happens when n sits right at a sizing boundary.
 func rebuildBytes(l swissLayout, n uint64) int64 {
-	b := heapBytes(swissMapSize, true) + int64(n)*l.indirectKV
+	b := mapHeaderBytes + int64(n)*l.indirectKV
 	if n == 0 {
 		return b
 	}
 	if n <= groupSlots {
-		return b + heapBytes(l.groupSize, l.groupPtrs)
+		return b + l.groupBytes
 	}
 	target := n * groupSlots / maxAvgGroupLoad
 	dirSize := (target + maxTableCapacity - 1) / maxTableCapacity
@@ -185,6 +192,6 @@ func rebuildBytes(l swissLayout, n uint64) int64 {
 		capacity = groupSlots
 	}
 	capacity = 1 << bits.Len64(capacity-1)
-	perTable := heapBytes(swissTableSize, true) + arrayBytes(l.groupSize, capacity/groupSlots, l.groupPtrs)
+	perTable := tableBytes + arrayBytes(l.groupSize, capacity/groupSlots, l.groupPtrs)
 	return b + arrayBytes(directoryElemSize, dirSize, true) + int64(dirSize)*perTable
 }
