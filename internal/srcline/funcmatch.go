@@ -3,6 +3,7 @@ package srcline
 import (
 	"go/ast"
 	"go/token"
+	"strconv"
 	"strings"
 )
 
@@ -11,6 +12,7 @@ import (
 // declarations).
 type funcTarget struct {
 	decl      *ast.FuncDecl // nil for package initialisers
+	closure   []string      // the rest of the name after decl: "func1", "2"
 	pkgInit   bool
 	inlinedIn []*ast.FuncDecl // later names in the path that are declarations (closures of inlined callees)
 }
@@ -139,7 +141,7 @@ func findFuncDecl(f *ast.File, rest string) (funcTarget, bool) {
 	if fd == nil {
 		return funcTarget{}, false
 	}
-	tgt := funcTarget{decl: fd}
+	tgt := funcTarget{decl: fd, closure: toks[used:]}
 	// A closure of a function inlined into its caller is named after both
 	// ("main.caller.callee.func1"): remember the later declarations too.
 	for i := used; i < len(toks); i++ {
@@ -159,7 +161,11 @@ func containsLine(fset *token.FileSet, n ast.Node, line int) bool {
 // false when the line is outside everything the name designates.
 func (tgt funcTarget) matchLine(fset *token.FileSet, f *ast.File, line int) (string, bool) {
 	if tgt.decl != nil && containsLine(fset, tgt.decl, line) {
-		return declName(tgt.decl), true
+		name := declName(tgt.decl)
+		if lit, suffix := resolveClosure(tgt.decl, tgt.closure); lit != nil && containsLine(fset, lit, line) {
+			name += suffix
+		}
+		return name, true
 	}
 	for _, fd := range tgt.inlinedIn {
 		if containsLine(fset, fd, line) {
@@ -189,4 +195,51 @@ func enclosingDecl(fset *token.FileSet, f *ast.File, line int) string {
 		return "init"
 	}
 	return ""
+}
+
+// resolveClosure follows a closure path ("func2", "1") from a declaration:
+// funcN is the N-th function literal of the declaration, not counting
+// literals nested in others, and each following number the N-th literal
+// inside the previous one. It returns the literal and the name suffix, or
+// nil when the path does not lead to a literal (wrappers such as gowrap1,
+// numbering changed by inlining).
+func resolveClosure(decl *ast.FuncDecl, path []string) (*ast.FuncLit, string) {
+	var cur ast.Node = decl.Body
+	var lit *ast.FuncLit
+	suffix := ""
+	for i, tok := range path {
+		num := tok
+		if i == 0 {
+			var ok bool
+			if num, ok = strings.CutPrefix(tok, "func"); !ok {
+				break
+			}
+		}
+		if !isNumber(num) || cur == nil {
+			break
+		}
+		n, _ := strconv.Atoi(num)
+		lits := directFuncLits(cur)
+		if n < 1 || n > len(lits) {
+			break
+		}
+		lit = lits[n-1]
+		cur = lit.Body
+		suffix += "." + tok
+	}
+	return lit, suffix
+}
+
+// directFuncLits lists the function literals in n that are not inside
+// another literal, in source order.
+func directFuncLits(n ast.Node) []*ast.FuncLit {
+	var lits []*ast.FuncLit
+	ast.Inspect(n, func(x ast.Node) bool {
+		if l, ok := x.(*ast.FuncLit); ok {
+			lits = append(lits, l)
+			return false
+		}
+		return true
+	})
+	return lits
 }

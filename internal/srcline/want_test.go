@@ -24,7 +24,8 @@ type want struct {
 	// sampled: a profile of the program must have a sample whose first
 	// frame in the module is on this line.
 	sampled bool
-	untyped bool // the file cannot be type-checked: Line.Typed must be false
+	untyped bool   // the file cannot be type-checked: Line.Typed must be false
+	decl    string // Line.Func, when given
 }
 
 // readWants collects the "// want:" comments of every Go file under dir.
@@ -153,6 +154,13 @@ func parseWant(text string) (want, error) {
 				w.loop.InsertsOncePerIteration = true
 				i++
 			}
+		case "func":
+			d, err := str(i + 1)
+			if err != nil {
+				return w, err
+			}
+			w.decl = d
+			i += 2
 		case "fn":
 			fn, err := str(i + 1)
 			if err != nil {
@@ -207,6 +215,9 @@ func checkLine(t *testing.T, w want, got *Line) {
 	t.Helper()
 	if got.Path != w.file {
 		t.Errorf("%s:%d: Path = %q", w.file, w.line, got.Path)
+	}
+	if w.decl != "" && got.Func != w.decl {
+		t.Errorf("%s:%d: Func = %q, want %q", w.file, w.line, got.Func, w.decl)
 	}
 	if len(got.Ops) != len(w.ops) {
 		t.Errorf("%s:%d: got %d ops %s, want %d %s", w.file, w.line, len(got.Ops), fmtOps(got.Ops), len(w.ops), fmtOps(w.ops))

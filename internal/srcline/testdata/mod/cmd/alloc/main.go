@@ -7,6 +7,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
 	"os"
 	"reflect"
@@ -60,7 +61,7 @@ func (s *Server) handle(ids []int) {
 	defer s.mu.Unlock()
 	for _, id := range ids {
 		func() {
-			s.conns[id] = &conn{id: id} // want: mapassign "s.conns" "map[int]*conn"; alloc "&conn{...}" "*conn"; noloop sampled
+			s.conns[id] = &conn{id: id} // want: mapassign "s.conns" "map[int]*conn"; alloc "&conn{...}" "*conn"; noloop sampled fn "main.(*Server).handle.func1" func "(*Server).handle.func1"
 		}()
 	}
 }
@@ -92,6 +93,34 @@ func viaReflect(n int) reflect.Value {
 	return mv
 }
 
+type set[T comparable] map[T]struct{}
+
+//go:noinline
+func (s set[T]) addAll(vs []T) {
+	for _, v := range vs {
+		s[v] = struct{}{} // want: mapassign "s" "set[T]"; loop "len(vs)" once sampled
+	}
+}
+
+func upTo(n int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := range n {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+//go:noinline
+func viaIterator(n int) map[int]int {
+	m := make(map[int]int)
+	for i := range upTo(n) {
+		m[i] = i // want: mapassign "m" "map[int]int"; loop "" once sampled
+	}
+	return m
+}
+
 func main() {
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: alloc profile.pb.gz")
@@ -111,11 +140,13 @@ func main() {
 	for i := range 2000 {
 		s.seen.Store(i, &conn{id: i}) // want: syncmapstore "s.seen" "sync.Map"; alloc "any(i)" "int"; alloc "&conn{...}" "*conn"; loop "2000"
 	}
+	words := set[int]{}
+	words.addAll(ids)
 	st := store.New()
 	for _, k := range keys {
 		st.Create(k)
 	}
-	sink = append(sink, s, fill(3000), sized(3000), build(keys, true), clone, st, table, viaReflect(2000),
+	sink = append(sink, s, fill(3000), sized(3000), build(keys, true), clone, st, table, words, viaIterator(3000), viaReflect(2000),
 		decode([]byte(`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9}`)))
 
 	runtime.GC()

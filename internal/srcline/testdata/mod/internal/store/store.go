@@ -176,10 +176,45 @@ func Closures(items []string) func() {
 		}()
 	}
 	return func() {
-		m["done"] = 1 // want: mapassign "m" "map[string]int" fn "example.com/svc/internal/store.Closures.func2"
+		m["done"] = 1 // want: mapassign "m" "map[string]int" fn "example.com/svc/internal/store.Closures.func2" func "Closures.func2"
 	}
 }
 
 func init() {
 	defaults["c"] = 3 // want: mapassign "defaults" "map[string]int" fn "example.com/svc/internal/store.init.0"
+}
+
+// Cache is a generic type with a map field.
+type Cache[K comparable, V any] struct{ m map[K]V }
+
+func (c *Cache[K, V]) Put(k K, v V) {
+	c.m[k] = v // want: mapassign "c.m" "map[K]V" fn "example.com/svc/internal/store.(*Cache[...]).Put"
+}
+
+func Fill[M ~map[K]V, K comparable, V any](m M, k K, v V) {
+	m[k] = v // want: mapassign "m" "M" fn "example.com/svc/internal/store.Fill[go.shape.map[string]int,go.shape.string,go.shape.int]"
+}
+
+type set[T comparable] map[T]struct{}
+
+func (s set[T]) add(v T) {
+	s[v] = struct{}{} // want: mapassign "s" "set[T]"
+}
+
+func Nested(groups [][]string) map[string]int {
+	count := map[string]int{} // want: mapliteral "count" "map[string]int"
+	for _, g := range groups {
+		for j := len(g) - 1; j >= 0; j-- {
+			count[g[j]]++ // want: mapassign "count" "map[string]int"; loop "len(g)" once
+		}
+	}
+	each := func(f func(string)) {
+		for _, g := range groups {
+			f(g[0])
+		}
+	}
+	each(func(s string) {
+		count[s] = 0 // want: mapassign "count" "map[string]int"; noloop fn "example.com/svc/internal/store.Nested.func2" func "Nested.func2"
+	})
+	return count
 }
