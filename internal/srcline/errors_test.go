@@ -259,3 +259,24 @@ func TestEveryLine(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestNoGoCommand: without the go command, lookups fall back to syntax and
+// say why.
+func TestNoGoCommand(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	tr, err := Open(filepath.Join("testdata", "mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := lineOfText(t, "internal/store/store.go", `b := make(map[string]int, n)`)
+	got, err := tr.Lookup(testModule+"/internal/store.Literals", storeFile, line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Typed || got.LoadErr == nil {
+		t.Errorf("Typed = %v, LoadErr = %v; want untyped with an error", got.Typed, got.LoadErr)
+	}
+	if len(got.Ops) != 1 || got.Ops[0].Kind != MapMake || got.Ops[0].Hint != "n" || got.Ops[0].Type != "map[string]int" {
+		t.Errorf("Ops = %s, want the make from syntax", fmtOps(got.Ops))
+	}
+}

@@ -1,6 +1,7 @@
 package srcline
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -33,29 +34,35 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 
 // typed returns the type-checked syntax of a tree file, or ok == false
 // when the file is not part of a package the go command can load here
-// (build constraints, a broken module).
-func (t *Tree) typed(rel string) (*token.FileSet, typedFile, bool) {
+// (build constraints, a broken module), with the load error if any.
+func (t *Tree) typed(rel string) (*token.FileSet, typedFile, bool, error) {
 	dir := path.Dir(rel)
 	tests := strings.HasSuffix(rel, "_test.go")
 	key := dir
 	if tests {
 		key += " [tests]"
 	}
-	t.mu.Lock()
-	lp := t.pkgs[key]
-	t.mu.Unlock()
+	lp := t.loaded(key)
 	if lp == nil {
-		lp = t.loadDirs([]string{dir}, tests)
-		t.mu.Lock()
-		if prev := t.pkgs[key]; prev != nil {
-			lp = prev // a concurrent lookup won the race; keep one copy
-		} else {
+		// One load at a time: concurrent lookups of the same package wait
+		// for the first instead of running the go command twice.
+		t.loadMu.Lock()
+		if lp = t.loaded(key); lp == nil {
+			lp = t.loadDirs([]string{dir}, tests)
+			t.mu.Lock()
 			t.pkgs[key] = lp
+			t.mu.Unlock()
 		}
-		t.mu.Unlock()
+		t.loadMu.Unlock()
 	}
 	tf, ok := lp.files[rel]
-	return lp.fset, tf, ok && tf.info != nil
+	return lp.fset, tf, ok && tf.info != nil, lp.err
+}
+
+func (t *Tree) loaded(key string) *loadedPkg {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.pkgs[key]
 }
 
 // Frame names a profile frame for Preload.
@@ -79,10 +86,7 @@ func (t *Tree) Preload(frames []Frame) {
 			continue
 		}
 		dir := path.Dir(rel)
-		t.mu.Lock()
-		loaded := t.pkgs[dir] != nil
-		t.mu.Unlock()
-		if !loaded && !seen[dir] {
+		if t.loaded(dir) == nil && !seen[dir] {
 			seen[dir] = true
 			dirs = append(dirs, dir)
 		}
@@ -90,6 +94,8 @@ func (t *Tree) Preload(frames []Frame) {
 	if len(dirs) == 0 {
 		return
 	}
+	t.loadMu.Lock()
+	defer t.loadMu.Unlock()
 	lp := t.loadDirs(dirs, false)
 	t.mu.Lock()
 	for _, d := range dirs {
@@ -113,8 +119,6 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 		Dir:   t.root,
 		Fset:  lp.fset,
 		Tests: tests,
-		// The line being explained is in this directory: never descend
-		// into function bodies of other packages (they come as export data).
 	}
 	patterns := make([]string, len(dirs))
 	for i, dir := range dirs {
@@ -128,8 +132,12 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 		lp.err = fmt.Errorf("srcline: loading %s: %w", strings.Join(patterns, " "), err)
 		return lp
 	}
+	var errs []error
 	for _, p := range pkgs {
 		if p.TypesInfo == nil || p.Types == nil {
+			for _, e := range p.Errors {
+				errs = append(errs, e)
+			}
 			continue
 		}
 		for _, f := range p.Syntax {
@@ -145,6 +153,9 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 			}
 			lp.files[rel] = typedFile{file: f, pkg: p.Types, info: p.TypesInfo}
 		}
+	}
+	if len(errs) > 0 {
+		lp.err = fmt.Errorf("srcline: loading %s: %w", strings.Join(patterns, " "), errors.Join(errs...))
 	}
 	return lp
 }

@@ -59,7 +59,7 @@ func (t *Tree) Lookup(fn, file string, line int) (*Line, error) {
 	if known != nil {
 		return known.clone(res.Func), nil
 	}
-	fset, tf, typed := t.typed(rel)
+	fset, tf, typed, loadErr := t.typed(rel)
 	var file0 *ast.File
 	if typed {
 		file0 = tf.file
@@ -70,6 +70,9 @@ func (t *Tree) Lookup(fn, file string, line int) (*Line, error) {
 	c := &classifier{fset: fset, file: file0, info: tf.info, pkg: tf.pkg, line: line}
 	res.Ops, res.Loop = c.run()
 	res.Typed = typed
+	if !typed {
+		res.LoadErr = loadErr
+	}
 	t.mu.Lock()
 	t.lines[key] = res
 	t.mu.Unlock()

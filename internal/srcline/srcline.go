@@ -107,6 +107,9 @@ type Line struct {
 	// excluded by build constraints, a broken go.mod): then only the
 	// operations recognisable from syntax alone are reported.
 	Typed bool
+	// LoadErr says why the package could not be loaded when Typed is
+	// false (nil when the file is only excluded by build constraints).
+	LoadErr error
 }
 
 // Op is one allocating operation.

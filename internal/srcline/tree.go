@@ -29,7 +29,8 @@ type Tree struct {
 
 	opts Options
 
-	mu     sync.Mutex
+	loadMu sync.Mutex             // held while the go command loads packages
+	mu     sync.Mutex             // guards the maps below
 	parsed map[string]*parsedFile // rel path -> syntax only
 	pkgs   map[string]*loadedPkg  // rel dir (+ test flag) -> type-checked package
 	lines  map[lineKey]*Line      // answers already computed
