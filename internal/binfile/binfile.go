@@ -234,9 +234,9 @@ func (f *File) parse() (err error) {
 	f.symtab = ef.Section(".symtab")
 	f.strtab = ef.Section(".strtab")
 
-	tab, err := f.sectionBytes(ef, ".gopclntab", ".data.rel.ro.gopclntab")
+	tab, tabAddr, err := f.sectionBytes(ef, ".gopclntab", ".data.rel.ro.gopclntab")
 	if tab == nil && err == nil {
-		tab = f.symbolRange("runtime.pclntab", "runtime.epclntab")
+		tab, tabAddr = f.symbolRange("runtime.pclntab", "runtime.epclntab")
 	}
 	if err != nil {
 		return err
@@ -254,7 +254,11 @@ func (f *File) parse() (err error) {
 		return err
 	}
 	if !f.goEntry(ef.Entry) {
-		if v, ok := f.symbolValue("runtime.text"); ok && v != f.textLo {
+		if v, ok := f.symbolValue("runtime.text"); ok {
+			f.pcln.textStart = v
+		} else if v, ok := f.moduledataText(ef, tab, tabAddr); ok {
+			// Externally linked and stripped: only the runtime's module
+			// data still says where Go's text starts.
 			f.pcln.textStart = v
 		}
 	}
@@ -275,9 +279,51 @@ func (f *File) goEntry(entry uint64) bool {
 	return strings.HasPrefix(name, "_rt0_")
 }
 
+// moduledataText finds runtime.firstmoduledata, the runtime's description
+// of the binary, by searching the data for its first word (the address of
+// the pclntab), and returns its text field (runtime.text). The layout of
+// the fields read is the same from Go 1.18 through 1.27.
+func (f *File) moduledataText(ef *elf.File, tab []byte, tabAddr uint64) (uint64, bool) {
+	if len(tab) < 8+5*8 {
+		return 0, false
+	}
+	funcnameOff := f.order.Uint64(tab[8+3*8:])
+	// The Go linker puts it in .noptrdata; external linkers have been seen
+	// to put it in .data. Failing both, search every data segment.
+	var regions [][]byte
+	for _, name := range []string{".noptrdata", ".data"} {
+		if b, ok := f.sectionData(ef.Section(name)); ok {
+			regions = append(regions, b)
+		}
+	}
+	for _, s := range f.loads {
+		if !s.exec && s.off <= uint64(len(f.data)) && s.filesz <= uint64(len(f.data))-s.off {
+			regions = append(regions, f.data[s.off:s.off+s.filesz])
+		}
+	}
+	const (
+		offFuncnametab = 8
+		offMinPC       = 160
+		offText        = 176
+		size           = 192
+	)
+	for _, r := range regions {
+		for i := 0; i+size <= len(r); i += 8 {
+			if f.order.Uint64(r[i:]) != tabAddr || f.order.Uint64(r[i+offFuncnametab:]) != tabAddr+funcnameOff {
+				continue
+			}
+			minpc, text := f.order.Uint64(r[i+offMinPC:]), f.order.Uint64(r[i+offText:])
+			if text >= f.textLo && text < f.textHi && minpc == text+f.pcln.entryOff(0) {
+				return text, true
+			}
+		}
+	}
+	return 0, false
+}
+
 // sectionBytes returns the contents of the first of the named sections that
-// exists, as a slice of the mapping.
-func (f *File) sectionBytes(ef *elf.File, names ...string) ([]byte, error) {
+// exists, as a slice of the mapping, and its address.
+func (f *File) sectionBytes(ef *elf.File, names ...string) ([]byte, uint64, error) {
 	for _, name := range names {
 		s := ef.Section(name)
 		if s == nil {
@@ -285,11 +331,11 @@ func (f *File) sectionBytes(ef *elf.File, names ...string) ([]byte, error) {
 		}
 		b, ok := f.sectionData(s)
 		if !ok {
-			return nil, fmt.Errorf("section %s is truncated or compressed", name)
+			return nil, 0, fmt.Errorf("section %s is truncated or compressed", name)
 		}
-		return b, nil
+		return b, s.Addr, nil
 	}
-	return nil, nil
+	return nil, 0, nil
 }
 
 func (f *File) sectionData(s *elf.Section) ([]byte, bool) {
@@ -470,14 +516,14 @@ func (f *File) symbolValue(name string) (uint64, bool) {
 	return 0, false
 }
 
-// symbolRange returns the bytes between two symbols, for binaries whose
-// pclntab is not in a section of its own.
-func (f *File) symbolRange(start, end string) []byte {
+// symbolRange returns the bytes between two symbols and the address of the
+// first, for binaries whose pclntab is not in a section of its own.
+func (f *File) symbolRange(start, end string) ([]byte, uint64) {
 	lo, ok1 := f.symbolValue(start)
 	hi, ok2 := f.symbolValue(end)
 	if !ok1 || !ok2 || hi <= lo {
-		return nil
+		return nil, 0
 	}
 	b, _ := f.bytesAt(lo, hi-lo)
-	return b
+	return b, lo
 }

@@ -2,6 +2,7 @@ package binfile
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -15,6 +16,7 @@ import (
 type buildCase struct {
 	name      string
 	toolchain string
+	env       []string
 	flags     []string
 	buildID   bool // whether the binary has a GNU build ID
 }
@@ -25,6 +27,12 @@ var buildCases = []buildCase{
 	{name: "stripped", toolchain: "local", flags: []string{"-ldflags=-s -w"}, buildID: true},
 	{name: "pie", toolchain: "local", flags: []string{"-buildmode=pie"}, buildID: true},
 	{name: "nobuildid", toolchain: "local", flags: []string{"-ldflags=-B=none"}},
+	// An external linker puts C code before Go's text, so function offsets
+	// are not relative to .text; stripped, only the module data says where
+	// runtime.text is.
+	{name: "external", toolchain: "local", env: []string{"CGO_ENABLED=1"}, flags: []string{"-ldflags=-linkmode=external"}, buildID: true},
+	{name: "external-stripped", toolchain: "local", env: []string{"CGO_ENABLED=1"}, flags: []string{"-ldflags=-linkmode=external -s -w"}, buildID: true},
+	{name: "external-pie-stripped", toolchain: "local", env: []string{"CGO_ENABLED=1"}, flags: []string{"-buildmode=pie", "-ldflags=-linkmode=external -s -w"}, buildID: true},
 	{name: oldToolchain, toolchain: oldToolchain},
 	{name: oldToolchain + "-trimpath", toolchain: oldToolchain, flags: []string{"-trimpath"}},
 	{name: "go1.24.13", toolchain: "go1.24.13", buildID: true},
@@ -47,7 +55,12 @@ func TestHeapProfileCallees(t *testing.T) {
 	prog := newProgram(t, "heapprog", nil)
 	for _, bc := range buildCases {
 		t.Run(bc.name, func(t *testing.T) {
-			exe := prog.build(t, bc.toolchain, nil, bc.flags...)
+			if len(bc.env) > 0 {
+				if _, err := exec.LookPath("gcc"); err != nil {
+					needExternal(t, "external linking needs gcc: %v", err)
+				}
+			}
+			exe := prog.build(t, bc.toolchain, bc.env, bc.flags...)
 			p := runForProfile(t, exe)
 			f, err := Open(exe)
 			if err != nil {
@@ -75,6 +88,14 @@ func TestHeapProfileCallees(t *testing.T) {
 			}
 			if err := f.Match(p); err != nil {
 				t.Errorf("Match(own profile) = %v", err)
+			}
+			// Without the build ID, Match must check symbolization.
+			noID := p.Copy()
+			for _, m := range noID.Mapping {
+				m.BuildID = ""
+			}
+			if err := f.Match(noID); err != nil {
+				t.Errorf("Match(own profile without build ID) = %v", err)
 			}
 
 			newobject := func(name string) bool {
