@@ -62,6 +62,10 @@
 // locations. See docs/bench/binfile.md for figures.
 //
 // Supported: ELF executables for amd64 and arm64 built by Go 1.18 or later
-// (pclntab format 1.18/1.20). Mach-O and PE files are refused with an error
+// (pclntab format 1.18/1.20), internally or externally linked (cgo), PIE or
+// not, with or without symbol table. Function offsets in the pclntab are
+// relative to runtime.text, which an external linker moves past C code: it
+// is taken from the symbol table or, in a stripped binary, from the
+// runtime's module data. Mach-O and PE files are refused with an error
 // saying so.
 package binfile

@@ -107,7 +107,8 @@ func parsePclntab(data []byte, order binary.ByteOrder, textStart uint64) (*pclnt
 	if t.pclntable, err = sub("function table", hdr[7], uint64(len(data))); err != nil {
 		return nil, err
 	}
-	if hdr[0] == 0 || hdr[0] > (uint64(len(t.pclntable))-4)/8 || len(t.pclntable) < 4 {
+	// The function table holds nfunc (entry, offset) pairs and the end PC.
+	if len(t.pclntable) < 4 || hdr[0] == 0 || hdr[0] > uint64(len(t.pclntable)-4)/8 {
 		return nil, fmt.Errorf("bad Go pclntab function count %d", hdr[0])
 	}
 	t.nfunc = int(hdr[0])
