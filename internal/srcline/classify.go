@@ -304,7 +304,11 @@ func (c *classifier) destination(e ast.Expr) string {
 }
 
 func (c *classifier) call(n *ast.CallExpr) {
-	if !c.at(n, n.Lparen) {
+	// gc places a call at its parenthesis: in a chain split over lines,
+	// x.
+	//     Decode(&m)
+	// the call is on the second line.
+	if c.lineOf(n.Lparen) != c.line {
 		c.convertArgs(n) // arguments on their own lines
 		return
 	}

@@ -102,6 +102,11 @@ func Decode(data []byte, r io.Reader) (map[string]any, error) {
 	}
 	var cfg struct{ Labels map[string]string }
 	err := json.NewDecoder(r).Decode(&cfg) // want: call "json.NewDecoder(r)" "" callee "encoding/json.NewDecoder"; mapdecode "cfg" "struct{Labels map[string]string}"
+	var labels map[string]string
+	if err == nil {
+		err = json.NewDecoder(r). // want: call "json.NewDecoder(r)" "" callee "encoding/json.NewDecoder"
+						Decode(&labels) // want: mapdecode "labels" "map[string]string"
+	}
 	var anyv any
 	_ = json.Unmarshal(data, &anyv) // want: call "json.Unmarshal(data, &anyv)" "" callee "encoding/json.Unmarshal"
 	return m, err
