@@ -12,14 +12,19 @@
 // million entries keeps tens of megabytes alive after it is emptied.
 //
 // The analyzer reports the range-delete idiom (which the compiler turns
-// into a clear) and calls to clear, when the map is a package-level
-// variable or a struct field:
+// into a clear) when the map is a package-level variable or a struct
+// field, and calls to clear on a package-level variable:
 //
 //	for k := range s.cache {
 //		delete(s.cache, k)
 //	}
 //
-//	clear(s.cache)
+//	clear(sessions)
+//
+// clear on a field is not reported: it is the deliberate reuse idiom (a
+// cache that swaps two maps and clears one each cycle to save allocations)
+// and the map lives only as long as its owner. A package-level map lives
+// as long as the program.
 //
 // Two remedies exist and the right one depends on the program: clear keeps
 // the tables for reuse, which is best when the map refills to a similar

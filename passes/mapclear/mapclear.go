@@ -93,13 +93,16 @@ func checkRangeDelete(pass *analysis.Pass, file *ast.File, rs *ast.RangeStmt) {
 	pass.Report(diag)
 }
 
-// checkClear reports clear(m) on a long-lived map.
+// checkClear reports clear(m) on a package-level map. On a field, clear is
+// the deliberate reuse idiom (a cache that swaps two maps and clears one
+// per cycle to save allocations) and the map lives only as long as its
+// owner, so it is not reported.
 func checkClear(pass *analysis.Pass, call *ast.CallExpr) {
 	if !isBuiltin(pass, call.Fun, "clear") || len(call.Args) != 1 || !isMap(pass, call.Args[0]) {
 		return
 	}
 	name, ok := longLived(pass, call.Args[0])
-	if !ok {
+	if !ok || !packageLevel(pass, call.Args[0]) {
 		return
 	}
 	pass.Report(analysis.Diagnostic{
@@ -129,6 +132,24 @@ func longLived(pass *analysis.Pass, e ast.Expr) (string, bool) {
 		return types.ExprString(e), sel.Kind() == types.FieldVal
 	}
 	return "", false
+}
+
+// packageLevel reports whether e names a package-level variable.
+func packageLevel(pass *analysis.Pass, e ast.Expr) bool {
+	var id *ast.Ident
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		id = e
+	case *ast.SelectorExpr:
+		if pass.TypesInfo.Selections[e] != nil {
+			return false // a field
+		}
+		id = e.Sel
+	default:
+		return false
+	}
+	v, ok := pass.TypesInfo.ObjectOf(id).(*types.Var)
+	return ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
 }
 
 // pure reports whether e is a variable or a field path, so that two
