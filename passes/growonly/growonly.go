@@ -33,13 +33,13 @@ var Analyzer = &analysis.Analyzer{
 	Run:      run,
 }
 
-// reportExported makes the analyzer report exported maps too; off by
-// default because importers the analyzer cannot see may delete from them.
-var reportExported bool
+// appMode makes the analyzer treat every package as application code,
+// as it always treats package main; see the package documentation.
+var appMode bool
 
 func init() {
-	Analyzer.Flags.BoolVar(&reportExported, "exported", false,
-		"also report exported maps and fields (importing packages might delete from them)")
+	Analyzer.Flags.BoolVar(&appMode, "app", false,
+		"treat every package as application code: also report exported maps, maps of exported or mutex-guarded types, memo caches and maps keyed by a caller's argument")
 }
 
 // tracked is one map variable or field whose every use in the package is
@@ -57,7 +57,10 @@ type tracked struct {
 }
 
 type checker struct {
-	pass    *analysis.Pass
+	pass *analysis.Pass
+	// app is set for package main and with -app: the package's callers,
+	// if any, are part of the same program and do not own its maps.
+	app     bool
 	tracked map[*types.Var]*tracked
 	// freshLocals are local variables initialised with a newly allocated
 	// value (&T{}, T{}, new(T), var x T): assigning their map fields is
@@ -71,6 +74,7 @@ type checker struct {
 func run(pass *analysis.Pass) (any, error) {
 	c := &checker{
 		pass:        pass,
+		app:         appMode || pass.Pkg.Name() == "main",
 		tracked:     make(map[*types.Var]*tracked),
 		freshLocals: make(map[*types.Var]bool),
 		onceFuncs:   make(map[*types.Func]bool),
@@ -103,9 +107,8 @@ func run(pass *analysis.Pass) (any, error) {
 // fields of package-level struct types that the analyzer may report.
 func (c *checker) collectCandidates() {
 	pkg := c.pass.Pkg
-	mainPkg := pkg.Name() == "main"
 	visible := func(name string) bool {
-		return reportExported || mainPkg || !token.IsExported(name)
+		return c.app || !token.IsExported(name)
 	}
 	longLived := c.longLivedTypes()
 	scope := pkg.Scope()
@@ -116,8 +119,8 @@ func (c *checker) collectCandidates() {
 				c.tracked[obj] = &tracked{name: name, syncMap: kind == syncMapKind}
 			}
 		case *types.TypeName:
-			if obj.IsAlias() {
-				continue
+			if obj.IsAlias() || !visible(obj.Name()) {
+				continue // importers own the values of an exported type
 			}
 			st, ok := obj.Type().Underlying().(*types.Struct)
 			if !ok {
@@ -174,15 +177,13 @@ func (c *checker) longLivedTypes() map[*types.TypeName]bool {
 			visit(t.Elem(), depth+1)
 		}
 	}
-	mainPkg := pkg.Name() == "main"
 	scope := pkg.Scope()
 	for _, name := range scope.Names() {
 		switch obj := scope.Lookup(name).(type) {
 		case *types.Var:
 			visit(obj.Type(), 0)
 		case *types.TypeName:
-			if st, ok := obj.Type().Underlying().(*types.Struct); ok && !obj.IsAlias() && hasMutex(st) &&
-				(mainPkg || reportExported || !obj.Exported()) {
+			if st, ok := obj.Type().Underlying().(*types.Struct); ok && !obj.IsAlias() && hasMutex(st) && c.app {
 				long[obj] = true
 			}
 		}
@@ -378,7 +379,8 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 	case edge.IndexExpr_X:
 		switch unparenUp(parent).ParentEdgeKind() {
 		case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
-			c.insert(t, exprCur, mapKeyType(info.TypeOf(exprCur.Node().(ast.Expr))))
+			key := parent.Node().(*ast.IndexExpr).Index
+			c.insert(t, exprCur, mapKeyType(info.TypeOf(exprCur.Node().(ast.Expr))), key)
 		}
 		return // a lookup
 	case edge.RangeStmt_X:
@@ -394,7 +396,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		case effectNone:
 			return
 		case effectInsert:
-			c.insert(t, exprCur, mapKeyType(info.TypeOf(exprCur.Node().(ast.Expr))))
+			c.insert(t, exprCur, mapKeyType(info.TypeOf(exprCur.Node().(ast.Expr))), nil)
 			return
 		case effectLen:
 			if comparedToLimit(info, parent) {
@@ -407,11 +409,13 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		if t.syncMap && parent.ParentEdgeKind() == edge.CallExpr_Fun {
 			switch parent.Node().(*ast.SelectorExpr).Sel.Name {
 			case "Store", "LoadOrStore", "Swap":
-				var key types.Type
+				var keyType types.Type
+				var key ast.Expr
 				if call := parent.Parent().Node().(*ast.CallExpr); len(call.Args) > 0 {
-					key = info.TypeOf(call.Args[0])
+					key = call.Args[0]
+					keyType = info.TypeOf(key)
 				}
-				c.insert(t, exprCur, key)
+				c.insert(t, exprCur, keyType, key)
 				return
 			case "Load", "Range", "CompareAndSwap":
 				return
@@ -433,16 +437,92 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 	t.released = true
 }
 
-// insert records an insertion into t with a key of type key (nil if
-// unknown), unless it cannot make the map grow without bound: it runs at
-// start-up, registers something, is dead code, or its key type has few
-// values.
-func (c *checker) insert(t *tracked, exprCur inspector.Cursor, key types.Type) {
+// insert records an insertion into t of the key expression key (nil if
+// unknown) of type keyType (nil if unknown), unless it cannot make the map
+// grow without bound: it runs at start-up, registers something, is dead
+// code, is guarded by a limit, or its key type has few values. Outside
+// application code, a key chosen by the caller and a memo cache (lookup,
+// then insert under the same key) are left to the caller: a library's
+// callers usually ask for a bounded set of names, types or paths.
+func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Type, key ast.Expr) {
 	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || inRegistration(exprCur) ||
-		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(key, 0) {
+		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(keyType, 0) {
+		return
+	}
+	if !c.app && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur, key)) {
 		return
 	}
 	t.firstInsert = exprCur.Node().Pos()
+}
+
+// isCallerKey reports whether key is a parameter of the function holding
+// the insertion, possibly converted.
+func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
+	info := c.pass.TypesInfo
+	for {
+		call, ok := ast.Unparen(key).(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			break
+		}
+		if tv, ok := info.Types[call.Fun]; !ok || !tv.IsType() {
+			break
+		}
+		key = call.Args[0]
+	}
+	id, ok := ast.Unparen(key).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		var ft *ast.FuncType
+		switch n := enc.Node().(type) {
+		case *ast.FuncDecl:
+			ft = n.Type
+		case *ast.FuncLit:
+			ft = n.Type
+		}
+		if ft.Params != nil && ft.Params.Pos() <= v.Pos() && v.Pos() < ft.Params.End() {
+			return true
+		}
+	}
+	return false
+}
+
+// isMemoized reports whether the function holding the insertion into the
+// map at cur looks the same key up in the same map before inserting: a
+// memo cache.
+func (c *checker) isMemoized(cur inspector.Cursor, key ast.Expr) bool {
+	var body ast.Node
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		body = enc.Node()
+		break
+	}
+	if body == nil {
+		return false
+	}
+	mapText := types.ExprString(ast.Unparen(cur.Node().(ast.Expr)))
+	keyText := types.ExprString(ast.Unparen(key))
+	insertPos := cur.Node().Pos()
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found || n == nil || n.Pos() >= insertPos {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.IndexExpr:
+			found = types.ExprString(ast.Unparen(n.X)) == mapText && types.ExprString(ast.Unparen(n.Index)) == keyText
+		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Load" && len(n.Args) == 1 {
+				found = types.ExprString(ast.Unparen(sel.X)) == mapText && types.ExprString(ast.Unparen(n.Args[0])) == keyText
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // runsOnce reports whether cur is in a function passed to sync.Once.Do

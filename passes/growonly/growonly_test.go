@@ -10,3 +10,13 @@ import (
 func Test(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), growonly.Analyzer, "a", "lib", "user", "app")
 }
+
+// TestAppFlag checks that -app reports, in a library, what package main
+// reports by default.
+func TestAppFlag(t *testing.T) {
+	if err := growonly.Analyzer.Flags.Set("app", "true"); err != nil {
+		t.Fatal(err)
+	}
+	defer growonly.Analyzer.Flags.Set("app", "false")
+	analysistest.Run(t, analysistest.TestData(), growonly.Analyzer, "libapp")
+}

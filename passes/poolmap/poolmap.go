@@ -293,8 +293,12 @@ func (c *checker) structOverwrite(as *ast.AssignStmt) {
 		kept := make(map[string]bool)
 		if lit, ok := ast.Unparen(as.Rhs[i]).(*ast.CompositeLit); ok {
 			for _, elt := range lit.Elts {
-				if kv, ok := elt.(*ast.KeyValueExpr); ok && !isNewMap(info, kv.Value) && !isNil(info, kv.Value) {
-					if key, ok := kv.Key.(*ast.Ident); ok {
+				// Only `f: x.f` carries the old map over; any other value
+				// replaces it.
+				if kv, ok := elt.(*ast.KeyValueExpr); ok {
+					key, ok1 := kv.Key.(*ast.Ident)
+					sel, ok2 := ast.Unparen(kv.Value).(*ast.SelectorExpr)
+					if ok1 && ok2 && sel.Sel.Name == key.Name {
 						kept[key.Name] = true
 					}
 				}

@@ -1,5 +1,7 @@
-// Package a holds true positives and near misses for growonly.
-package a
+// Package main (in directory a) holds true positives and near misses for
+// growonly in application code, where keys chosen by callers, memo caches
+// and mutex-guarded types are reported.
+package main
 
 import (
 	"fmt"
@@ -197,11 +199,6 @@ var readOnly = map[string]int{"a": 1}
 
 func get(k string) int { return readOnly[k] }
 
-// Exported maps: importers might delete from them.
-var Exported = map[string]int{}
-
-func AddExported(k string) { Exported[k] = 1 }
-
 // A short-lived type: no package variable, no mutex.
 type visitor struct{ seen map[string]bool }
 
@@ -244,3 +241,5 @@ func (e *external) add(k string)             { e.m[k] = 1 }
 var clearedInTest = map[string]int{}
 
 func addClearedInTest(k string) { clearedInTest[k] = 1 } // want `map clearedInTest only grows`
+
+func main() {}

@@ -214,3 +214,21 @@ func pooledMapBounded(k string) {
 func blank() {
 	_ = statePool.Get() // assignments to _ have no type
 }
+
+// printer is overwritten on Get with a map its caller owns: a replacement.
+type printer struct {
+	sizes map[int]int
+	out   []byte
+}
+
+var printers = sync.Pool{New: func() any { return new(printer) }}
+
+func newPrinter(sizes map[int]int) *printer {
+	p := printers.Get().(*printer)
+	*p = printer{sizes: sizes, out: p.out[:0]}
+	return p
+}
+
+func (p *printer) size(n int) { p.sizes[n] = n }
+
+func (p *printer) free() { printers.Put(p) }
