@@ -36,27 +36,47 @@
 //     whoever receives it may delete from it.
 //
 // One diagnostic is reported per map, on its first insertion in source
-// order. Insertions in init functions and package variable initialisers
-// do not count (a table filled at start-up is not a leak), and _test.go
-// files are ignored altogether: a test that deletes from a map does not
-// bound it in production, and a test that fills one does not leak.
+// order. An insertion does not count when it cannot make the map grow
+// without bound: it runs in an init function, a package variable's
+// initialiser or a function given to sync.Once; it sits in a function
+// whose name contains "register" (registries are filled by the program's
+// own declarations); it is dead code behind a constant false; it is
+// guarded by a comparison with a limit (a name containing "max" or
+// "limit", as in `if size+n <= maxCacheBytes`); or the key type has few
+// values (bool, int8, uint8, an enumeration of the package, reflect,
+// go/types and internal/abi types: a cache keyed by type is bounded by
+// the program). _test.go files are ignored altogether: a test that
+// deletes from a map does not bound it in production, and a test that
+// fills one does not leak.
 //
-// Scope and false-positive budget. Only maps whose every use the analyzer
-// can see are reported:
+// # Libraries and applications
 //
-//   - Exported package variables and exported fields are not reported
-//     (except in package main, which nobody imports): an importing package
-//     may delete from them, and analysis facts flow from a package to its
-//     importers, never back, so the defining package cannot know. The flag
-//     -growonly.exported reports them anyway, for a program whose
-//     importers are all known.
-//   - A map field is reported only when its struct type is long-lived: a
-//     package-level variable holds it (directly, through a pointer, a
-//     container or another long-lived struct), or the struct carries a
-//     sync.Mutex or sync.RWMutex (it is shared between goroutines), or the
-//     field is a sync.Map. A map field of a value built and dropped inside
-//     one call (a decoder state, a visitor) is not a leak.
-//   - Maps in local variables are never reported.
+// Whether a grow-only map leaks depends on its key domain, which only the
+// program knows. The analyzer therefore treats package main as
+// application code and every other package as library code, where it
+// reports only what the package owns and fills from its own input:
+//
+//   - Exported package variables, exported fields and the fields of
+//     exported types are not reported: importers own those values and
+//     may delete from them. Analysis facts flow from a package to its
+//     importers, never back, so the defining package cannot see those
+//     deletes; reporting them would need whole-program analysis.
+//   - A map field is reported only when a package-level variable holds
+//     its struct (directly, through a pointer or in a container).
+//   - An insertion whose key is a parameter of the enclosing function (the
+//     caller's choice), or that follows a lookup of the same key in the
+//     same map (a memo cache, the use sync.Map documents as "caches that
+//     only grow"), does not count.
+//
+// In package main, and in every package with -growonly.app (for the
+// internal packages of a service), exported names and types are reported,
+// keys chosen by callers and memo caches count, and a sync.Map field, or
+// any map field of an unexported struct holding a sync.Mutex or
+// sync.RWMutex, is taken as long-lived (it is shared between goroutines).
+//
+// In every mode, a map field of a value built and dropped inside one call
+// (a decoder state, a visitor) is not reported, nor are maps in local
+// variables.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision.

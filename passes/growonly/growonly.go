@@ -132,7 +132,7 @@ func (c *checker) collectCandidates() {
 				if kind == notMap || !visible(f.Name()) || f.Name() == "_" {
 					continue
 				}
-				if kind != syncMapKind && !longLived[obj] {
+				if !longLived[obj] && (kind != syncMapKind || !c.app) {
 					continue // a map of a short-lived value dies with it
 				}
 				c.tracked[f] = &tracked{

@@ -95,3 +95,8 @@ type group struct {
 }
 
 func (g *group) do(k string) { g.calls[hostOf(k)]++ }
+
+// inflight is a sync.Map field of a type no package variable holds.
+type inflight struct{ calls sync.Map }
+
+func (f *inflight) start(url string) { f.calls.Store(hostOf(url), true) }
