@@ -30,7 +30,7 @@ func goTool(t *testing.T) string {
 
 // allocProfile builds testdata/mod/cmd/alloc with the extra build flags,
 // runs it with every allocation sampled and returns its profile.
-func allocProfile(t *testing.T, buildFlags ...string) *profile.Profile {
+func allocProfile(t *testing.T, toolchain string, buildFlags ...string) *profile.Profile {
 	t.Helper()
 	gobin := goTool(t)
 	dir := t.TempDir()
@@ -39,7 +39,10 @@ func allocProfile(t *testing.T, buildFlags ...string) *profile.Profile {
 	args = append(args, "./cmd/alloc")
 	build := exec.Command(gobin, args...)
 	build.Dir = filepath.Join("testdata", "mod")
-	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	if toolchain == "" {
+		toolchain = "local"
+	}
+	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN="+toolchain)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
@@ -137,15 +140,22 @@ func TestProfileFrames(t *testing.T) {
 	if testing.Short() && os.Getenv("MAPSCOPE_CI") != "1" {
 		t.Skip("builds and runs a program")
 	}
-	for _, tc := range []struct {
-		name  string
-		flags []string
-	}{
-		{"abspath", nil},
-		{"trimpath", []string{"-trimpath"}},
-	} {
+	type build struct {
+		name, toolchain string
+		flags           []string
+	}
+	builds := []build{
+		{"abspath", "", nil},
+		{"trimpath", "", []string{"-trimpath"}},
+	}
+	// SRCLINE_TOOLCHAINS="go1.23.12 go1.24.13" also checks the frame names
+	// of older compilers (the toolchains come through the module proxy).
+	for _, tc := range strings.Fields(os.Getenv("SRCLINE_TOOLCHAINS")) {
+		builds = append(builds, build{tc, tc, []string{"-trimpath"}})
+	}
+	for _, tc := range builds {
 		t.Run(tc.name, func(t *testing.T) {
-			p := allocProfile(t, tc.flags...)
+			p := allocProfile(t, tc.toolchain, tc.flags...)
 			checkSampled(t, lookupProfile(t, testTree(t), p))
 			if tc.name == "abspath" {
 				// The same profile against a checkout elsewhere: absolute
