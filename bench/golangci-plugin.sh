@@ -42,7 +42,7 @@ go mod edit \
 	-replace=github.com/mapscope/mapscope/golangci="$root/golangci" \
 	-replace=github.com/mapscope/mapscope="$root"
 GOFLAGS=-mod=mod go mod tidy
-go build -trimpath -o "$out" ./cmd/golangci-lint
+go build -trimpath -ldflags "-X main.version=${GCL_VERSION#v}-custom-mapscope -X main.date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o "$out" ./cmd/golangci-lint
 t1=$(now)
 echo "built $("$out" version | head -1) with the mapscope plugin in $(elapsed "$t0" "$t1") s"
 
@@ -56,8 +56,8 @@ sed "s|$root/||" "$work/run.txt"
 echo "golangci-lint run: exit status $status in $(elapsed "$t1" "$t2") s"
 
 for want in \
-	"fill.go:9:9: map pos is made without a size hint but the loop below fills it len(names) times (mapscope)" \
-	"fill.go:18:2: deleting every key of registry keeps its memory"; do
+	"fill.go:9:9: mapprealloc: map pos is made without a size hint but the loop below fills it len(names) times (mapscope)" \
+	"fill.go:18:2: mapclear: deleting every key of registry keeps its memory"; do
 	if ! grep -qF "$want" "$work/run.txt"; then
 		echo "golangci-plugin.sh: FAIL: output lacks: $want" >&2
 		exit 1
