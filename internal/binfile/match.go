@@ -128,7 +128,7 @@ func (f *File) symbolizesAs(loc *profile.Location) string {
 		return fmt.Sprintf("%s at %#x: address %#x is outside the binary's Go code", outer.Function.Name, loc.Address, addr)
 	}
 	name, _ := f.pcln.funcName(fn)
-	if printName(name) != outer.Function.Name {
+	if bin := printName(name); bin != outer.Function.Name && !elidedWrapper(bin) {
 		return fmt.Sprintf("address %#x is in %s in the profile but in %s in the binary", loc.Address, outer.Function.Name, printName(name))
 	}
 	file, line, ok := f.pcln.lineAt(fn, addr)
@@ -155,4 +155,14 @@ func mainMapping(p *profile.Profile) *profile.Mapping {
 		}
 	}
 	return nil
+}
+
+// elidedWrapper reports compiler-generated wrappers that the runtime's
+// traceback leaves out of a stack (Go 1.21-1.23 symbolize through them):
+// the closure of a go or defer statement (f.gowrap1, f.deferwrap1) and a
+// method value (T.M-fm). At such an address the profile names the
+// function inlined into the wrapper, not the wrapper; the line check that
+// follows still compares the innermost position.
+func elidedWrapper(name string) bool {
+	return strings.HasSuffix(name, "-fm") || strings.Contains(name, ".gowrap") || strings.Contains(name, ".deferwrap")
 }
