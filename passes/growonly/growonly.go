@@ -69,6 +69,8 @@ type checker struct {
 	// onceFuncs are functions passed by name to sync.Once.Do and its
 	// kin: they run once, like init.
 	onceFuncs map[*types.Func]bool
+	// enums are the named basic types with constants, built on first use.
+	enums map[*types.TypeName]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -660,13 +662,18 @@ func (c *checker) isEnum(n *types.Named) bool {
 	if _, ok := n.Underlying().(*types.Basic); !ok {
 		return false
 	}
-	scope := c.pass.Pkg.Scope()
-	for _, name := range scope.Names() {
-		if k, ok := scope.Lookup(name).(*types.Const); ok && types.Identical(k.Type(), n) {
-			return true
+	if c.enums == nil {
+		c.enums = make(map[*types.TypeName]bool)
+		scope := c.pass.Pkg.Scope()
+		for _, name := range scope.Names() {
+			if k, ok := scope.Lookup(name).(*types.Const); ok {
+				if kn, ok := types.Unalias(k.Type()).(*types.Named); ok {
+					c.enums[kn.Obj()] = true
+				}
+			}
 		}
 	}
-	return false
+	return c.enums[n.Obj()]
 }
 
 func mapKeyType(t types.Type) types.Type {
