@@ -10,7 +10,7 @@ import (
 
 const storeFile = testModule + "/internal/store/store.go"
 
-// lineOf finds the line of the first occurrence of text in a testdata file.
+// lineOfText finds the line of the first occurrence of text in a testdata file.
 func lineOfText(t *testing.T, rel, text string) int {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "mod", filepath.FromSlash(rel)))

@@ -14,7 +14,7 @@ func ExampleTree_Lookup() {
 		log.Fatal(err)
 	}
 	// A frame of a heap profile written by a -trimpath build.
-	line, err := tree.Lookup("example.com/svc/internal/store.Index.Add", "example.com/svc/internal/store/store.go", 80)
+	line, err := tree.Lookup("example.com/svc/internal/store.Tags.Add", "example.com/svc/internal/store/tags.go", 7)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func ExampleTree_Lookup() {
 	_, err = tree.Lookup("encoding/json.(*decodeState).object", "/usr/local/go/src/encoding/json/decode.go", 700)
 	fmt.Println(errors.Is(err, srcline.ErrNotInTree))
 	// Output:
-	// mapassign ix Index (map[string][]int)
-	// alloc append(ix[k], v) []int ()
+	// mapassign t Tags (map[string][]string)
+	// alloc append(t[tag], id) []string ()
 	// true
 }

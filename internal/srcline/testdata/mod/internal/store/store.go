@@ -1,7 +1,11 @@
 // Package store holds the cases of the srcline table test. A comment
 // "want:" lists the operations Lookup must report on its line, in order:
 // kind "expr" "type" [hint "h"] [callee "c"], items separated by ';',
-// "none" for a line with no operation, loop "trips" [once] for the loop.
+// "none" for a line with no operation, loop "trips" [once] for the loop,
+// noloop when there is none, fn "name" for the profile function name to
+// look up with (default: derived from the declaration), func "name" for
+// the Line.Func expected, untyped for a file that cannot be type-checked,
+// sampled for a line where a profile sample must start.
 package store
 
 import (
