@@ -41,7 +41,7 @@ const (
 	groupSlots        = 8    // abi.MapGroupSlots
 	maxTableCapacity  = 1024 // internal/runtime/maps.maxTableCapacity
 	maxAvgGroupLoad   = 7    // out of groupSlots
-	maxGlobalDepth    = 40   // far beyond any real map; bounds the directory walk
+	maxGlobalDepth    = 30   // 1<<30 tables is far beyond any real map; bounds the directory walk
 	swissMapSize      = unsafe.Sizeof(swissMap{})
 	swissTableSize    = unsafe.Sizeof(swissTable{})
 	directoryElemSize = unsafe.Sizeof(unsafe.Pointer(nil))
