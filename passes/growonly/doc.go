@@ -38,7 +38,8 @@
 // One diagnostic is reported per map, on its first insertion in source
 // order. An insertion does not count when it cannot make the map grow
 // without bound: it runs in an init function, a package variable's
-// initialiser or a function given to sync.Once; it sits in a function
+// initialiser or a function given to sync.Once; it fills the map right
+// after creating it in `if m == nil { ... }`; it sits in a function
 // whose name contains "register" (registries are filled by the program's
 // own declarations); it is dead code behind a constant false; it is
 // guarded by a comparison with a limit (a name containing "max" or
@@ -67,6 +68,10 @@
 //     caller's choice), or that follows a lookup of the same key in the
 //     same map (a memo cache, the use sync.Map documents as "caches that
 //     only grow"), does not count.
+//
+// A program that does not import package net, directly or not, is not a
+// network service: it runs to completion and its grow-only maps are
+// symbol tables, so nothing is reported in its package main.
 //
 // In package main, and in every package with -growonly.app (for the
 // internal packages of a service), exported names and types are reported,

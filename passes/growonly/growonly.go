@@ -81,6 +81,11 @@ func run(pass *analysis.Pass) (any, error) {
 		freshLocals: make(map[*types.Var]bool),
 		onceFuncs:   make(map[*types.Func]bool),
 	}
+	if pass.Pkg.Name() == "main" && !importsNet(pass.Pkg) {
+		// A program that is not a network service runs to completion:
+		// its grow-only maps are symbol tables, not leaks.
+		return nil, nil
+	}
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil
@@ -103,6 +108,29 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	c.report()
 	return nil, nil
+}
+
+// importsNet reports whether package net is among the transitive imports
+// of pkg; for package main that is the whole program.
+func importsNet(pkg *types.Package) bool {
+	seen := make(map[*types.Package]bool)
+	var walk func(p *types.Package) bool
+	walk = func(p *types.Package) bool {
+		if p.Path() == "net" {
+			return true
+		}
+		if seen[p] {
+			return false
+		}
+		seen[p] = true
+		for _, imp := range p.Imports() {
+			if walk(imp) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(pkg)
 }
 
 // collectCandidates records the package-level map variables and the map
@@ -447,7 +475,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 // then insert under the same key) are left to the caller: a library's
 // callers usually ask for a bounded set of names, types or paths.
 func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Type, key ast.Expr) {
-	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || inRegistration(exprCur) ||
+	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || inRegistration(exprCur) ||
 		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(keyType, 0) {
 		return
 	}
@@ -588,6 +616,23 @@ func namesLimit(e ast.Expr) bool {
 		return !found
 	})
 	return found
+}
+
+// inLazyFill reports whether the insertion at cur fills the map right
+// after creating it, in the body of `if m == nil { m = ...; m[k] = v }`:
+// a table built on first use, once.
+func (c *checker) inLazyFill(cur inspector.Cursor) bool {
+	e := cur.Node().(ast.Expr)
+	for enc := range cur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		ifs, ok := enc.Node().(*ast.IfStmt)
+		if !ok {
+			return false
+		}
+		if isNilCheckOf(c.pass.TypesInfo, ifs.Cond, e) && ifs.Body.Pos() <= e.Pos() && e.End() <= ifs.Body.End() {
+			return true
+		}
+	}
+	return false
 }
 
 // inRegistration reports whether cur is in a function whose name says it

@@ -109,3 +109,16 @@ func (c *conn) canonical(k string) string {
 	}
 	return k
 }
+
+// A table built on first use, once.
+var special map[string]int
+
+func specialOperand(name string) int {
+	if special == nil {
+		special = map[string]int{}
+		for i, n := range []string{"a", "b"} {
+			special[n] = i
+		}
+	}
+	return special[name]
+}

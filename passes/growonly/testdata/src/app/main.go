@@ -1,6 +1,8 @@
 // Package main is imported by nobody: exported names are reported too.
 package main
 
+import _ "net" // a network service
+
 var Seen = map[string]bool{}
 
 type Tracker struct {
