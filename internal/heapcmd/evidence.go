@@ -46,6 +46,9 @@ func openEvidence(binPath, srcDir, name string, p *profile.Profile, baseName str
 			ev.close()
 			return nil, base.Inputf(srcDir, "%v", trimPath(err, srcDir))
 		}
+		// One go command run for every package the profiles name, rather
+		// than one per package on first lookup.
+		t.Preload(profileFrames(p, baseProf))
 		ev.source = &sourceAdapter{t}
 		mod := t.ModulePath()
 		if ev.mainModule != "" && ev.mainModule != "command-line-arguments" && mod != ev.mainModule {
@@ -127,4 +130,18 @@ func (s *sourceAdapter) Line(fn, file string, line int) (*attribute.Line, error)
 		out.LoopLine, out.LoopTrips = l.Loop.Line, l.Loop.KnownTrips
 	}
 	return out, nil
+}
+
+// profileFrames lists the functions of the profiles for srcline.Preload.
+func profileFrames(profs ...*profile.Profile) []srcline.Frame {
+	var frames []srcline.Frame
+	for _, p := range profs {
+		if p == nil {
+			continue
+		}
+		for _, fn := range p.Function {
+			frames = append(frames, srcline.Frame{Func: fn.Name, File: fn.Filename})
+		}
+	}
+	return frames
 }

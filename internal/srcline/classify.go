@@ -447,8 +447,10 @@ func (c *classifier) special(n *ast.CallExpr, callee *types.Func, name string) b
 	switch strings.TrimSuffix(name, "[...]") {
 	case "maps.Clone":
 		if a := arg(0); a != nil {
+			// The clone's bytes belong to the new map, so it is named
+			// where it goes (c in c := maps.Clone(src)), as make is.
 			op := c.mapOp(a, c.typeOf(a))
-			op.Callee = name
+			op.Expr, op.Callee = c.destination(n), name
 			c.add(MapClone, n, op, nil)
 			return true
 		}

@@ -136,7 +136,7 @@ func main() {
 	for i := range keys {
 		keys[i] = fmt.Sprint("key", i)
 	}
-	clone := maps.Clone(fill(4000)) // want: mapclone "fill(4000)" "map[int]int"; call "fill(4000)" "" sampled
+	clone := maps.Clone(fill(4000)) // want: mapclone "clone" "map[int]int"; call "fill(4000)" "" sampled
 	for i := range 2000 {
 		s.seen.Store(i, &conn{id: i}) // want: syncmapstore "s.seen" "sync.Map"; alloc "any(i)" "int"; alloc "&conn{...}" "*conn"; loop "2000"
 	}

@@ -123,7 +123,7 @@ func Reflect(t reflect.Type, k, v reflect.Value) reflect.Value {
 }
 
 func (s *Store) Snapshot() map[string]*Session {
-	return maps.Clone(s.sessions) // want: mapclone "s.sessions" "map[string]*Session" callee "maps.Clone[...]"
+	return maps.Clone(s.sessions) // want: mapclone "maps.Clone(s.sessions)" "map[string]*Session" callee "maps.Clone[...]"
 }
 
 func Merge(dst, src map[string]int) {
