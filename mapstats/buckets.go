@@ -104,7 +104,7 @@ func readMap(typ, hdr unsafe.Pointer, s *Stats) error {
 		return ErrUnsupported
 	}
 	h := (*hmap)(hdr)
-	if h.count < 0 || uintptr(h.B) > maxB {
+	if h.count < 0 || uint64(h.count) > maxEntries || uintptr(h.B) > maxB {
 		return ErrInconsistent
 	}
 	*s = Stats{Impl: implBuckets, Len: h.count, Overflow: int(h.noverflow)}
@@ -180,7 +180,7 @@ func rebuildBucketBytes(l bucketLayout, n uint64) int64 {
 		return b
 	}
 	var B uint8
-	for n > bucketSlots && n > loadFactorNum*((uint64(1)<<B)/loadFactorDen) {
+	for n > bucketSlots && n > loadFactorNum*((uint64(1)<<B)/loadFactorDen) && uintptr(B) < maxB {
 		B++
 	}
 	if B == 0 {

@@ -19,6 +19,7 @@ func TestCorruptHeadersAreRefused(t *testing.T) {
 	cases := map[string]*hmap{
 		"B beyond the address space": {count: 1, B: 100, buckets: buckets},
 		"negative count":             {count: -1},
+		"count beyond any map":       {count: 1 << 62},
 		"nextOverflow outside array": {count: 1, B: 4, buckets: buckets, extra: &mapextra{nextOverflow: outside}},
 	}
 	for name, h := range cases {

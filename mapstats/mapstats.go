@@ -95,6 +95,11 @@ func Rebuild[M ~map[K]V, K comparable, V any](m M) M {
 	return n
 }
 
+// maxEntries bounds the entry count Of believes: far above any real map
+// (2^48 entries need petabytes), low enough that sizing arithmetic cannot
+// overflow on a torn header.
+const maxEntries = 1 << 48
+
 // eface mirrors the runtime's empty interface: type word, data word.
 type eface struct {
 	typ  unsafe.Pointer

@@ -95,7 +95,7 @@ func readMap(typ, hdr unsafe.Pointer, s *Stats) error {
 	m := (*swissMap)(hdr)
 	*s = Stats{Impl: implSwiss}
 	used := m.used
-	if used > 1<<62 {
+	if used > maxEntries || uint64(int(used)) != used {
 		return ErrInconsistent
 	}
 	s.Len = int(used)
@@ -187,6 +187,9 @@ func rebuildBytes(l swissLayout, n uint64) int64 {
 	target := n * groupSlots / maxAvgGroupLoad
 	dirSize := (target + maxTableCapacity - 1) / maxTableCapacity
 	dirSize = 1 << bits.Len64(dirSize-1)
+	if dirSize == 0 {
+		return b // n beyond any real map; readMap refuses those
+	}
 	capacity := target / dirSize
 	if capacity < groupSlots {
 		capacity = groupSlots

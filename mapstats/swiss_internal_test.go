@@ -33,6 +33,7 @@ func TestCorruptHeadersAreRefused(t *testing.T) {
 		"table without groups":      {used: 1, dirPtr: dir(noGroups), dirLen: 1, globalShift: 64},
 		"count disagrees":           {used: 7, dirPtr: dir(good), dirLen: 1, globalShift: 64},
 		"negative count":            {used: 1 << 63, dirLen: 0},
+		"count beyond any map":      {used: 1 << 61, dirPtr: dir(good), dirLen: 1, globalShift: 64},
 	}
 	for name, h := range cases {
 		st, err := Of(fakeMap(h))
