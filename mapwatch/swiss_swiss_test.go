@@ -1,0 +1,5 @@
+//go:build goexperiment.swissmap || go1.26
+
+package mapwatch
+
+func swissMap() bool { return true }
