@@ -37,18 +37,25 @@
 //
 // One diagnostic is reported per map, on its first insertion in source
 // order. An insertion does not count when it cannot make the map grow
-// without bound: it runs in an init function, a package variable's
-// initialiser or a function given to sync.Once; it fills the map right
-// after creating it in `if m == nil { ... }`; it sits in a function
-// whose name contains "register" (registries are filled by the program's
-// own declarations); it is dead code behind a constant false; it is
-// guarded by a comparison with a limit (a name containing "max" or
-// "limit", as in `if size+n <= maxCacheBytes`); or the key type has few
-// values (bool, int8, uint8, an enumeration of the package, reflect,
-// go/types and internal/abi types: a cache keyed by type is bounded by
-// the program). _test.go files are ignored altogether: a test that
-// deletes from a map does not bound it in production, and a test that
-// fills one does not leak.
+// without bound:
+//
+//   - it runs once: in an init function, a package variable's initialiser,
+//     a function given to sync.Once, or right after the map is created in
+//     `if m == nil { m = make(...); m[k] = v }`;
+//   - it sits in a function whose name contains "register": registries
+//     are filled by the program's own declarations;
+//   - it is dead code behind a constant false (a disabled debug flag);
+//   - its key is a constant: one entry, overwritten;
+//   - it is guarded by a comparison with a limit, a name containing "max"
+//     or "limit" (`if size+n <= maxCacheBytes { m[k] = v }`);
+//   - the key type has few values: bool, int8, uint8, an enumeration of
+//     the package, types of reflect, go/types or internal/abi (a cache
+//     keyed by type is bounded by the program), or structs of those.
+//
+// _test.go files, and packages with an import path element such as test,
+// testutil or e2e, are ignored altogether: a test that deletes from a map
+// does not bound it in production, and a test that fills one does not
+// leak.
 //
 // # Libraries and applications
 //

@@ -81,6 +81,9 @@ func run(pass *analysis.Pass) (any, error) {
 		freshLocals: make(map[*types.Var]bool),
 		onceFuncs:   make(map[*types.Func]bool),
 	}
+	if isTestSupport(pass.Pkg.Path()) {
+		return nil, nil // test helpers do not run in production
+	}
 	if pass.Pkg.Name() == "main" && !importsNet(pass.Pkg) {
 		// A program that is not a network service runs to completion:
 		// its grow-only maps are symbol tables, not leaks.
@@ -108,6 +111,18 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	c.report()
 	return nil, nil
+}
+
+// isTestSupport reports whether the import path names a package that
+// exists to support tests.
+func isTestSupport(path string) bool {
+	for elem := range strings.SplitSeq(path, "/") {
+		switch elem {
+		case "test", "tests", "testutil", "testutils", "testhelper", "testhelpers", "testenv", "testdata", "e2e":
+			return true
+		}
+	}
+	return false
 }
 
 // importsNet reports whether package net is among the transitive imports
@@ -478,6 +493,11 @@ func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Typ
 	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || inRegistration(exprCur) ||
 		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(keyType, 0) {
 		return
+	}
+	if key != nil {
+		if tv, ok := c.pass.TypesInfo.Types[key]; ok && tv.Value != nil {
+			return // a constant key: one entry, overwritten
+		}
 	}
 	if !c.app && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur, key)) {
 		return

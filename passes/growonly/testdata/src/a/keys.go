@@ -122,3 +122,8 @@ func specialOperand(name string) int {
 	}
 	return special[name]
 }
+
+// A constant key: one entry, overwritten.
+var help = map[string]string{}
+
+func addHelp(extra string) { help["sample_index"] += extra }

@@ -1,7 +1,10 @@
 // Package main is imported by nobody: exported names are reported too.
 package main
 
-import _ "net" // a network service
+import (
+	_ "net" // a network service
+	"os"
+)
 
 var Seen = map[string]bool{}
 
@@ -12,6 +15,6 @@ type Tracker struct {
 var tracker Tracker
 
 func main() {
-	Seen["x"] = true    // want `map Seen only grows`
-	tracker.Hits["x"]++ // want `map field Tracker.Hits only grows`
+	Seen[os.Args[0]] = true    // want `map Seen only grows`
+	tracker.Hits[os.Args[0]]++ // want `map field Tracker.Hits only grows`
 }
