@@ -57,8 +57,9 @@ func Warmup(n int) Option {
 }
 
 // Iterations sets how many calls are measured after the warm-up; they are
-// split 1:4:16 between three rounds. The default is 630, so that the
-// checkpoints fall after 10, 40, 160 and 640 calls.
+// split 1:4:16 between three rounds (values under 21 are ignored). The
+// default is 630, so that the checkpoints fall after 10, 40, 160 and 640
+// calls.
 func Iterations(n int) Option {
 	return func(c *config) {
 		if n >= 21 {
