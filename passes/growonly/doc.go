@@ -72,9 +72,9 @@
 //   - A map field is reported only when a package-level variable holds
 //     its struct (directly, through a pointer or in a container).
 //   - An insertion whose key is a parameter of the enclosing function (the
-//     caller's choice), or that follows a lookup of the same key in the
-//     same map (a memo cache, the use sync.Map documents as "caches that
-//     only grow"), does not count.
+//     caller's choice), or that follows a lookup in the same map (a memo
+//     cache or an interning table, the use sync.Map documents as "caches
+//     that only grow"), does not count.
 //
 // A program that does not import package net, directly or not, is not a
 // network service: it runs to completion and its grow-only maps are

@@ -499,7 +499,7 @@ func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Typ
 			return // a constant key: one entry, overwritten
 		}
 	}
-	if !c.app && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur, key)) {
+	if !c.app && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur)) {
 		return
 	}
 	t.firstInsert = exprCur.Node().Pos()
@@ -543,9 +543,10 @@ func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
 }
 
 // isMemoized reports whether the function holding the insertion into the
-// map at cur looks the same key up in the same map before inserting: a
-// memo cache.
-func (c *checker) isMemoized(cur inspector.Cursor, key ast.Expr) bool {
+// map at cur looks a key up in the same map before inserting: a memo cache
+// or an interning table. The key expressions need not match:
+// `s, ok := m[string(b)]; if !ok { s = string(b); m[s] = s }`.
+func (c *checker) isMemoized(cur inspector.Cursor) bool {
 	var body ast.Node
 	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 		body = enc.Node()
@@ -555,7 +556,6 @@ func (c *checker) isMemoized(cur inspector.Cursor, key ast.Expr) bool {
 		return false
 	}
 	mapText := types.ExprString(ast.Unparen(cur.Node().(ast.Expr)))
-	keyText := types.ExprString(ast.Unparen(key))
 	insertPos := cur.Node().Pos()
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
@@ -564,10 +564,10 @@ func (c *checker) isMemoized(cur inspector.Cursor, key ast.Expr) bool {
 		}
 		switch n := n.(type) {
 		case *ast.IndexExpr:
-			found = types.ExprString(ast.Unparen(n.X)) == mapText && types.ExprString(ast.Unparen(n.Index)) == keyText
+			found = types.ExprString(ast.Unparen(n.X)) == mapText
 		case *ast.CallExpr:
 			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Load" && len(n.Args) == 1 {
-				found = types.ExprString(ast.Unparen(sel.X)) == mapText && types.ExprString(ast.Unparen(n.Args[0])) == keyText
+				found = types.ExprString(ast.Unparen(sel.X)) == mapText
 			}
 		}
 		return !found

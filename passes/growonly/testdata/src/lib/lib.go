@@ -100,3 +100,16 @@ func (g *group) do(k string) { g.calls[hostOf(k)]++ }
 type inflight struct{ calls sync.Map }
 
 func (f *inflight) start(url string) { f.calls.Store(hostOf(url), true) }
+
+// An interning table: looked up before the insertion, under another
+// spelling of the key.
+var interned = map[string]string{}
+
+func intern(b []byte) string {
+	s, ok := interned[string(b)]
+	if !ok {
+		s = string(b)
+		interned[s] = s
+	}
+	return s
+}
