@@ -78,7 +78,10 @@
 //
 // A program that does not import package net, directly or not, is not a
 // network service: it runs to completion and its grow-only maps are
-// symbol tables, so nothing is reported in its package main.
+// symbol tables, so nothing is reported in its package main. Library code
+// that cannot reach package net is likewise taken as part of such a
+// program (a compiler, a code generator, a command-line tool) and is not
+// reported either, except with -growonly.app.
 //
 // In package main, and in every package with -growonly.app (for the
 // internal packages of a service), exported names and types are reported,

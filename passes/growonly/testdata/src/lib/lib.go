@@ -3,6 +3,7 @@
 package lib
 
 import (
+	_ "net" // reachable from a network service
 	"strings"
 	"sync"
 )

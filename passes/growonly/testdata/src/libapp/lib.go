@@ -3,6 +3,7 @@
 package libapp
 
 import (
+	_ "net" // reachable from a network service
 	"strings"
 	"sync"
 )
