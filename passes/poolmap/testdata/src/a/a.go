@@ -232,3 +232,32 @@ func newPrinter(sizes map[int]int) *printer {
 func (p *printer) size(n int) { p.sizes[n] = n }
 
 func (p *printer) free() { printers.Put(p) }
+
+// dropLarge is cleared, and dropped instead of pooled when it grew large.
+type dropLarge struct{ m map[int]bool }
+
+var dropPool sync.Pool
+
+func useDropLarge(k int) {
+	d := dropPool.Get().(*dropLarge)
+	d.m[k] = true
+	if len(d.m) > 4096 {
+		return // too big to keep: the GC takes it
+	}
+	clear(d.m)
+	dropPool.Put(d)
+}
+
+// valueState is pooled by pointer to a value declared in a function.
+type valueState struct{ m map[string]bool }
+
+var valuePool sync.Pool
+
+func useValue(k string) {
+	var v valueState
+	if p, ok := valuePool.Get().(*valueState); ok {
+		v = *p
+	}
+	v.m[k] = true
+	valuePool.Put(&v) // want `pooled \*valueState keeps the entries of its map field m`
+}
