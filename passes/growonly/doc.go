@@ -30,10 +30,14 @@
 //     whole struct holding it is overwritten (`*c = Cache{}`),
 //   - the map is bounded: its length is compared against a limit
 //     (`if len(m) < max { m[k] = v }`),
-//   - the map escapes: it is passed to a function (other than len, delete,
-//     clear, fmt printing and the read-only functions of package maps), or
-//     assigned to another variable, returned, or its address is taken;
-//     whoever receives it may delete from it.
+//   - the map escapes: it is passed to a function, or assigned to another
+//     variable, returned, or its address is taken; whoever receives it may
+//     delete from it. Calls that cannot release it are exempt: len, the
+//     fmt printers, the read-only functions of package maps, and the
+//     package's own functions and methods of map types that only read
+//     their map parameter or insert into it (computed within the package,
+//     through calls between its functions). An insertion made by such a
+//     helper counts in application code only: its key is a parameter.
 //
 // One diagnostic is reported per map, on its first insertion in source
 // order. An insertion does not count when it cannot make the map grow

@@ -71,6 +71,9 @@ type checker struct {
 	onceFuncs map[*types.Func]bool
 	// enums are the named basic types with constants, built on first use.
 	enums map[*types.TypeName]bool
+	// params summarises what each function of the package does to its
+	// map parameters and receivers.
+	params map[*types.Var]effect
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -104,6 +107,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.collectFreshLocals(fileCur)
 		c.collectOnceFuncs(fileCur)
 	}
+	c.summariseParams(inspect)
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
 		if isTestFile(pass, file) {
@@ -308,6 +312,153 @@ func (c *checker) collectOnceFuncs(fileCur inspector.Cursor) {
 	}
 }
 
+// summariseParams computes, for every map parameter and receiver of the
+// package's functions, whether the function only reads the map, inserts
+// into it, or may release it (delete, replace, or hand it on to unknown
+// code). Calls between the package's functions are resolved by iterating
+// to a fixed point from the optimistic "only reads"; effects only rise, so
+// this ends after at most two rounds per parameter.
+func (c *checker) summariseParams(inspect *inspector.Inspector) {
+	c.params = make(map[*types.Var]effect)
+	type use struct {
+		param *types.Var
+		cur   inspector.Cursor
+	}
+	var uses []use
+	for fileCur := range inspect.Root().Children() {
+		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+			continue
+		}
+		for declCur := range fileCur.Preorder((*ast.FuncDecl)(nil)) {
+			decl := declCur.Node().(*ast.FuncDecl)
+			if decl.Body == nil {
+				continue
+			}
+			local := make(map[*types.Var]bool)
+			for _, list := range []*ast.FieldList{decl.Recv, decl.Type.Params} {
+				if list == nil {
+					continue
+				}
+				for _, field := range list.List {
+					for _, name := range field.Names {
+						if v, ok := c.pass.TypesInfo.Defs[name].(*types.Var); ok && mapKind(v.Type()) != notMap {
+							c.params[v] = effectNone
+							local[v] = true
+						}
+					}
+				}
+			}
+			if len(local) == 0 {
+				continue
+			}
+			bodyCur := declCur.ChildAt(edge.FuncDecl_Body, -1)
+			for idCur := range bodyCur.Preorder((*ast.Ident)(nil)) {
+				if v, ok := c.pass.TypesInfo.Uses[idCur.Node().(*ast.Ident)].(*types.Var); ok && local[v] {
+					uses = append(uses, use{v, idCur})
+				}
+			}
+		}
+	}
+	for round := 0; ; round++ {
+		if round > 2*len(c.params)+1 {
+			for v := range c.params {
+				c.params[v] = effectRelease // cannot happen; stay safe
+			}
+			return
+		}
+		changed := false
+		for _, u := range uses {
+			if eff := c.paramUseEffect(u.cur); eff > c.params[u.param] {
+				c.params[u.param] = max(eff, c.params[u.param])
+				changed = true
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// paramEffect is what the package's function does to its parameter v.
+func (c *checker) paramEffect(v *types.Var) effect {
+	if eff, ok := c.params[v]; ok {
+		return eff
+	}
+	return effectRelease
+}
+
+// methodEffect reports what calling the method selected at selCur does to
+// its receiver, when it is a method of this package on a map type.
+func (c *checker) methodEffect(selCur inspector.Cursor) (effect, bool) {
+	sel, ok := c.pass.TypesInfo.Selections[selCur.Node().(*ast.SelectorExpr)]
+	if !ok || sel.Kind() != types.MethodVal || selCur.ParentEdgeKind() != edge.CallExpr_Fun {
+		return 0, false
+	}
+	fn, ok := sel.Obj().(*types.Func)
+	if !ok || fn.Pkg() != c.pass.Pkg {
+		return 0, false
+	}
+	recv := fn.Origin().Signature().Recv()
+	if recv == nil || mapKind(recv.Type()) == notMap {
+		return 0, false
+	}
+	return c.paramEffect(recv), true
+}
+
+// paramUseEffect classifies one use of a map parameter inside its function.
+func (c *checker) paramUseEffect(idCur inspector.Cursor) effect {
+	info := c.pass.TypesInfo
+	cur := unparenUp(idCur)
+	parent := cur.Parent()
+	kind, idx := cur.ParentEdge()
+	switch kind {
+	case edge.IndexExpr_X:
+		switch unparenUp(parent).ParentEdgeKind() {
+		case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
+			return effectInsert
+		}
+		return effectNone
+	case edge.RangeStmt_X:
+		return effectNone
+	case edge.BinaryExpr_X, edge.BinaryExpr_Y:
+		bin := parent.Node().(*ast.BinaryExpr)
+		if isNil(info, bin.X) || isNil(info, bin.Y) {
+			return effectNone
+		}
+	case edge.CallExpr_Args:
+		switch eff := c.calleeEffect(parent.Node().(*ast.CallExpr), idx); eff {
+		case effectLen:
+			return effectNone
+		default:
+			return eff
+		}
+	case edge.SelectorExpr_X:
+		if eff, ok := c.methodEffect(parent); ok {
+			return eff
+		}
+		if mapKind(info.TypeOf(idCur.Node().(ast.Expr))) == syncMapKind && parent.ParentEdgeKind() == edge.CallExpr_Fun {
+			switch parent.Node().(*ast.SelectorExpr).Sel.Name {
+			case "Store", "LoadOrStore", "Swap":
+				return effectInsert
+			case "Load", "Range", "CompareAndSwap":
+				return effectNone
+			}
+		}
+	}
+	return effectRelease
+}
+
+// helperInsert records an insertion made by a function of the package the
+// map is passed to. The key is the helper's business: in library code the
+// insertion is not counted (the key is likely the caller's argument), in
+// application code it is.
+func (c *checker) helperInsert(t *tracked, exprCur inspector.Cursor) {
+	if !c.app {
+		return
+	}
+	c.insert(t, exprCur, mapKeyType(c.pass.TypesInfo.TypeOf(exprCur.Node().(ast.Expr))), nil)
+}
+
 // scanFile classifies every use of a tracked map in one file.
 func (c *checker) scanFile(fileCur inspector.Cursor) {
 	info := c.pass.TypesInfo
@@ -439,11 +590,11 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		}
 	case edge.CallExpr_Args:
 		call := parent.Node().(*ast.CallExpr)
-		switch calleeEffect(info, call, idx) {
+		switch c.calleeEffect(call, idx) {
 		case effectNone:
 			return
 		case effectInsert:
-			c.insert(t, exprCur, mapKeyType(info.TypeOf(exprCur.Node().(ast.Expr))), nil)
+			c.helperInsert(t, exprCur)
 			return
 		case effectLen:
 			if comparedToLimit(info, parent) {
@@ -453,6 +604,16 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		}
 		// effectRelease falls through.
 	case edge.SelectorExpr_X:
+		if eff, ok := c.methodEffect(parent); ok {
+			switch eff {
+			case effectNone:
+				return
+			case effectInsert:
+				c.helperInsert(t, exprCur)
+				return
+			}
+			break
+		}
 		if t.syncMap && parent.ParentEdgeKind() == edge.CallExpr_Fun {
 			switch parent.Node().(*ast.SelectorExpr).Sel.Name {
 			case "Store", "LoadOrStore", "Swap":
@@ -856,14 +1017,17 @@ func rootIdent(e ast.Expr) *ast.Ident {
 type effect int
 
 const (
-	effectRelease effect = iota // the callee may delete from or keep the map
-	effectNone                  // the callee only reads it
-	effectInsert
+	// Ordered: a function's effect on a parameter is the largest of its
+	// uses' effects.
+	effectNone    effect = iota // the callee only reads the map
+	effectInsert                // it inserts, and neither deletes nor keeps it
+	effectRelease               // it may delete from, replace or keep the map
 	effectLen
 )
 
 // calleeEffect says what a call does to the map passed as argument argIndex.
-func calleeEffect(info *types.Info, call *ast.CallExpr, argIndex int) effect {
+func (c *checker) calleeEffect(call *ast.CallExpr, argIndex int) effect {
+	info := c.pass.TypesInfo
 	switch fn := typeutil.Callee(info, call).(type) {
 	case *types.Builtin:
 		switch fn.Name() {
@@ -877,6 +1041,13 @@ func calleeEffect(info *types.Info, call *ast.CallExpr, argIndex int) effect {
 	case *types.Func:
 		if fn.Pkg() == nil {
 			return effectRelease
+		}
+		if fn.Pkg() == c.pass.Pkg {
+			sig := fn.Origin().Signature()
+			if argIndex >= sig.Params().Len() || (sig.Variadic() && argIndex >= sig.Params().Len()-1) {
+				return effectRelease
+			}
+			return c.paramEffect(sig.Params().At(argIndex))
 		}
 		switch fn.Pkg().Path() {
 		case "fmt":

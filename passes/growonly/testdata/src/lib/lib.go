@@ -114,3 +114,11 @@ func intern(b []byte) string {
 	}
 	return s
 }
+
+// A helper inserts with its own key parameter: the caller's key, in
+// library code.
+var hostsVia = map[string]bool{}
+
+func mark(m map[string]bool, k string) { m[k] = true }
+
+func FetchVia(url string) { mark(hostsVia, hostOf(url)) }

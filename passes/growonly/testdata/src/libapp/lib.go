@@ -101,3 +101,10 @@ func (g *group) do(k string) { g.calls[hostOf(k)]++ } // want `map field group.c
 type inflight struct{ calls sync.Map }
 
 func (f *inflight) start(url string) { f.calls.Store(hostOf(url), true) } // want `sync.Map field inflight.calls only grows`
+
+// A helper inserts with its own key parameter: counted with -app.
+var hostsVia = map[string]bool{}
+
+func mark(m map[string]bool, k string) { m[k] = true }
+
+func FetchVia(url string) { mark(hostsVia, hostOf(url)) } // want `map hostsVia only grows`
