@@ -11,10 +11,10 @@
 // never deleted from, cleared, replaced or bounded therefore grows for as
 // long as the program runs:
 //
-//	var sessions = map[string]*Session{}
+//	var lastSeen = map[string]time.Time{}
 //
-//	func login(id string, s *Session) {
-//		sessions[id] = s // "map sessions only grows: nothing in the package deletes from it, clears it or replaces it"
+//	func handle(w http.ResponseWriter, r *http.Request) {
+//		lastSeen[r.RemoteAddr] = time.Now() // "map lastSeen only grows: nothing in the package deletes from it, clears it or replaces it"
 //	}
 //
 // The same holds for sync.Map: Store, LoadOrStore and Swap insert; Delete,

@@ -3,7 +3,7 @@
 package lib
 
 import (
-	_ "net" // reachable from a network service
+	"net/http"
 	"strings"
 	"sync"
 )
@@ -122,3 +122,10 @@ var hostsVia = map[string]bool{}
 func mark(m map[string]bool, k string) { m[k] = true }
 
 func FetchVia(url string) { mark(hostsVia, hostOf(url)) }
+
+// The example of the package documentation, in library code.
+var lastSeenAt = map[string]int64{}
+
+func Seen(r *http.Request, now int64) {
+	lastSeenAt[r.RemoteAddr] = now // want `map lastSeenAt only grows`
+}
