@@ -234,7 +234,11 @@ func (h *Heap) writeUnknown(b *strings.Builder) {
 	if n == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\nunclassified: %s at %d sites; the largest:\n", Bytes(bytes), n)
+	sites := "sites"
+	if n == 1 {
+		sites = "site"
+	}
+	fmt.Fprintf(b, "\nunclassified: %s at %d %s; the largest:\n", Bytes(bytes), n, sites)
 	shown := 0
 	for _, s := range h.Sites {
 		if s.Kind != string(attribute.Unknown) {
@@ -251,11 +255,9 @@ func (h *Heap) writeUnknown(b *strings.Builder) {
 func writeSite(b *strings.Builder, n int, s *Site, withBase bool) {
 	fig := Bytes(s.Bytes)
 	if withBase {
-		fig = fmt.Sprintf("%+d B", *s.DeltaBytes)
-		if d := *s.DeltaBytes; d > 0 {
-			fig = "+" + Bytes(d)
-		} else {
-			fig = Bytes(d)
+		fig = Bytes(*s.DeltaBytes)
+		if *s.DeltaBytes > 0 {
+			fig = "+" + fig
 		}
 		fig += fmt.Sprintf(" (%s -> %s)", Bytes(*s.BaseBytes), Bytes(s.Bytes))
 	} else {

@@ -71,7 +71,7 @@ func (s *Site) Position() string {
 func shortFile(f string) string {
 	f = filepath.ToSlash(f)
 	parts := strings.Split(f, "/")
-	if len(parts) <= 3 {
+	if len(parts) <= 4 {
 		return f
 	}
 	return ".../" + strings.Join(parts[len(parts)-3:], "/")
