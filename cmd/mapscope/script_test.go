@@ -33,6 +33,7 @@ func TestScript(t *testing.T) {
 			if err != nil {
 				return err
 			}
+			env.Setenv("ROOT", root)
 			env.Setenv("EXAMPLE", filepath.Join(root, "examples", "sessions"))
 			return nil
 		},
