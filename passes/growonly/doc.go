@@ -44,7 +44,8 @@
 // without bound:
 //
 //   - it runs once: in an init function, a package variable's initialiser,
-//     a function given to sync.Once, or right after the map is created in
+//     a function given to sync.Once, a function only called from those,
+//     or right after the map is created in
 //     `if m == nil { m = make(...); m[k] = v }`;
 //   - it sits in a function whose name contains "register": registries
 //     are filled by the program's own declarations;

@@ -24,8 +24,8 @@
 //	}
 //
 // With clear(s.seen) before the Put the message becomes "pooled *state
-// keeps the peak size of its map field seen: clear keeps every table;
-// re-make the map when its len exceeds a bound". The fix is
+// keeps the peak size of its map field seen: emptying a map keeps every
+// table; re-make it when its len exceeds a bound". The fix is
 //
 //	if len(s.seen) > 1024 {
 //		s.seen = make(map[string]bool) // release an oversized map
@@ -43,8 +43,9 @@
 // (`*s = state{}`), or its len is compared with a limit; resets in a
 // Reset method, at the Get side or in a deferred function are thus all
 // found. A field that is only read, or whose keys are deleted one by one,
-// is not reported. A map passed directly to Put is checked in the
-// function holding the Put.
+// is not reported. A map (or pointer to a map) passed directly to Put is
+// checked in the function holding the Put; setting every value to zero
+// is not emptying it.
 //
 // Types declared in other packages are not examined: their unexported
 // fields can only be reset by their own package, which is analyzed on

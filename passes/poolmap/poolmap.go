@@ -72,7 +72,12 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		if _, ok := t.Underlying().(*types.Map); ok {
-			c.checkPooledMap(p)
+			c.checkPooledMap(p, ast.Unparen(call.Args[0]))
+			continue
+		}
+		if _, ok := deref(t).Underlying().(*types.Map); ok && deref(t) != t {
+			// A pointer to a map: the map is *p.
+			c.checkPooledMap(p, &ast.StarExpr{X: ast.Unparen(call.Args[0])})
 			continue
 		}
 		p.typ, p.fields = c.mapFields(t)
@@ -95,7 +100,7 @@ func run(pass *analysis.Pass) (any, error) {
 			switch {
 			case !u.grows, u.remade, u.bounded, u.deleted && !u.cleared:
 			case u.cleared:
-				pass.Reportf(p.call.Pos(), "pooled %s keeps the peak size of its map field %s: clear keeps every table; re-make the map when its len exceeds a bound", p.typ, f.Name())
+				pass.Reportf(p.call.Pos(), "pooled %s keeps the peak size of its map field %s: emptying a map keeps every table; re-make it when its len exceeds a bound", p.typ, f.Name())
 			default:
 				pass.Reportf(p.call.Pos(), "pooled %s keeps the entries of its map field %s: nothing clears or re-makes it before Put", p.typ, f.Name())
 			}
@@ -142,10 +147,9 @@ func (c *checker) mapFields(t types.Type) (string, []*types.Var) {
 
 // checkPooledMap reports a map passed straight to Put that the function
 // holding the Put does not clear, or clears without a bound.
-func (c *checker) checkPooledMap(p put) {
+func (c *checker) checkPooledMap(p put, pooled ast.Expr) {
 	info := c.pass.TypesInfo
-	arg := ast.Unparen(p.call.Args[0])
-	want := types.ExprString(arg)
+	want := types.ExprString(pooled)
 	var body ast.Node
 	for fn := range p.cur.Enclosing((*ast.FuncDecl)(nil)) {
 		body = fn.Node()
@@ -183,7 +187,7 @@ func (c *checker) checkPooledMap(p put) {
 	switch {
 	case remade, bounded:
 	case cleared:
-		c.pass.Reportf(p.call.Pos(), "pooled map %s keeps its peak size: clear keeps every table; drop or re-make it when its len exceeds a bound", want)
+		c.pass.Reportf(p.call.Pos(), "pooled map %s keeps its peak size: emptying a map keeps every table; drop or re-make it when its len exceeds a bound", want)
 	default:
 		c.pass.Reportf(p.call.Pos(), "pooled map %s keeps its entries: nothing clears it before Put", want)
 	}

@@ -127,3 +127,22 @@ func specialOperand(name string) int {
 var help = map[string]string{}
 
 func addHelp(extra string) { help["sample_index"] += extra }
+
+// Filled by a function that only init calls.
+var bundles = map[string]string{}
+
+func init() {
+	loadBundle("en")
+	loadBundle("zh")
+}
+
+func loadBundle(lang string) { bundles[lang] = lang + ".json" }
+
+// Filled by a function that init and a handler call: counted.
+var mixed = map[string]string{}
+
+func init() { loadMixed("en") }
+
+func loadMixed(lang string) { mixed[lang] = lang } // want `map mixed only grows`
+
+func reload(r string) { loadMixed(r + "-reload") }

@@ -39,7 +39,7 @@ func (e *encoder) encode(xs []int) {
 		s.index[x] = i
 	}
 	s.Reset()
-	e.pool.Put(s) // want `pooled \*scratch keeps the peak size of its map field index: clear keeps every table; re-make the map when its len exceeds a bound`
+	e.pool.Put(s) // want `pooled \*scratch keeps the peak size of its map field index: emptying a map keeps every table; re-make it when its len exceeds a bound`
 }
 
 type inner struct{ names map[string]int }
@@ -68,7 +68,7 @@ func pooledMap(keys []string) int {
 	}
 	n := len(m)
 	clear(m)
-	mapPool.Put(m) // want `pooled map m keeps its peak size: clear keeps every table; drop or re-make it when its len exceeds a bound`
+	mapPool.Put(m) // want `pooled map m keeps its peak size: emptying a map keeps every table; drop or re-make it when its len exceeds a bound`
 	return n
 }
 
@@ -260,4 +260,27 @@ func useValue(k string) {
 	}
 	v.m[k] = true
 	valuePool.Put(&v) // want `pooled \*valueState keeps the entries of its map field m`
+}
+
+// A pool of pointers to maps.
+var ptrPool = sync.Pool{New: func() any { m := map[string]any{}; return &m }}
+
+func putPtr(m *map[string]any) {
+	for k := range *m {
+		delete(*m, k)
+	}
+	ptrPool.Put(m) // want `pooled map \*m keeps its peak size`
+}
+
+func putPtrRemade(m *map[string]any) {
+	*m = make(map[string]any)
+	ptrPool.Put(m)
+}
+
+// Zeroing the values leaves every key in place.
+func putZeroed(m map[string]int) {
+	for k := range m {
+		m[k] = 0
+	}
+	mapPool.Put(m) // want `pooled map m keeps its entries: nothing clears it before Put`
 }
