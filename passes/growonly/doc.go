@@ -62,6 +62,11 @@
 // does not bound it in production, and a test that fills one does not
 // leak.
 //
+// There is no suggested fix: whether to delete on a code path, bound the
+// map or replace it with an LRU is a design decision. Which maps count as
+// long-lived, and whose keys count, depends on whether the package is a
+// library or an application, described below (flag -growonly.app).
+//
 // # Libraries and applications
 //
 // Whether a grow-only map leaks depends on its key domain, which only the
@@ -97,7 +102,4 @@
 // In every mode, a map field of a value built and dropped inside one call
 // (a decoder state, a visitor) is not reported, nor are maps in local
 // variables.
-//
-// There is no suggested fix: whether to delete on a code path, bound the
-// map or replace it with an LRU is a design decision.
 package growonly
