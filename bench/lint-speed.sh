@@ -40,7 +40,8 @@ measure() {
 	GOCACHE=$cache /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" > "$work/out" 2> "$work/err"
 	status=$?
 	set -e
-	read -r wall user sys < "$work/time"
+	tail -n 1 "$work/time" | { read -r wall user sys; echo "$wall $user $sys"; } > "$work/time.last"
+	read -r wall user sys < "$work/time.last"
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
 	findings=$(grep -c ': ' "$work/out" "$work/err" | awk -F: '{ n += $NF } END { print n }')
 	printf '%-28s wall %7.1f s   cpu %7.1f s   exit %d   lines %d\n' "$name" "$wall" "$cpu" "$status" "$findings"
