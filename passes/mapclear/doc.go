@@ -37,5 +37,6 @@
 // keep seeing the old one.
 //
 // Local variables are not reported: they become garbage with their
-// function.
+// function. Neither are test files (_test.go): a test's maps live as long
+// as the test.
 package mapclear

@@ -34,10 +34,17 @@ func run(pass *analysis.Pass) (any, error) {
 		(*ast.CallExpr)(nil),
 	}
 	var file *ast.File
+	inTest := false
 	inspect.Preorder(filter, func(n ast.Node) {
+		if _, ok := n.(*ast.File); !ok && inTest {
+			return
+		}
 		switch n := n.(type) {
 		case *ast.File:
 			file = n
+			// A test's maps live as long as the test; only production
+			// code keeps a peak for the life of a program.
+			inTest = strings.HasSuffix(pass.Fset.File(n.Pos()).Name(), "_test.go")
 		case *ast.RangeStmt:
 			checkRangeDelete(pass, file, n)
 		case *ast.CallExpr:

@@ -43,6 +43,10 @@
 //     repeat keys by design and are not reported);
 //   - nothing between the make and the loop mentions the map.
 //
+// Test files (_test.go) are not analyzed: tests and benchmarks build maps
+// to exercise them, often to exercise growth itself, and their
+// allocations never reach production.
+//
 // A suggested fix adds the hint when it is certain to be valid at the make:
 // len(x) of a range operand x that is a variable or a field path, or a
 // loop bound that is len(...) of such an operand or a non-negative
