@@ -42,7 +42,9 @@ per finding: "file:line:col: message". The analyzers are:
 Lint loads the packages and all their dependencies from source with
 go/packages and type-checks them once, in this process; it needs the go
 command on PATH, and honours GOFLAGS, GOOS, GOARCH and build tags the way
-go list does. Test files are analyzed too unless -test=false.
+go list does. Test packages are loaded too unless -test=false, as go vet
+does; mapprealloc, mapclear and growonly skip _test.go files (tests grow
+maps on purpose, and their memory never reaches production).
 
 With -fix, lint applies the suggested fixes it is certain of (a size hint,
 clear in place of a range-delete loop) to the source files and formats
@@ -68,7 +70,7 @@ var (
 	flags    = base.NewFlagSet("lint")
 	fixFlag  = flags.Bool("fix", false, "apply suggested fixes to the source files")
 	jsonFlag = flags.Bool("json", false, "print findings as JSON, in the shape of go vet -json")
-	testFlag = flags.Bool("test", true, "analyze test files and test packages too")
+	testFlag = flags.Bool("test", true, "load test files and test packages too")
 )
 
 func run(ctx context.Context, cmd *base.Command, args []string) error {
