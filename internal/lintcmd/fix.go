@@ -3,6 +3,7 @@ package lintcmd
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
 	"go/format"
 	"os"
 	"sort"
@@ -22,7 +23,8 @@ type edit struct {
 // one, file by file, and returns the findings left without a fix. A fix
 // whose edits overlap an edit already taken is skipped whole (its finding
 // stays), so a file never receives half a fix. Edits in files that are
-// not the package's own Go files (cgo output) are never applied.
+// not the package's own Go files (cgo output) or that are generated are
+// never applied.
 func applyFixes(findings []finding) ([]finding, fixReport, error) {
 	type fileEdits struct {
 		edits []edit
@@ -40,6 +42,12 @@ func applyFixes(findings []finding) ([]finding, fixReport, error) {
 		own := make(map[string]bool, len(f.pkg.GoFiles))
 		for _, name := range f.pkg.GoFiles {
 			own[name] = true
+		}
+		for _, file := range f.pkg.Syntax {
+			if ast.IsGenerated(file) {
+				// The generator would undo the edit; report instead.
+				delete(own, f.pkg.Fset.File(file.Pos()).Name())
+			}
 		}
 		var planned []struct {
 			file string

@@ -48,7 +48,8 @@ maps on purpose, and their memory never reaches production).
 
 With -fix, lint applies the suggested fixes it is certain of (a size hint,
 clear in place of a range-delete loop) to the source files and formats
-them. Findings without a fix are still printed.
+them; generated files ("Code generated ... DO NOT EDIT.") are left alone.
+Findings without a fix are still printed.
 
 With -json, lint prints the findings as go vet -json does: an object keyed
 by package ID, then by analyzer name, holding a list of diagnostics with
