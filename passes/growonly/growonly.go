@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"slices"
 	"strings"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -27,7 +28,7 @@ var doc string
 // bounded anywhere in the package.
 var Analyzer = &analysis.Analyzer{
 	Name:     "growonly",
-	Doc:      mustExtractDoc(doc, "growonly"),
+	Doc:      astutil.MustExtractDoc(doc, "growonly"),
 	URL:      "https://pkg.go.dev/github.com/mapscope/mapscope/passes/growonly",
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
@@ -245,7 +246,7 @@ func (c *checker) longLivedTypes() map[*types.TypeName]bool {
 
 func hasMutex(st *types.Struct) bool {
 	for i := range st.NumFields() {
-		if isNamed(st.Field(i).Type(), "sync", "Mutex") || isNamed(st.Field(i).Type(), "sync", "RWMutex") {
+		if astutil.IsNamed(st.Field(i).Type(), "sync", "Mutex") || astutil.IsNamed(st.Field(i).Type(), "sync", "RWMutex") {
 			return true
 		}
 	}
@@ -267,7 +268,7 @@ func (c *checker) collectFreshLocals(fileCur inspector.Cursor) {
 				if !ok {
 					continue
 				}
-				if v, ok := info.Defs[id].(*types.Var); ok && isNewValue(info, n.Rhs[i]) {
+				if v, ok := info.Defs[id].(*types.Var); ok && astutil.IsNewValue(info, n.Rhs[i]) {
 					c.freshLocals[v] = true
 				}
 			}
@@ -280,7 +281,7 @@ func (c *checker) collectFreshLocals(fileCur inspector.Cursor) {
 				if !ok {
 					continue
 				}
-				if len(n.Values) == 0 || (len(n.Values) == len(n.Names) && isNewValue(info, n.Values[i])) {
+				if len(n.Values) == 0 || (len(n.Values) == len(n.Names) && astutil.IsNewValue(info, n.Values[i])) {
 					c.freshLocals[v] = true
 				}
 			}
@@ -409,12 +410,12 @@ func (c *checker) methodEffect(selCur inspector.Cursor) (effect, bool) {
 // paramUseEffect classifies one use of a map parameter inside its function.
 func (c *checker) paramUseEffect(idCur inspector.Cursor) effect {
 	info := c.pass.TypesInfo
-	cur := unparenUp(idCur)
+	cur := astutil.UnparenUp(idCur)
 	parent := cur.Parent()
 	kind, idx := cur.ParentEdge()
 	switch kind {
 	case edge.IndexExpr_X:
-		switch unparenUp(parent).ParentEdgeKind() {
+		switch astutil.UnparenUp(parent).ParentEdgeKind() {
 		case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
 			return effectInsert
 		}
@@ -423,7 +424,7 @@ func (c *checker) paramUseEffect(idCur inspector.Cursor) effect {
 		return effectNone
 	case edge.BinaryExpr_X, edge.BinaryExpr_Y:
 		bin := parent.Node().(*ast.BinaryExpr)
-		if isNil(info, bin.X) || isNil(info, bin.Y) {
+		if astutil.IsNil(info, bin.X) || astutil.IsNil(info, bin.Y) {
 			return effectNone
 		}
 	case edge.CallExpr_Args:
@@ -613,7 +614,7 @@ func (c *checker) positionalLiteral(lit *ast.CompositeLit) {
 		return
 	}
 	for i, elt := range lit.Elts {
-		if tr := c.tracked[st.Field(i).Origin()]; tr != nil && !c.isNewMap(elt) && !isNil(c.pass.TypesInfo, elt) {
+		if tr := c.tracked[st.Field(i).Origin()]; tr != nil && !c.isNewMap(elt) && !astutil.IsNil(c.pass.TypesInfo, elt) {
 			tr.released = true
 		}
 	}
@@ -623,12 +624,12 @@ func (c *checker) positionalLiteral(lit *ast.CompositeLit) {
 // the cursor of the identifier or selector naming the map.
 func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 	info := c.pass.TypesInfo
-	cur := unparenUp(exprCur)
+	cur := astutil.UnparenUp(exprCur)
 	parent := cur.Parent()
 	kind, idx := cur.ParentEdge()
 	switch kind {
 	case edge.IndexExpr_X:
-		switch unparenUp(parent).ParentEdgeKind() {
+		switch astutil.UnparenUp(parent).ParentEdgeKind() {
 		case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
 			key := parent.Node().(*ast.IndexExpr).Index
 			c.insert(t, exprCur, mapKeyType(info.TypeOf(exprCur.Node().(ast.Expr))), key)
@@ -638,7 +639,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		return
 	case edge.BinaryExpr_X, edge.BinaryExpr_Y:
 		bin := parent.Node().(*ast.BinaryExpr)
-		if (bin.Op == token.EQL || bin.Op == token.NEQ) && (isNil(info, bin.X) || isNil(info, bin.Y)) {
+		if (bin.Op == token.EQL || bin.Op == token.NEQ) && (astutil.IsNil(info, bin.X) || astutil.IsNil(info, bin.Y)) {
 			return
 		}
 	case edge.CallExpr_Args:
@@ -691,7 +692,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		// Replaced by nil, by another map or by an unknown value.
 	case edge.KeyValueExpr_Key:
 		kv := parent.Node().(*ast.KeyValueExpr)
-		if c.isNewMap(kv.Value) || isNil(info, kv.Value) {
+		if c.isNewMap(kv.Value) || astutil.IsNil(info, kv.Value) {
 			return // creation
 		}
 	}
@@ -1000,7 +1001,7 @@ func (c *checker) isCreation(t *tracked, exprCur inspector.Cursor) bool {
 		return true
 	}
 	if t.field {
-		if root := rootIdent(e); root != nil {
+		if root := astutil.RootIdent(e); root != nil {
 			if v, ok := info.Uses[root].(*types.Var); ok && c.freshLocals[v] {
 				return true
 			}
@@ -1035,8 +1036,8 @@ func isNilCheckOf(info *types.Info, cond ast.Expr, e ast.Expr) bool {
 		return isNilCheckOf(info, bin.X, e) || isNilCheckOf(info, bin.Y, e)
 	case token.EQL:
 		want := types.ExprString(e)
-		return (isNil(info, bin.Y) && types.ExprString(ast.Unparen(bin.X)) == want) ||
-			(isNil(info, bin.X) && types.ExprString(ast.Unparen(bin.Y)) == want)
+		return (astutil.IsNil(info, bin.Y) && types.ExprString(ast.Unparen(bin.X)) == want) ||
+			(astutil.IsNil(info, bin.X) && types.ExprString(ast.Unparen(bin.Y)) == want)
 	}
 	return false
 }
@@ -1051,20 +1052,6 @@ func isOnceCall(info *types.Info, call *ast.CallExpr) bool {
 		return true
 	}
 	return false
-}
-
-// rootIdent returns x for x.a.b, or nil.
-func rootIdent(e ast.Expr) *ast.Ident {
-	for {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.SelectorExpr:
-			e = x.X
-		case *ast.Ident:
-			return x
-		default:
-			return nil
-		}
-	}
 }
 
 type effect int
@@ -1124,7 +1111,7 @@ func (c *checker) calleeEffect(call *ast.CallExpr, argIndex int) effect {
 // something other than a small constant (0 or 1 test emptiness, not a
 // bound).
 func comparedToLimit(info *types.Info, lenCur inspector.Cursor) bool {
-	cur := unparenUp(lenCur)
+	cur := astutil.UnparenUp(lenCur)
 	kind := cur.ParentEdgeKind()
 	if kind != edge.BinaryExpr_X && kind != edge.BinaryExpr_Y {
 		return false
@@ -1165,36 +1152,6 @@ func (c *checker) isNewMap(e ast.Expr) bool {
 	return false
 }
 
-// isNewValue reports whether e allocates a new struct value.
-func isNewValue(info *types.Info, e ast.Expr) bool {
-	e = ast.Unparen(e)
-	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		e = ast.Unparen(u.X)
-	}
-	switch e := e.(type) {
-	case *ast.CompositeLit:
-		return true
-	case *ast.CallExpr:
-		b, ok := typeutil.Callee(info, e).(*types.Builtin)
-		return ok && b.Name() == "new"
-	}
-	return false
-}
-
-func isNil(info *types.Info, e ast.Expr) bool {
-	tv, ok := info.Types[ast.Unparen(e)]
-	return ok && tv.IsNil()
-}
-
-// unparenUp moves from cur to the outermost parenthesised expression
-// around it.
-func unparenUp(cur inspector.Cursor) inspector.Cursor {
-	for cur.ParentEdgeKind() == edge.ParenExpr_X {
-		cur = cur.Parent()
-	}
-	return cur
-}
-
 type kindOfMap int
 
 const (
@@ -1207,25 +1164,16 @@ func mapKind(t types.Type) kindOfMap {
 	if t == nil {
 		return notMap
 	}
-	if isNamed(t, "sync", "Map") {
+	if astutil.IsNamed(t, "sync", "Map") {
 		return syncMapKind
 	}
-	if p, ok := types.Unalias(t).(*types.Pointer); ok && isNamed(p.Elem(), "sync", "Map") {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok && astutil.IsNamed(p.Elem(), "sync", "Map") {
 		return syncMapKind
 	}
 	if _, ok := t.Underlying().(*types.Map); ok {
 		return builtinMapKind
 	}
 	return notMap
-}
-
-func isNamed(t types.Type, pkgPath, name string) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok {
-		return false
-	}
-	obj := n.Obj()
-	return obj.Pkg() != nil && obj.Pkg().Path() == pkgPath && obj.Name() == name
 }
 
 func isTestFile(pass *analysis.Pass, f *ast.File) bool {
@@ -1253,25 +1201,4 @@ func (c *checker) report() {
 			Message: fmt.Sprintf("%s %s only grows: nothing in the package deletes from it, clears it or replaces it", what, t.name),
 		})
 	}
-}
-
-// mustExtractDoc returns the text after the "# Analyzer name" heading of
-// the package comment in content, without the "name:" prefix.
-func mustExtractDoc(content, name string) string {
-	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", content, parser.ParseComments|parser.PackageClauseOnly)
-	if err != nil || f.Doc == nil {
-		panic(fmt.Sprintf("%s: doc.go has no package comment", name))
-	}
-	for section := range strings.SplitSeq(f.Doc.Text(), "\n# ") {
-		body, ok := strings.CutPrefix(section, "Analyzer "+name+"\n")
-		if !ok {
-			continue
-		}
-		body, ok = strings.CutPrefix(strings.TrimSpace(body), name+":")
-		if !ok {
-			panic(fmt.Sprintf("%s: heading not followed by %q", name, name+": summary"))
-		}
-		return strings.TrimSpace(body)
-	}
-	panic(fmt.Sprintf("%s: doc.go has no %q heading", name, "# Analyzer "+name))
 }

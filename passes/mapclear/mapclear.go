@@ -8,6 +8,8 @@ import (
 	"go/version"
 	"strings"
 
+	"github.com/mapscope/mapscope/passes/internal/astutil"
+
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
@@ -20,7 +22,7 @@ var doc string
 // clear.
 var Analyzer = &analysis.Analyzer{
 	Name:     "mapclear",
-	Doc:      extractDoc(doc, "mapclear"),
+	Doc:      astutil.MustExtractDoc(doc, "mapclear"),
 	URL:      "https://pkg.go.dev/github.com/mapscope/mapscope/passes/mapclear",
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
@@ -261,33 +263,4 @@ func mayHoldNaNSeen(t types.Type, seen map[types.Type]bool) bool {
 		return true
 	}
 	return false
-}
-
-// extractDoc returns the part of the package comment in content that
-// follows "# Analyzer name", from "name: " on, as Analyzer.Doc expects.
-func extractDoc(content, name string) string {
-	var text []string
-	for _, line := range strings.Split(content, "\n") {
-		if !strings.HasPrefix(line, "//") {
-			if strings.HasPrefix(line, "package ") {
-				break
-			}
-			continue
-		}
-		text = append(text, strings.TrimPrefix(strings.TrimPrefix(line, "//"), " "))
-	}
-	all := strings.Join(text, "\n")
-	heading := "# Analyzer " + name + "\n"
-	i := strings.Index(all, heading)
-	if i < 0 {
-		panic(name + ": doc.go has no " + strings.TrimSpace(heading))
-	}
-	body := strings.TrimSpace(all[i+len(heading):])
-	if j := strings.Index(body, "\n# "); j >= 0 {
-		body = body[:j]
-	}
-	if !strings.HasPrefix(body, name+": ") {
-		panic(name + ": doc.go section does not start with " + name + ": ")
-	}
-	return strings.TrimPrefix(body, name+": ")
 }

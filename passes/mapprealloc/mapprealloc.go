@@ -11,6 +11,8 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/mapscope/mapscope/passes/internal/astutil"
+
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
@@ -23,7 +25,7 @@ var doc string
 // known length.
 var Analyzer = &analysis.Analyzer{
 	Name:     "mapprealloc",
-	Doc:      extractDoc(doc, "mapprealloc"),
+	Doc:      astutil.MustExtractDoc(doc, "mapprealloc"),
 	URL:      "https://pkg.go.dev/github.com/mapscope/mapscope/passes/mapprealloc",
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
@@ -609,34 +611,4 @@ func exprText(pass *analysis.Pass, e ast.Expr) string {
 		return types.ExprString(e)
 	}
 	return buf.String()
-}
-
-// extractDoc returns the part of the package comment in content that
-// follows "# Analyzer name", from "name: " on, as Analyzer.Doc expects.
-func extractDoc(content, name string) string {
-	var text []string
-	for _, line := range strings.Split(content, "\n") {
-		if !strings.HasPrefix(line, "//") {
-			if strings.HasPrefix(line, "package ") {
-				break
-			}
-			continue
-		}
-		line = strings.TrimPrefix(strings.TrimPrefix(line, "//"), " ")
-		text = append(text, line)
-	}
-	all := strings.Join(text, "\n")
-	heading := "# Analyzer " + name + "\n"
-	i := strings.Index(all, heading)
-	if i < 0 {
-		panic("mapprealloc: doc.go has no " + strings.TrimSpace(heading))
-	}
-	body := strings.TrimSpace(all[i+len(heading):])
-	if j := strings.Index(body, "\n# "); j >= 0 {
-		body = body[:j]
-	}
-	if !strings.HasPrefix(body, name+": ") {
-		panic("mapprealloc: doc.go section does not start with " + name + ": ")
-	}
-	return strings.TrimPrefix(body, name+": ")
 }

@@ -2,13 +2,12 @@ package poolmap
 
 import (
 	_ "embed"
-	"fmt"
 	"go/ast"
 	"go/constant"
-	"go/parser"
 	"go/token"
 	"go/types"
-	"strings"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -24,7 +23,7 @@ var doc string
 // re-made nor bounded, and so keep stale entries or their peak size.
 var Analyzer = &analysis.Analyzer{
 	Name:     "poolmap",
-	Doc:      mustExtractDoc(doc, "poolmap"),
+	Doc:      astutil.MustExtractDoc(doc, "poolmap"),
 	URL:      "https://pkg.go.dev/github.com/mapscope/mapscope/passes/poolmap",
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
@@ -115,7 +114,7 @@ func isPoolPut(info *types.Info, call *ast.CallExpr) bool {
 		return false
 	}
 	recv := fn.Signature().Recv()
-	return recv != nil && isNamed(deref(recv.Type()), "sync", "Pool")
+	return recv != nil && astutil.IsNamed(deref(recv.Type()), "sync", "Pool")
 }
 
 // mapFields returns the map fields of a struct (or pointer to struct)
@@ -230,7 +229,7 @@ func (c *checker) collectFreshLocals(root inspector.Cursor) {
 			}
 			for i, lhs := range n.Lhs {
 				if id, ok := lhs.(*ast.Ident); ok {
-					if v, ok := info.Defs[id].(*types.Var); ok && isNewValue(info, n.Rhs[i]) {
+					if v, ok := info.Defs[id].(*types.Var); ok && astutil.IsNewValue(info, n.Rhs[i]) {
 						c.freshLocals[v] = true
 					}
 				}
@@ -238,7 +237,7 @@ func (c *checker) collectFreshLocals(root inspector.Cursor) {
 		case *ast.ValueSpec:
 			for i, id := range n.Names {
 				if v, ok := info.Defs[id].(*types.Var); ok &&
-					(len(n.Values) == 0 || (len(n.Values) == len(n.Names) && isNewValue(info, n.Values[i]))) {
+					(len(n.Values) == 0 || (len(n.Values) == len(n.Names) && astutil.IsNewValue(info, n.Values[i]))) {
 					c.freshLocals[v] = true
 				}
 			}
@@ -322,12 +321,12 @@ func (c *checker) structOverwrite(as *ast.AssignStmt) {
 func (c *checker) classify(u *fieldUse, selCur inspector.Cursor) {
 	info := c.pass.TypesInfo
 	sel := selCur.Node().(*ast.SelectorExpr)
-	cur := unparenUp(selCur)
+	cur := astutil.UnparenUp(selCur)
 	parent := cur.Parent()
 	kind, idx := cur.ParentEdge()
 	switch kind {
 	case edge.IndexExpr_X:
-		switch unparenUp(parent).ParentEdgeKind() {
+		switch astutil.UnparenUp(parent).ParentEdgeKind() {
 		case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
 			u.grows = true
 		}
@@ -382,7 +381,7 @@ func (c *checker) classify(u *fieldUse, selCur inspector.Cursor) {
 }
 
 func isLimitComparisonAt(info *types.Info, lenCur inspector.Cursor) bool {
-	cur := unparenUp(lenCur)
+	cur := astutil.UnparenUp(lenCur)
 	if k := cur.ParentEdgeKind(); k != edge.BinaryExpr_X && k != edge.BinaryExpr_Y {
 		return false
 	}
@@ -409,7 +408,7 @@ func inRangeOver(cur inspector.Cursor, want string) bool {
 // resetting a recycled one.
 func (c *checker) isCreation(sel *ast.SelectorExpr, selCur inspector.Cursor) bool {
 	info := c.pass.TypesInfo
-	if root := rootIdent(sel); root != nil {
+	if root := astutil.RootIdent(sel); root != nil {
 		if v, ok := info.Uses[root].(*types.Var); ok && c.freshLocals[v] {
 			return true
 		}
@@ -436,23 +435,10 @@ func isNilCheckOf(info *types.Info, cond ast.Expr, want string) bool {
 	case token.LAND, token.LOR:
 		return isNilCheckOf(info, bin.X, want) || isNilCheckOf(info, bin.Y, want)
 	case token.EQL:
-		return (isNil(info, bin.Y) && types.ExprString(ast.Unparen(bin.X)) == want) ||
-			(isNil(info, bin.X) && types.ExprString(ast.Unparen(bin.Y)) == want)
+		return (astutil.IsNil(info, bin.Y) && types.ExprString(ast.Unparen(bin.X)) == want) ||
+			(astutil.IsNil(info, bin.X) && types.ExprString(ast.Unparen(bin.Y)) == want)
 	}
 	return false
-}
-
-func rootIdent(e ast.Expr) *ast.Ident {
-	for {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.SelectorExpr:
-			e = x.X
-		case *ast.Ident:
-			return x
-		default:
-			return nil
-		}
-	}
 }
 
 func isNewMap(info *types.Info, e ast.Expr) bool {
@@ -471,66 +457,9 @@ func isNewMap(info *types.Info, e ast.Expr) bool {
 	return false
 }
 
-func isNewValue(info *types.Info, e ast.Expr) bool {
-	e = ast.Unparen(e)
-	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		e = ast.Unparen(u.X)
-	}
-	switch e := e.(type) {
-	case *ast.CompositeLit:
-		return true
-	case *ast.CallExpr:
-		b, ok := typeutil.Callee(info, e).(*types.Builtin)
-		return ok && b.Name() == "new"
-	}
-	return false
-}
-
-func isNil(info *types.Info, e ast.Expr) bool {
-	tv, ok := info.Types[ast.Unparen(e)]
-	return ok && tv.IsNil()
-}
-
-func unparenUp(cur inspector.Cursor) inspector.Cursor {
-	for cur.ParentEdgeKind() == edge.ParenExpr_X {
-		cur = cur.Parent()
-	}
-	return cur
-}
-
 func deref(t types.Type) types.Type {
 	if p, ok := types.Unalias(t).(*types.Pointer); ok {
 		return p.Elem()
 	}
 	return t
-}
-
-func isNamed(t types.Type, pkgPath, name string) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	if !ok {
-		return false
-	}
-	obj := n.Obj()
-	return obj.Pkg() != nil && obj.Pkg().Path() == pkgPath && obj.Name() == name
-}
-
-// mustExtractDoc returns the text after the "# Analyzer name" heading of
-// the package comment in content, without the "name:" prefix.
-func mustExtractDoc(content, name string) string {
-	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", content, parser.ParseComments|parser.PackageClauseOnly)
-	if err != nil || f.Doc == nil {
-		panic(fmt.Sprintf("%s: doc.go has no package comment", name))
-	}
-	for section := range strings.SplitSeq(f.Doc.Text(), "\n# ") {
-		body, ok := strings.CutPrefix(section, "Analyzer "+name+"\n")
-		if !ok {
-			continue
-		}
-		body, ok = strings.CutPrefix(strings.TrimSpace(body), name+":")
-		if !ok {
-			panic(fmt.Sprintf("%s: heading not followed by %q", name, name+": summary"))
-		}
-		return strings.TrimSpace(body)
-	}
-	panic(fmt.Sprintf("%s: doc.go has no %q heading", name, "# Analyzer "+name))
 }

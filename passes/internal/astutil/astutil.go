@@ -1,0 +1,90 @@
+// Package astutil holds the syntax and type helpers that several of
+// mapscope's analyzers share.
+package astutil
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// MustExtractDoc returns the text after the "# Analyzer name" heading of
+// the package comment in content, without the "name:" prefix.
+func MustExtractDoc(content, name string) string {
+	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", content, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil || f.Doc == nil {
+		panic(fmt.Sprintf("%s: doc.go has no package comment", name))
+	}
+	for section := range strings.SplitSeq(f.Doc.Text(), "\n# ") {
+		body, ok := strings.CutPrefix(section, "Analyzer "+name+"\n")
+		if !ok {
+			continue
+		}
+		body, ok = strings.CutPrefix(strings.TrimSpace(body), name+":")
+		if !ok {
+			panic(fmt.Sprintf("%s: heading not followed by %q", name, name+": summary"))
+		}
+		return strings.TrimSpace(body)
+	}
+	panic(fmt.Sprintf("%s: doc.go has no %q heading", name, "# Analyzer "+name))
+}
+
+// RootIdent returns x for x.a.b, or nil.
+func RootIdent(e ast.Expr) *ast.Ident {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.Ident:
+			return x
+		default:
+			return nil
+		}
+	}
+}
+
+// IsNewValue reports whether e allocates a new struct value.
+func IsNewValue(info *types.Info, e ast.Expr) bool {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		return true
+	case *ast.CallExpr:
+		b, ok := typeutil.Callee(info, e).(*types.Builtin)
+		return ok && b.Name() == "new"
+	}
+	return false
+}
+
+func IsNil(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[ast.Unparen(e)]
+	return ok && tv.IsNil()
+}
+
+// UnparenUp moves from cur to the outermost parenthesised expression
+// around it.
+func UnparenUp(cur inspector.Cursor) inspector.Cursor {
+	for cur.ParentEdgeKind() == edge.ParenExpr_X {
+		cur = cur.Parent()
+	}
+	return cur
+}
+
+func IsNamed(t types.Type, pkgPath, name string) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := n.Obj()
+	return obj.Pkg() != nil && obj.Pkg().Path() == pkgPath && obj.Name() == name
+}
