@@ -4,6 +4,7 @@ package lintcmd
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -73,6 +74,16 @@ var (
 	jsonFlag = flags.Bool("json", false, "print findings as JSON, in the shape of go vet -json")
 	testFlag = flags.Bool("test", true, "load test files and test packages too")
 )
+
+// Analyzer flags are offered as -analyzer.flag, as go vet and
+// multichecker spell them (-growonly.app).
+func init() {
+	for _, a := range suite.Analyzers {
+		a.Flags.VisitAll(func(f *flag.Flag) {
+			flags.Var(f.Value, a.Name+"."+f.Name, f.Usage)
+		})
+	}
+}
 
 func run(ctx context.Context, cmd *base.Command, args []string) error {
 	if len(args) == 0 {
