@@ -56,17 +56,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err := cmd.Run(ctx, cmd, cmd.Flags.Args())
-	if msg := messageFor(err); msg != "" {
-		fmt.Fprintln(stderr, msg)
+	if err != nil {
+		if msg := base.Message(err); msg != "" {
+			fmt.Fprintln(stderr, msg)
+		}
 	}
 	return base.ExitCode(err)
-}
-
-func messageFor(err error) string {
-	if err == nil {
-		return ""
-	}
-	return base.Message(err)
 }
 
 func lookup(name string) *base.Command {
