@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/pprof/profile"
 )
 
 // BuildSpec says how to build one variant of the corpus.
@@ -126,6 +128,11 @@ func BuildVariant(ctx context.Context, srcDir, outDir string, spec BuildSpec) (V
 	run.Dir = outDir
 	if out, err := run.CombinedOutput(); err != nil {
 		return Variant{}, fmt.Errorf("running %s: %v\n%s", binary, err, out)
+	}
+	for _, prof := range []string{heap, allocs} {
+		if err := ScrubMappingPaths(prof); err != nil {
+			return Variant{}, err
+		}
 	}
 
 	m := Manifest{
@@ -283,4 +290,28 @@ func copySource(src, dst string) error {
 		}
 	}
 	return nil
+}
+
+// ScrubMappingPaths rewrites the file names of the profile's mappings to
+// their base names. runtime/pprof records the absolute path the binary ran
+// from, which names the machine that generated the corpus; nothing reads
+// it back (profiles are symbolized, and binaries are matched by build ID
+// and symbols).
+func ScrubMappingPaths(name string) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	p, err := profile.ParseData(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for _, m := range p.Mapping {
+		m.File = filepath.Base(m.File)
+	}
+	var buf bytes.Buffer
+	if err := p.Write(&buf); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return os.WriteFile(name, buf.Bytes(), 0o644)
 }
