@@ -49,6 +49,10 @@ type Op struct {
 	Expr string // the map expression for map ops ("s.sessions")
 	Type string // the map's type ("map[string]*Session")
 	Hint string // for OpMapMake: the size hint as written, "" for none
+	// Sizes for the block-size evidence (sizes.go), 0 when unknown:
+	// SlotSize and BucketSize of a map op's storage, Size of an OpAlloc's
+	// object.
+	SlotSize, BucketSize, Size int64
 }
 
 // Line is what the source says about one line.
@@ -192,7 +196,11 @@ func Attribute(p *profile.Profile, opt Options) *Result {
 			continue
 		}
 		stack = a.stack(stack[:0], s)
-		site := a.classify(stack)
+		var block int64
+		if b := s.NumLabel["bytes"]; len(b) == 1 {
+			block = b[0]
+		}
+		site := a.classify(stack, block)
 		site.Bytes += space
 		site.Objects += objects
 		site.Samples++
@@ -290,8 +298,9 @@ func (a *attributor) userIndex(stack []frame) int {
 	return 0
 }
 
-// classify decides the kind of one sample and returns its site.
-func (a *attributor) classify(stack []frame) *Site {
+// classify decides the kind of one sample, whose block size is block (0
+// when the profile does not say), and returns its site.
+func (a *attributor) classify(stack []frame, block int64) *Site {
 	if len(stack) == 0 {
 		return a.site(frame{fn: "(no stack)"}, nil, Unknown, nil, "sample has no stack", nil)
 	}
@@ -323,6 +332,8 @@ func (a *attributor) classify(stack []frame) *Site {
 	if line != nil && kind == Unknown && alloc == user {
 		if k, n := kindFromOps(line.Ops); k != Unknown {
 			kind, ev, note = k, []Evidence{FromSource}, ""
+		} else if k := kindFromSize(line.Ops, block); k != Unknown {
+			kind, ev, note = k, []Evidence{FromSize}, ""
 		} else if n != "" {
 			note = n
 		}

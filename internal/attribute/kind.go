@@ -12,6 +12,7 @@
 //  2. the binary: the function called just before the frame's return
 //     address (runtime.mapassign_fast64 versus runtime.newobject);
 //  3. the source line, parsed and type-checked, which also names the map;
+//  4. the sample's block size, against the sizes the line's types allow;
 //
 // and records which evidence decided. A sample without evidence is
 // Unknown: the package never guesses.
@@ -49,4 +50,5 @@ const (
 	FromStack  Evidence = "stack"  // map or runtime frames present in the sample's stack
 	FromBinary Evidence = "binary" // the call instruction before the return address
 	FromSource Evidence = "source" // the type-checked source line
+	FromSize   Evidence = "size"   // the sample's block size against the line's types (sizes.go)
 )

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,12 +66,52 @@ func checkVariant(t *testing.T, v corpus.Variant) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		results := map[string]*attribute.Result{}
 		for _, m := range modes {
 			t.Run(filepath.Base(prof)+"/"+m.name, func(t *testing.T) {
 				res := attributeWith(t, p, v, m)
+				results[m.name] = res
 				checkWants(t, res, wants, m, bucketMaps(v.GoVersion))
 			})
 		}
+		if results["source"] != nil && results["binary+source"] != nil {
+			t.Run(filepath.Base(prof)+"/size", func(t *testing.T) {
+				checkSizeEvidence(t, results["source"], results["binary+source"], wants)
+			})
+		}
+	}
+}
+
+// checkSizeEvidence holds the block-size evidence, which splits lines such
+// as m[k] = &T{} without the binary, against the binary's answer: on every
+// such line, the bytes the size calls grow (or nonmap) must be bytes the
+// binary calls grow (or nonmap) too.
+func checkSizeEvidence(t *testing.T, bySize, byBinary *attribute.Result, wants []corpus.Want) {
+	total := func(r *attribute.Result, w corpus.Want, k attribute.Kind, sizeOnly bool) int64 {
+		var n int64
+		for _, s := range r.Sites {
+			if path.Base(filepath.ToSlash(s.File)) == w.File && s.Line == w.Line && s.Kind == k &&
+				(!sizeOnly || slices.Contains(s.Evidence, attribute.FromSize)) {
+				n += s.Bytes
+			}
+		}
+		return n
+	}
+	decided := int64(0)
+	for _, w := range wants {
+		if w.Also == "" {
+			continue
+		}
+		for _, k := range []attribute.Kind{attribute.Kind(w.Kind), attribute.Kind(w.Also)} {
+			got, want := total(bySize, w, k, true), total(byBinary, w, k, false)
+			decided += got
+			if got > want {
+				t.Errorf("%v: the block size calls %d bytes %s, the binary only %d", w, got, k, want)
+			}
+		}
+	}
+	if decided == 0 {
+		t.Error("the block size decided no byte of the lines that mix map storage and other allocations")
 	}
 }
 

@@ -124,7 +124,10 @@ func (s *sourceAdapter) Line(fn, file string, line int) (*attribute.Line, error)
 		if !ok {
 			continue
 		}
-		out.Ops = append(out.Ops, attribute.Op{Kind: k, Expr: op.Expr, Type: op.Type, Hint: op.Hint})
+		out.Ops = append(out.Ops, attribute.Op{
+			Kind: k, Expr: op.Expr, Type: op.Type, Hint: op.Hint,
+			SlotSize: op.SlotSize, BucketSize: op.BucketSize, Size: op.Size,
+		})
 	}
 	if l.Loop != nil && l.Loop.InsertsOncePerIteration && l.Loop.KnownTrips != "" {
 		out.LoopLine, out.LoopTrips = l.Loop.Line, l.Loop.KnownTrips

@@ -118,7 +118,7 @@ func (c *classifier) visit(n ast.Node) {
 		c.compositeLit(n)
 	case *ast.UnaryExpr:
 		if lit, ok := ast.Unparen(n.X).(*ast.CompositeLit); ok && n.Op == token.AND && c.at(n, lit.Lbrace) {
-			c.add(Alloc, n, Op{Expr: exprString(n), Type: c.typeStr(c.typeOf(n))}, nil)
+			c.add(Alloc, n, Op{Expr: exprString(n), Type: c.typeStr(c.typeOf(n)), Size: c.pointeeSize(c.typeOf(n))}, nil)
 		}
 	case *ast.BinaryExpr:
 		if n.Op == token.ADD && c.isDynamicString(n) && c.at(n, n.OpPos) {
@@ -425,7 +425,7 @@ func (c *classifier) builtin(name string, n *ast.CallExpr) {
 		c.add(Alloc, n, Op{Expr: exprString(n), Type: c.typeOrExpr(t, n.Args[0])}, nil)
 	case "new":
 		if len(n.Args) == 1 {
-			c.add(Alloc, n, Op{Expr: exprString(n), Type: c.typeOrExpr(c.typeOf(n), nil)}, nil)
+			c.add(Alloc, n, Op{Expr: exprString(n), Type: c.typeOrExpr(c.typeOf(n), nil), Size: c.pointeeSize(c.typeOf(n))}, nil)
 		}
 	case "append":
 		if len(n.Args) > 1 || n.Ellipsis.IsValid() {
@@ -601,9 +601,61 @@ func (c *classifier) mapOp(e ast.Expr, t types.Type) Op {
 		op.Type = c.typeStr(t)
 		if mt := coreMap(t); mt != nil {
 			op.MapType = c.typeStr(mt)
+			op.SlotSize, op.BucketSize = storageSizes(mt)
 		}
 	}
 	return op
+}
+
+// gcSizes are the sizes of the gc compiler on 64-bit targets (amd64 and
+// arm64 agree).
+var gcSizes = types.SizesFor("gc", "amd64")
+
+// maxInlineSlot is the size above which a map stores a key or an element
+// through a pointer, in both map implementations.
+const maxInlineSlot = 128
+
+// storageSizes returns the slot size of a Swiss-table group (Go 1.24+) and
+// the size of a bucket (Go <= 1.23) for the map type mt, or zeros when
+// they cannot be computed (type parameters).
+func storageSizes(mt *types.Map) (slot, bucket int64) {
+	defer func() {
+		if recover() != nil { // Sizeof panics on type parameters
+			slot, bucket = 0, 0
+		}
+	}()
+	word := types.Typ[types.UnsafePointer]
+	key, elem := mt.Key(), mt.Elem()
+	if gcSizes.Sizeof(key) > maxInlineSlot {
+		key = word
+	}
+	if gcSizes.Sizeof(elem) > maxInlineSlot {
+		elem = word
+	}
+	field := func(name string, t types.Type) *types.Var { return types.NewField(0, nil, name, t, false) }
+	slot = gcSizes.Sizeof(types.NewStruct([]*types.Var{field("key", key), field("elem", elem)}, nil))
+	bucket = gcSizes.Sizeof(types.NewStruct([]*types.Var{
+		field("tophash", types.NewArray(types.Typ[types.Uint8], 8)),
+		field("keys", types.NewArray(key, 8)),
+		field("elems", types.NewArray(elem, 8)),
+		field("overflow", word),
+	}, nil))
+	return slot, bucket
+}
+
+// pointeeSize returns the size of the object a pointer of type t points
+// at, or 0 when t is not a pointer or the size is not fixed.
+func (c *classifier) pointeeSize(t types.Type) (size int64) {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return 0
+	}
+	defer func() {
+		if recover() != nil {
+			size = 0
+		}
+	}()
+	return gcSizes.Sizeof(p.Elem())
 }
 
 // mapOf returns the map type of e, or nil when e is not a map (or types

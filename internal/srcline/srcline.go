@@ -134,6 +134,13 @@ type Op struct {
 	// "sync.(*Map).Store").
 	Callee string
 	Col    int // 1-based column of the operation
+
+	// Sizes, for matching a sample's allocation size, 0 when unknown.
+	// SlotSize and BucketSize describe a map op's storage: the slot of a
+	// Swiss-table group (Go 1.24+; a group is 8 control bytes and 8
+	// slots) and a whole bucket (Go 1.21-1.23). Size is the object an
+	// Alloc of a pointer (&T{...}, new(T)) allocates.
+	SlotSize, BucketSize, Size int64
 }
 
 // Loop describes the innermost loop around a line.
