@@ -4,38 +4,12 @@ import (
 	"testing"
 
 	"github.com/mapscope/mapscope/passes/growonly"
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/packages"
+	"github.com/mapscope/mapscope/passes/internal/passtest"
 )
-
-// stdSlice is the slice of the standard library the lint benchmarks use.
-var stdSlice = []string{"net/http", "encoding/json", "go/types", "text/template"}
 
 // BenchmarkGrowonlyStdlib measures the analyzer alone on a slice of the
 // standard library, loaded once; compare with BenchmarkInspectOnly, the
 // AST index every analyzer shares.
-func BenchmarkGrowonlyStdlib(b *testing.B) {
-	benchmarkAnalyzers(b, growonly.Analyzer)
-}
+func BenchmarkGrowonlyStdlib(b *testing.B) { passtest.BenchmarkStdlib(b, growonly.Analyzer) }
 
-func BenchmarkInspectOnly(b *testing.B) {
-	benchmarkAnalyzers(b, inspect.Analyzer)
-}
-
-func benchmarkAnalyzers(b *testing.B, analyzers ...*analysis.Analyzer) {
-	pkgs, err := packages.Load(&packages.Config{Mode: packages.LoadSyntax}, stdSlice...)
-	if err != nil {
-		b.Fatalf("loading %v: %v", stdSlice, err)
-	}
-	if packages.PrintErrors(pkgs) > 0 {
-		b.Fatalf("loading %v: errors above", stdSlice)
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := checker.Analyze(analyzers, pkgs, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkInspectOnly(b *testing.B) { passtest.BenchmarkInspectOnly(b) }

@@ -865,7 +865,7 @@ func (c *checker) inLazyFill(cur inspector.Cursor) bool {
 		if !ok {
 			return false
 		}
-		if isNilCheckOf(c.pass.TypesInfo, ifs.Cond, e) && ifs.Body.Pos() <= e.Pos() && e.End() <= ifs.Body.End() {
+		if astutil.IsNilCheckOf(c.pass.TypesInfo, ifs.Cond, types.ExprString(e)) && ifs.Body.Pos() <= e.Pos() && e.End() <= ifs.Body.End() {
 			return true
 		}
 	}
@@ -1010,7 +1010,7 @@ func (c *checker) isCreation(t *tracked, exprCur inspector.Cursor) bool {
 	for enc := range exprCur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
 		switch n := enc.Node().(type) {
 		case *ast.IfStmt:
-			if isNilCheckOf(info, n.Cond, e) && n.Body.Pos() <= e.Pos() && e.End() <= n.Body.End() {
+			if astutil.IsNilCheckOf(info, n.Cond, types.ExprString(e)) && n.Body.Pos() <= e.Pos() && e.End() <= n.Body.End() {
 				return true // lazy initialisation
 			}
 		case *ast.FuncLit:
@@ -1020,24 +1020,6 @@ func (c *checker) isCreation(t *tracked, exprCur inspector.Cursor) bool {
 		case *ast.FuncDecl:
 			return false
 		}
-	}
-	return false
-}
-
-// isNilCheckOf reports whether cond is `e == nil` (or has it as a
-// conjunct or disjunct).
-func isNilCheckOf(info *types.Info, cond ast.Expr, e ast.Expr) bool {
-	bin, ok := ast.Unparen(cond).(*ast.BinaryExpr)
-	if !ok {
-		return false
-	}
-	switch bin.Op {
-	case token.LAND, token.LOR:
-		return isNilCheckOf(info, bin.X, e) || isNilCheckOf(info, bin.Y, e)
-	case token.EQL:
-		want := types.ExprString(e)
-		return (astutil.IsNil(info, bin.Y) && types.ExprString(ast.Unparen(bin.X)) == want) ||
-			(astutil.IsNil(info, bin.X) && types.ExprString(ast.Unparen(bin.Y)) == want)
 	}
 	return false
 }

@@ -3,12 +3,12 @@ package mapprealloc_test
 import (
 	"testing"
 
-	"github.com/mapscope/mapscope/passes/internal/fixtest"
+	"github.com/mapscope/mapscope/passes/internal/passtest"
 	"github.com/mapscope/mapscope/passes/mapprealloc"
 )
 
 // TestFixedProgramBehavesTheSame: the fixes applied to a real program keep
 // its output.
 func TestFixedProgramBehavesTheSame(t *testing.T) {
-	fixtest.SameBehaviour(t, mapprealloc.Analyzer)
+	passtest.SameBehaviour(t, mapprealloc.Analyzer)
 }

@@ -419,24 +419,9 @@ func (c *checker) isCreation(sel *ast.SelectorExpr, selCur inspector.Cursor) boo
 		if !ok {
 			return false
 		}
-		if isNilCheckOf(info, ifs.Cond, want) && ifs.Body.Pos() <= sel.Pos() && sel.End() <= ifs.Body.End() {
+		if astutil.IsNilCheckOf(info, ifs.Cond, want) && ifs.Body.Pos() <= sel.Pos() && sel.End() <= ifs.Body.End() {
 			return true
 		}
-	}
-	return false
-}
-
-func isNilCheckOf(info *types.Info, cond ast.Expr, want string) bool {
-	bin, ok := ast.Unparen(cond).(*ast.BinaryExpr)
-	if !ok {
-		return false
-	}
-	switch bin.Op {
-	case token.LAND, token.LOR:
-		return isNilCheckOf(info, bin.X, want) || isNilCheckOf(info, bin.Y, want)
-	case token.EQL:
-		return (astutil.IsNil(info, bin.Y) && types.ExprString(ast.Unparen(bin.X)) == want) ||
-			(astutil.IsNil(info, bin.X) && types.ExprString(ast.Unparen(bin.Y)) == want)
 	}
 	return false
 }

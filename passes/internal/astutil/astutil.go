@@ -88,3 +88,20 @@ func IsNamed(t types.Type, pkgPath, name string) bool {
 	obj := n.Obj()
 	return obj.Pkg() != nil && obj.Pkg().Path() == pkgPath && obj.Name() == name
 }
+
+// IsNilCheckOf reports whether cond is `x == nil` (or has it as a conjunct
+// or disjunct) where x is written as want.
+func IsNilCheckOf(info *types.Info, cond ast.Expr, want string) bool {
+	bin, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok {
+		return false
+	}
+	switch bin.Op {
+	case token.LAND, token.LOR:
+		return IsNilCheckOf(info, bin.X, want) || IsNilCheckOf(info, bin.Y, want)
+	case token.EQL:
+		return (IsNil(info, bin.Y) && types.ExprString(ast.Unparen(bin.X)) == want) ||
+			(IsNil(info, bin.X) && types.ExprString(ast.Unparen(bin.Y)) == want)
+	}
+	return false
+}

@@ -1,7 +1,7 @@
-// Package fixtest checks that an analyzer's suggested fixes keep a program's
-// behaviour: a fix that compiles but changes what the program does is worse
-// than no fix.
-package fixtest
+// Package passtest holds the checks every mapscope analyzer's tests share:
+// fixes that keep a program's behaviour, a valid analyzer with a Doc in the
+// x/tools style, and a benchmark on a slice of the standard library.
+package passtest
 
 import (
 	"errors"
@@ -14,7 +14,8 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 )
 
-// SameBehaviour applies a's fixes to the program in testdata/src/behave
+// SameBehaviour checks that fixes keep behaviour: a fix that compiles but
+// changes what the program does is worse than no fix. It applies a's fixes to the program in testdata/src/behave
 // (RunWithSuggestedFixes checks them against main.go.golden), then builds
 // and runs the program before and after and compares the output.
 func SameBehaviour(t *testing.T, a *analysis.Analyzer) {

@@ -1,0 +1,10 @@
+package mapprealloc_test
+
+import (
+	"testing"
+
+	"github.com/mapscope/mapscope/passes/internal/passtest"
+	"github.com/mapscope/mapscope/passes/mapprealloc"
+)
+
+func TestAnalyzerValid(t *testing.T) { passtest.Valid(t, mapprealloc.Analyzer, true) }
