@@ -140,6 +140,13 @@ type frame struct {
 	file string
 	line int
 	loc  *profile.Location
+
+	// What the function name says, worked out once per location rather
+	// than once per sample: a profile has far more samples than locations.
+	class   frameClass
+	runtime bool // runtime. or internal/runtime/: the allocator's own frames
+	std     bool // standard library (or runtime)
+	user    bool // matches -focus, or is in the main module
 }
 
 type attributor struct {
@@ -148,6 +155,7 @@ type attributor struct {
 	callees map[uint64]calleeResult
 	lines   map[lineKey]lineResult
 	sites   map[siteKey]*Site
+	sizes   map[sizeKey]Kind
 	res     *Result
 	srcErrs map[string]bool
 }
@@ -168,6 +176,23 @@ type lineResult struct {
 	err  error
 }
 
+type sizeKey struct {
+	line  *Line
+	block int64
+}
+
+// kindFromSize caches kindFromSize per line and block size: a line's
+// samples share a handful of block sizes.
+func (a *attributor) kindFromSize(line *Line, block int64) Kind {
+	k := sizeKey{line, block}
+	kind, ok := a.sizes[k]
+	if !ok {
+		kind = kindFromSize(line.Ops, block)
+		a.sizes[k] = kind
+	}
+	return kind
+}
+
 type siteKey struct {
 	fn, file string
 	line     int
@@ -183,6 +208,7 @@ func Attribute(p *profile.Profile, opt Options) *Result {
 		callees: make(map[uint64]calleeResult),
 		lines:   make(map[lineKey]lineResult),
 		sites:   make(map[siteKey]*Site),
+		sizes:   make(map[sizeKey]Kind),
 		res:     &Result{Figures: opt.Figures},
 		srcErrs: make(map[string]bool),
 	}
@@ -254,11 +280,11 @@ func (a *attributor) stack(dst []frame, s *profile.Sample) []frame {
 				if ln.Function != nil {
 					f.fn, f.file = ln.Function.Name, ln.Function.Filename
 				}
-				fs = append(fs, f)
+				fs = append(fs, a.describe(f))
 			}
 			if len(fs) == 0 {
 				// Unsymbolized: keep the address so the site is visible.
-				fs = []frame{{fn: fmt.Sprintf("0x%x", loc.Address), loc: loc}}
+				fs = []frame{a.describe(frame{fn: fmt.Sprintf("0x%x", loc.Address), loc: loc})}
 			}
 			a.frames[loc.ID] = fs
 		}
@@ -267,31 +293,37 @@ func (a *attributor) stack(dst []frame, s *profile.Sample) []frame {
 	return dst
 }
 
+// describe fills in what f's function name says.
+func (a *attributor) describe(f frame) frame {
+	f.class = classifyFrame(f.fn)
+	f.runtime = isAllocatorLeaf(f.fn)
+	f.std = isStandard(f.fn)
+	if a.opt.Focus != nil {
+		f.user = a.opt.Focus.MatchString(f.fn)
+	} else if mod := a.opt.MainModule; mod != "" {
+		pkg := packageOf(f.fn)
+		f.user = pkg == "main" || pkg == mod || strings.HasPrefix(pkg, mod+"/")
+	}
+	return f
+}
+
 // userIndex returns the index of the user frame in stack: the first frame
 // that matches -focus, or is in the main module; failing that, the first
 // frame outside the runtime and standard library, and failing that the
 // first frame outside the runtime.
 func (a *attributor) userIndex(stack []frame) int {
-	if a.opt.Focus != nil {
-		for i, f := range stack {
-			if a.opt.Focus.MatchString(f.fn) {
-				return i
-			}
-		}
-	} else if mod := a.opt.MainModule; mod != "" {
-		for i, f := range stack {
-			if pkg := packageOf(f.fn); pkg == "main" || pkg == mod || strings.HasPrefix(pkg, mod+"/") {
-				return i
-			}
-		}
-	}
 	for i, f := range stack {
-		if !isStandard(f.fn) {
+		if f.user {
 			return i
 		}
 	}
 	for i, f := range stack {
-		if c := classifyFrame(f.fn); c != runtimeFrame && !strings.HasPrefix(f.fn, "runtime.") {
+		if !f.std {
+			return i
+		}
+	}
+	for i, f := range stack {
+		if !f.runtime {
 			return i
 		}
 	}
@@ -332,7 +364,7 @@ func (a *attributor) classify(stack []frame, block int64) *Site {
 	if line != nil && kind == Unknown && alloc == user {
 		if k, n := kindFromOps(line.Ops); k != Unknown {
 			kind, ev, note = k, []Evidence{FromSource}, ""
-		} else if k := kindFromSize(line.Ops, block); k != Unknown {
+		} else if k := a.kindFromSize(line, block); k != Unknown {
 			kind, ev, note = k, []Evidence{FromSize}, ""
 		} else if n != "" {
 			note = n
@@ -356,18 +388,15 @@ func (a *attributor) fromStack(below []frame) (Kind, []Evidence, string) {
 	var seen [markSyncMap + 1]bool
 	sawRuntime := false
 	for _, f := range below {
-		c := classifyFrame(f.fn)
-		seen[c] = true
-		if c != plainFrame {
-			sawRuntime = sawRuntime || c == runtimeFrame || strings.HasPrefix(f.fn, "runtime.") || strings.HasPrefix(f.fn, "internal/runtime/")
-		}
+		seen[f.class] = true
+		sawRuntime = sawRuntime || f.runtime
 	}
 	for _, m := range markPrecedence {
 		if seen[m.class] {
 			return m.kind, []Evidence{FromStack}, ""
 		}
 	}
-	if sawRuntime && isAllocatorLeaf(below[0].fn) {
+	if sawRuntime && below[0].runtime {
 		// The profile kept the runtime frames (mapwatch, godeltaprof)
 		// and none of them is map code: not map storage.
 		return NonMap, []Evidence{FromStack}, ""
@@ -383,7 +412,7 @@ func isAllocatorLeaf(fn string) bool {
 
 func firstNonRuntime(stack []frame) frame {
 	for _, f := range stack {
-		if !isAllocatorLeaf(f.fn) {
+		if !f.runtime {
 			return f
 		}
 	}
@@ -532,7 +561,7 @@ func path(below []frame) []string {
 	var leaf string
 	for i := len(below) - 2; i >= 0; i-- {
 		fn := below[i].fn
-		if isAllocatorLeaf(fn) {
+		if below[i].runtime {
 			continue
 		}
 		leaf = fn
