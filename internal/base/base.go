@@ -88,7 +88,15 @@ type InputError struct {
 	Err  error
 }
 
-func (e *InputError) Error() string { return e.Name + ": " + e.Err.Error() }
+// Error names the input once: errors from packages that already name it
+// (binfile, srcline, os) are not prefixed again.
+func (e *InputError) Error() string {
+	msg := e.Err.Error()
+	if e.Name != "" && strings.Contains(msg, e.Name) {
+		return msg
+	}
+	return e.Name + ": " + msg
+}
 func (e *InputError) Unwrap() error { return e.Err }
 
 // Inputf returns an InputError for name with a formatted message.

@@ -2,6 +2,7 @@ package heapcmd
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/google/pprof/profile"
 
@@ -25,16 +26,15 @@ func openEvidence(binPath, srcDir, name string, p *profile.Profile, baseName str
 	if binPath != "" {
 		f, err := binfile.Open(binPath)
 		if err != nil {
-			return nil, base.Inputf(binPath, "%v", trimPath(err, binPath))
+			return nil, &base.InputError{Name: binPath, Err: err}
 		}
-		if err := f.Match(p); err != nil {
-			f.Close()
-			return nil, base.Inputf(binPath, "not the binary that wrote %s: %v", name, trimPath(err, binPath))
-		}
-		if baseProf != nil {
-			if err := f.Match(baseProf); err != nil {
+		for prof, pp := range map[string]*profile.Profile{name: p, baseName: baseProf} {
+			if pp == nil {
+				continue
+			}
+			if err := f.Match(pp); err != nil {
 				f.Close()
-				return nil, base.Inputf(binPath, "not the binary that wrote %s: %v", baseName, trimPath(err, binPath))
+				return nil, &base.InputError{Name: binPath, Err: fmt.Errorf("%w (profile %s)", err, prof)}
 			}
 		}
 		ev.binary = f
@@ -44,7 +44,7 @@ func openEvidence(binPath, srcDir, name string, p *profile.Profile, baseName str
 		t, err := srcline.Open(srcDir)
 		if err != nil {
 			ev.close()
-			return nil, base.Inputf(srcDir, "%v", trimPath(err, srcDir))
+			return nil, &base.InputError{Name: srcDir, Err: err}
 		}
 		// One go command run for every package the profiles name, rather
 		// than one per package on first lookup.
@@ -81,18 +81,6 @@ func (ev *evidence) names() []string {
 		out = append(out, "source")
 	}
 	return out
-}
-
-// trimPath removes a leading "name: " from err's text: the caller names the
-// input already, and the line should say it once.
-func trimPath(err error, name string) string {
-	s := err.Error()
-	for _, prefix := range []string{name + ": ", "open " + name + ": "} {
-		if len(s) > len(prefix) && s[:len(prefix)] == prefix {
-			return s[len(prefix):]
-		}
-	}
-	return s
 }
 
 // sourceAdapter presents a srcline.Tree as an attribute.Source.
