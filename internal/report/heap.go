@@ -1,9 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/mapscope/mapscope/internal/attribute"
@@ -125,19 +127,19 @@ func diff(cur, old []*attribute.Site) ([]*attribute.Site, map[key]*attribute.Sit
 	return out, base
 }
 
+// sortByDelta orders sites by the size of their change, largest first,
+// keeping the order by bytes among equal changes.
 func sortByDelta(sites []Site) {
-	abs := func(p *int64) int64 {
-		if *p < 0 {
-			return -*p
-		}
-		return *p
+	slices.SortStableFunc(sites, func(x, y Site) int {
+		return cmp.Compare(abs(*y.DeltaBytes), abs(*x.DeltaBytes))
+	})
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
 	}
-	// Stable insertion order is by bytes already; order by |delta| now.
-	for i := 1; i < len(sites); i++ {
-		for j := i; j > 0 && abs(sites[j].DeltaBytes) > abs(sites[j-1].DeltaBytes); j-- {
-			sites[j], sites[j-1] = sites[j-1], sites[j]
-		}
-	}
+	return n
 }
 
 func evidenceStrings(ev []attribute.Evidence) []string {
