@@ -11,7 +11,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/mapscope/mapscope/internal/corpus"
+	"github.com/mapscope/mapscope/internal/heap/heaptest"
 )
 
 func TestMain(m *testing.M) {
@@ -22,13 +22,13 @@ func TestMain(m *testing.M) {
 
 // TestScript runs the behaviours in testdata/script, one .txtar each.
 // $CORPUS and $CORPUSSRC point at the checked-in corpus of real profiles
-// (internal/corpus), $EXAMPLE at examples/sessions.
+// (internal/heap/heaptest), $EXAMPLE at examples/sessions.
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
-			env.Setenv("CORPUS", corpus.OutDir())
-			env.Setenv("CORPUSSRC", corpus.SrcDir())
+			env.Setenv("CORPUS", heaptest.OutDir())
+			env.Setenv("CORPUSSRC", heaptest.SrcDir())
 			root, err := filepath.Abs("../..") // tests run in cmd/mapscope
 			if err != nil {
 				return err

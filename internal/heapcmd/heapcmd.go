@@ -10,9 +10,9 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/mapscope/mapscope/internal/attribute"
 	"github.com/mapscope/mapscope/internal/base"
-	"github.com/mapscope/mapscope/internal/heapprof"
+	"github.com/mapscope/mapscope/internal/heap"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
 	"github.com/mapscope/mapscope/internal/report"
 )
 
@@ -109,42 +109,38 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 		return base.Inputf(name, "%v", err)
 	}
 
-	var baseProf *profile.Profile
+	cur := heap.Profile{Name: name, Profile: p}
+	profiles := []heap.Profile{cur}
+	var old heap.Profile
 	if *flagBase != "" {
-		if baseProf, err = readProfile(*flagBase); err != nil {
+		bp, err := readProfile(*flagBase)
+		if err != nil {
 			return err
 		}
-		if err := sameProgram(name, p, *flagBase, baseProf); err != nil {
+		old = heap.Profile{Name: *flagBase, Profile: bp}
+		if err := heap.SameProgram(cur, old); err != nil {
 			return err
 		}
+		profiles = append(profiles, old)
 	}
 
-	ev, err := openEvidence(*flagBinary, *flagSource, name, p, *flagBase, baseProf)
+	ev, err := heap.Open(heap.Config{Binary: *flagBinary, Source: *flagSource, Focus: focus}, profiles...)
 	if err != nil {
 		return err
 	}
-	defer ev.close()
+	defer ev.Close()
 
-	opt := attribute.Options{Figures: fig, Focus: focus, MainModule: ev.mainModule}
-	if ev.binary != nil {
-		opt.Binary = ev.binary
-	}
-	if ev.source != nil {
-		opt.Source = ev.source
-	}
-	res := attribute.Attribute(p, opt)
-	if err := checkSourceMatch(*flagSource, res); err != nil {
+	res, err := ev.Attribute(p, fig)
+	if err != nil {
 		return err
 	}
-
-	in := report.HeapInput{Profile: name, Result: res, Evidence: ev.names(), Warnings: ev.warnings}
-	if baseProf != nil {
-		bfig, err := heapprof.Select(baseProf, fig.Sample)
+	in := report.HeapInput{Profile: name, Result: res, Evidence: ev.Evidence()}
+	if old.Profile != nil {
+		bfig, err := heapprof.Select(old.Profile, fig.Sample)
 		if err != nil {
-			return base.Inputf(*flagBase, "%v", err)
+			return base.Inputf(old.Name, "%v", err)
 		}
-		opt.Figures = bfig
-		in.Base, in.BaseRes = *flagBase, attribute.Attribute(baseProf, opt)
+		in.Base, in.BaseRes = old.Name, heap.Attribute(old.Profile, ev.Options(bfig))
 	}
 	rep := report.NewHeap(in)
 
@@ -169,38 +165,4 @@ func readProfile(name string) (*profile.Profile, error) {
 		return nil, base.Inputf(name, "%v", err)
 	}
 	return p, nil
-}
-
-// sameProgram refuses to diff profiles of two different builds when both
-// carry build IDs for their main executable.
-func sameProgram(name string, p *profile.Profile, baseName string, b *profile.Profile) error {
-	id, bid := mainBuildID(p), mainBuildID(b)
-	if id != "" && bid != "" && id != bid {
-		return base.Inputf(baseName, "profile of a different build than %s (build ID %s, not %s)", name, bid, id)
-	}
-	return nil
-}
-
-func mainBuildID(p *profile.Profile) string {
-	if len(p.Mapping) == 0 {
-		return ""
-	}
-	return p.Mapping[0].BuildID
-}
-
-// checkSourceMatch refuses a -source tree that disagrees with most of the
-// lines it was asked about: reporting names from the wrong source would be
-// worse than reporting none.
-func checkSourceMatch(dir string, res *attribute.Result) error {
-	if dir == "" || res.SourceChecked == 0 {
-		return nil
-	}
-	if res.SourceMismatched*2 > res.SourceChecked {
-		first := ""
-		if len(res.SourceErrors) > 0 {
-			first = ": " + res.SourceErrors[0]
-		}
-		return base.Inputf(dir, "source does not match the profile (%d of %d lines)%s", res.SourceMismatched, res.SourceChecked, first)
-	}
-	return nil
 }

@@ -7,14 +7,14 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/mapscope/mapscope/internal/attribute"
 	"github.com/mapscope/mapscope/internal/base"
+	"github.com/mapscope/mapscope/internal/heap"
 )
 
 // writeMapProfile writes the map samples of p, labelled with what mapscope
 // found, as a gzipped pprof profile. The file is written to a temporary
 // name and renamed, so a failure never leaves half a profile behind.
-func writeMapProfile(name string, p *profile.Profile, res *attribute.Result) error {
+func writeMapProfile(name string, p *profile.Profile, res *heap.Result) error {
 	out := p.Copy()
 	kept := out.Sample[:0]
 	for i, s := range out.Sample {

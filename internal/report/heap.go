@@ -8,15 +8,15 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mapscope/mapscope/internal/attribute"
+	"github.com/mapscope/mapscope/internal/heap"
 )
 
 // HeapInput is what NewHeap builds a report from.
 type HeapInput struct {
 	Profile  string
 	Base     string // "" without -base
-	Result   *attribute.Result
-	BaseRes  *attribute.Result // nil without -base
+	Result   *heap.Result
+	BaseRes  *heap.Result // nil without -base
 	Evidence []string
 	Warnings []string
 }
@@ -45,14 +45,14 @@ func NewHeap(in HeapInput) *Heap {
 	for k, b := range r.ByKind() {
 		h.ByKind[string(k)] = b
 	}
-	for _, k := range attribute.Kinds {
+	for _, k := range heap.Kinds {
 		if _, ok := h.ByKind[string(k)]; !ok {
 			h.ByKind[string(k)] = 0
 		}
 	}
 
 	sites := r.Sites
-	var base map[key]*attribute.Site
+	var base map[key]*heap.Site
 	if in.BaseRes != nil {
 		bt := in.BaseRes.Total
 		bm, _ := in.BaseRes.MapBytes()
@@ -73,7 +73,7 @@ func NewHeap(in HeapInput) *Heap {
 			Objects:    s.Objects,
 			Samples:    s.Samples,
 			Path:       s.Path,
-			Suggestion: attribute.Suggest(s, h.Sample),
+			Suggestion: heap.Suggest(s, h.Sample),
 			Note:       s.Note,
 		}
 		if h.TotalBytes > 0 {
@@ -98,21 +98,21 @@ func NewHeap(in HeapInput) *Heap {
 type key struct {
 	fn, file string
 	line     int
-	kind     attribute.Kind
+	kind     heap.Kind
 	expr     string
 }
 
-func keyOf(s *attribute.Site) key { return key{s.Function, s.File, s.Line, s.Kind, s.Map} }
+func keyOf(s *heap.Site) key { return key{s.Function, s.File, s.Line, s.Kind, s.Map} }
 
 // diff returns the union of the sites of both profiles, with the new
 // profile's figures (zero for sites only in base), and the base sites by key.
-func diff(cur, old []*attribute.Site) ([]*attribute.Site, map[key]*attribute.Site) {
-	base := make(map[key]*attribute.Site, len(old))
+func diff(cur, old []*heap.Site) ([]*heap.Site, map[key]*heap.Site) {
+	base := make(map[key]*heap.Site, len(old))
 	for _, s := range old {
 		base[keyOf(s)] = s
 	}
 	seen := make(map[key]bool, len(cur))
-	out := make([]*attribute.Site, 0, len(cur))
+	out := make([]*heap.Site, 0, len(cur))
 	for _, s := range cur {
 		seen[keyOf(s)] = true
 		out = append(out, s)
@@ -142,7 +142,7 @@ func abs(n int64) int64 {
 	return n
 }
 
-func evidenceStrings(ev []attribute.Evidence) []string {
+func evidenceStrings(ev []heap.Evidence) []string {
 	out := make([]string, len(ev))
 	for i, e := range ev {
 		out[i] = string(e)
@@ -174,16 +174,16 @@ func (h *Heap) WriteText(w io.Writer, top int) error {
 		fmt.Fprintf(&b, "; base: total %s, map storage %s", Bytes(*h.BaseTotalBytes), Bytes(*h.BaseMapBytes))
 	}
 	b.WriteString("\n  by kind:")
-	for _, k := range attribute.Kinds {
-		if k == attribute.NonMap {
+	for _, k := range heap.Kinds {
+		if k == heap.NonMap {
 			continue
 		}
 		fmt.Fprintf(&b, " %s %s", k, Bytes(h.ByKind[string(k)]))
-		if k != attribute.Unknown {
+		if k != heap.Unknown {
 			b.WriteString(",")
 		}
 	}
-	fmt.Fprintf(&b, "; not map %s\n", Bytes(h.ByKind[string(attribute.NonMap)]))
+	fmt.Fprintf(&b, "; not map %s\n", Bytes(h.ByKind[string(heap.NonMap)]))
 	for _, warn := range h.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", warn)
 	}
@@ -228,7 +228,7 @@ func (h *Heap) writeUnknown(b *strings.Builder) {
 	var n int
 	var bytes int64
 	for _, s := range h.Sites {
-		if s.Kind == string(attribute.Unknown) {
+		if s.Kind == string(heap.Unknown) {
 			n++
 			bytes += s.Bytes
 		}
@@ -243,7 +243,7 @@ func (h *Heap) writeUnknown(b *strings.Builder) {
 	fmt.Fprintf(b, "\nunclassified: %s at %d %s; the largest:\n", Bytes(bytes), n, sites)
 	shown := 0
 	for _, s := range h.Sites {
-		if s.Kind != string(attribute.Unknown) {
+		if s.Kind != string(heap.Unknown) {
 			continue
 		}
 		if shown == 3 {

@@ -8,14 +8,14 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mapscope/mapscope/internal/attribute"
-	"github.com/mapscope/mapscope/internal/heapprof"
+	"github.com/mapscope/mapscope/internal/heap"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-func result(sites ...*attribute.Site) *attribute.Result {
-	r := &attribute.Result{Figures: heapprof.Figures{Sample: "inuse"}, Sites: sites}
+func result(sites ...*heap.Site) *heap.Result {
+	r := &heap.Result{Figures: heapprof.Figures{Sample: "inuse"}, Sites: sites}
 	for _, s := range sites {
 		r.Total += s.Bytes
 		r.Objects += s.Objects
@@ -24,27 +24,27 @@ func result(sites ...*attribute.Site) *attribute.Result {
 	return r
 }
 
-func sessions(bytes int64) *attribute.Site {
-	return &attribute.Site{
+func sessions(bytes int64) *heap.Site {
+	return &heap.Site{
 		Function: "main.(*Store).Add", File: "/build/svc/store.go", Line: 63,
-		Kind: attribute.Grow, Evidence: []attribute.Evidence{attribute.FromBinary, attribute.FromSource},
+		Kind: heap.Grow, Evidence: []heap.Evidence{heap.FromBinary, heap.FromSource},
 		Map: "s.sessions", Type: "map[string]*Session", Bytes: bytes, Objects: 40, Samples: 40,
 		Path: []string{"main.handle", "net/http", "main.(*Store).Add"},
 	}
 }
 
 var (
-	decode = &attribute.Site{
-		Function: "main.decode", File: "/build/svc/decode.go", Line: 12, Kind: attribute.Reflect,
-		Evidence: []attribute.Evidence{attribute.FromStack, attribute.FromSource}, Map: "m", Type: "map[string]any",
+	decode = &heap.Site{
+		Function: "main.decode", File: "/build/svc/decode.go", Line: 12, Kind: heap.Reflect,
+		Evidence: []heap.Evidence{heap.FromStack, heap.FromSource}, Map: "m", Type: "map[string]any",
 		Bytes: 3 << 20, Objects: 9, Samples: 9, Path: []string{"main.decode", "encoding/json", "reflect.mapassign_faststr0"},
 	}
-	object = &attribute.Site{
-		Function: "main.newT", File: "/build/svc/t.go", Line: 5, Kind: attribute.NonMap,
-		Evidence: []attribute.Evidence{attribute.FromBinary}, Bytes: 2 << 20, Objects: 100, Samples: 100,
+	object = &heap.Site{
+		Function: "main.newT", File: "/build/svc/t.go", Line: 5, Kind: heap.NonMap,
+		Evidence: []heap.Evidence{heap.FromBinary}, Bytes: 2 << 20, Objects: 100, Samples: 100,
 	}
-	library = &attribute.Site{
-		Function: "main.serve", File: "/build/svc/main.go", Line: 30, Kind: attribute.Unknown,
+	library = &heap.Site{
+		Function: "main.serve", File: "/build/svc/main.go", Line: 30, Kind: heap.Unknown,
 		Bytes: 512 << 10, Objects: 3, Samples: 3,
 		Note: "allocated inside net/textproto.(*Reader).ReadLine, outside your code: -binary tells whether it is map storage",
 	}

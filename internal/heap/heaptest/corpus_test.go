@@ -1,4 +1,4 @@
-package corpus
+package heaptest
 
 import (
 	"debug/buildinfo"
@@ -135,7 +135,7 @@ func TestVariantsUpToDate(t *testing.T) {
 			t.Fatal(err)
 		}
 		if m.SrcHash != hash {
-			t.Errorf("%s was built from other source than %s: run go run ./internal/corpus/gen", v.Name, SrcDir())
+			t.Errorf("%s was built from other source than %s: run go run ./internal/heap/heaptest/gen", v.Name, SrcDir())
 		}
 		if want := VariantName(v.GoVersion, v.Trimpath, v.Stripped); v.Name != want {
 			t.Errorf("variant %s: manifest says it is %s", v.Name, want)

@@ -16,7 +16,7 @@
 //
 // and records which evidence decided. A sample without evidence is
 // Unknown: the package never guesses.
-package attribute
+package heap
 
 // Kind says what a site allocated.
 type Kind string

@@ -1,4 +1,4 @@
-package corpus
+package heaptest
 
 import (
 	"crypto/sha256"
@@ -54,7 +54,7 @@ func Variants(outDir string) ([]Variant, error) {
 		return nil, fmt.Errorf("listing %s: %w", outDir, err)
 	}
 	if len(manifests) == 0 {
-		return nil, fmt.Errorf("no corpus variants in %s (run go run ./internal/corpus/gen)", outDir)
+		return nil, fmt.Errorf("no corpus variants in %s (run go run ./internal/heap/heaptest/gen)", outDir)
 	}
 	sort.Strings(manifests)
 	var vs []Variant

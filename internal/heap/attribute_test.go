@@ -1,4 +1,4 @@
-package attribute
+package heap
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/mapscope/mapscope/internal/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
 )
 
 // builder makes small profiles as readable literals: each sample is a

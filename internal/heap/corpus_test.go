@@ -1,4 +1,4 @@
-package heapcmd
+package heap
 
 import (
 	"fmt"
@@ -10,9 +10,8 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/mapscope/mapscope/internal/attribute"
-	"github.com/mapscope/mapscope/internal/corpus"
-	"github.com/mapscope/mapscope/internal/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/heaptest"
 )
 
 // The corpus is a real program with one scenario per way of allocating
@@ -21,7 +20,7 @@ import (
 // Go versions and flags, and hold every annotation against the result.
 
 func TestCorpusCheckedIn(t *testing.T) {
-	variants, err := corpus.Variants(corpus.OutDir())
+	variants, err := heaptest.Variants(heaptest.OutDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +41,7 @@ func TestCorpusLive(t *testing.T) {
 		trimpath  bool
 	}{{"", false}, {"", true}} {
 		t.Run(fmt.Sprintf("%s-trimpath=%v", tc.toolchain, tc.trimpath), func(t *testing.T) {
-			checkVariant(t, corpus.Build(t, tc.toolchain, tc.trimpath))
+			checkVariant(t, heaptest.Build(t, tc.toolchain, tc.trimpath))
 		})
 	}
 }
@@ -52,8 +51,8 @@ type mode struct {
 	binary, source bool
 }
 
-func checkVariant(t *testing.T, v corpus.Variant) {
-	wants, err := corpus.Wants(corpus.SrcDir())
+func checkVariant(t *testing.T, v heaptest.Variant) {
+	wants, err := heaptest.Wants(heaptest.SrcDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +65,7 @@ func checkVariant(t *testing.T, v corpus.Variant) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		results := map[string]*attribute.Result{}
+		results := map[string]*Result{}
 		for _, m := range modes {
 			t.Run(filepath.Base(prof)+"/"+m.name, func(t *testing.T) {
 				res := attributeWith(t, p, v, m)
@@ -86,12 +85,12 @@ func checkVariant(t *testing.T, v corpus.Variant) {
 // as m[k] = &T{} without the binary, against the binary's answer: on every
 // such line, the bytes the size calls grow (or nonmap) must be bytes the
 // binary calls grow (or nonmap) too.
-func checkSizeEvidence(t *testing.T, bySize, byBinary *attribute.Result, wants []corpus.Want) {
-	total := func(r *attribute.Result, w corpus.Want, k attribute.Kind, sizeOnly bool) int64 {
+func checkSizeEvidence(t *testing.T, bySize, byBinary *Result, wants []heaptest.Want) {
+	total := func(r *Result, w heaptest.Want, k Kind, sizeOnly bool) int64 {
 		var n int64
 		for _, s := range r.Sites {
 			if path.Base(filepath.ToSlash(s.File)) == w.File && s.Line == w.Line && s.Kind == k &&
-				(!sizeOnly || slices.Contains(s.Evidence, attribute.FromSize)) {
+				(!sizeOnly || slices.Contains(s.Evidence, FromSize)) {
 				n += s.Bytes
 			}
 		}
@@ -102,7 +101,7 @@ func checkSizeEvidence(t *testing.T, bySize, byBinary *attribute.Result, wants [
 		if w.Also == "" {
 			continue
 		}
-		for _, k := range []attribute.Kind{attribute.Kind(w.Kind), attribute.Kind(w.Also)} {
+		for _, k := range []Kind{Kind(w.Kind), Kind(w.Also)} {
 			got, want := total(bySize, w, k, true), total(byBinary, w, k, false)
 			decided += got
 			if got > want {
@@ -115,32 +114,25 @@ func checkSizeEvidence(t *testing.T, bySize, byBinary *attribute.Result, wants [
 	}
 }
 
-func attributeWith(t *testing.T, p *profile.Profile, v corpus.Variant, m mode) *attribute.Result {
+func attributeWith(t *testing.T, p *profile.Profile, v heaptest.Variant, m mode) *Result {
 	t.Helper()
 	binPath, srcDir := "", ""
 	if m.binary {
 		binPath = v.Binary
 	}
 	if m.source {
-		srcDir = corpus.SrcDir()
+		srcDir = heaptest.SrcDir()
 	}
-	ev, err := openEvidence(binPath, srcDir, v.Heap, p, "", nil)
+	ev, err := Open(Config{Binary: binPath, Source: srcDir}, Profile{Name: v.Heap, Profile: p})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ev.close()
+	defer ev.Close()
 	fig, err := heapprof.Select(p, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := attribute.Options{Figures: fig, MainModule: ev.mainModule}
-	if ev.binary != nil {
-		opt.Binary = ev.binary
-	}
-	if ev.source != nil {
-		opt.Source = ev.source
-	}
-	res := attribute.Attribute(p, opt)
+	res := Attribute(p, ev.Options(fig))
 	if m.source && res.SourceMismatched > 0 {
 		t.Errorf("source mismatches on the corpus's own source: %v", res.SourceErrors)
 	}
@@ -159,8 +151,8 @@ func bucketMaps(goVersion string) bool {
 	return false
 }
 
-func checkWants(t *testing.T, res *attribute.Result, wants []corpus.Want, m mode, buckets bool) {
-	at := map[string][]*attribute.Site{}
+func checkWants(t *testing.T, res *Result, wants []heaptest.Want, m mode, buckets bool) {
+	at := map[string][]*Site{}
 	for _, s := range res.Sites {
 		k := fmt.Sprintf("%s:%d", path.Base(filepath.ToSlash(s.File)), s.Line)
 		at[k] = append(at[k], s)
@@ -180,7 +172,7 @@ func checkWants(t *testing.T, res *attribute.Result, wants []corpus.Want, m mode
 				continue
 			}
 			for _, s := range sites {
-				if s.Kind == attribute.Grow {
+				if s.Kind == Grow {
 					t.Errorf("%v: got growth there:%s", w, describe())
 				}
 			}
@@ -192,7 +184,7 @@ func checkWants(t *testing.T, res *attribute.Result, wants []corpus.Want, m mode
 					t.Errorf("%v: non-map allocation called map storage:%s", w, describe())
 				}
 			}
-			if m.binary && !hasKind(sites, attribute.NonMap) && len(sites) > 0 {
+			if m.binary && !hasKind(sites, NonMap) && len(sites) > 0 {
 				t.Errorf("%v: with the binary, want a nonmap site, got%s", w, describe())
 			}
 		default:
@@ -214,24 +206,24 @@ func checkWants(t *testing.T, res *attribute.Result, wants []corpus.Want, m mode
 				// Source alone cannot split m[k] = &T{}: unknown is
 				// the honest answer, a wrong kind is not.
 				for _, s := range sites {
-					if s.Kind != attribute.Unknown && string(s.Kind) != w.Kind && string(s.Kind) != w.Also && !libraryMap(s) {
+					if s.Kind != Unknown && string(s.Kind) != w.Kind && string(s.Kind) != w.Also && !libraryMap(s) {
 						t.Errorf("%v: got %s:%s", w, s.Kind, describe())
 					}
 				}
 				continue
 			}
-			s := findKind(sites, attribute.Kind(w.Kind))
+			s := findKind(sites, Kind(w.Kind))
 			if s == nil {
 				t.Errorf("%v: no %s site, got%s", w, w.Kind, describe())
 				continue
 			}
 			// A map built through reflect is a reflect.Value: its
 			// type is only named when the source spells it out.
-			typeOK := s.Type == w.Type || s.Kind == attribute.Reflect && s.Type == ""
+			typeOK := s.Type == w.Type || s.Kind == Reflect && s.Type == ""
 			if m.source && w.Map != "" && (s.Map != w.Map || !typeOK) {
 				t.Errorf("%v: named %q %q", w, s.Map, s.Type)
 			}
-			if w.Also != "" && !hasKind(sites, attribute.Kind(w.Also)) {
+			if w.Also != "" && !hasKind(sites, Kind(w.Also)) {
 				t.Errorf("%v: no %s site beside the %s site:%s", w, w.Also, w.Kind, describe())
 			}
 		}
@@ -241,13 +233,13 @@ func checkWants(t *testing.T, res *attribute.Result, wants []corpus.Want, m mode
 // libraryMap reports a site whose map storage belongs to a library the
 // line called (encoding/json's sync.Map of type information, say): real
 // map storage, but not of a map the annotation is about.
-func libraryMap(s *attribute.Site) bool {
+func libraryMap(s *Site) bool {
 	return s.Kind.IsMap() && s.Map == "" && len(s.Path) > 2
 }
 
-func hasKind(sites []*attribute.Site, k attribute.Kind) bool { return findKind(sites, k) != nil }
+func hasKind(sites []*Site, k Kind) bool { return findKind(sites, k) != nil }
 
-func findKind(sites []*attribute.Site, k attribute.Kind) *attribute.Site {
+func findKind(sites []*Site, k Kind) *Site {
 	for _, s := range sites {
 		if s.Kind == k {
 			return s

@@ -3,15 +3,15 @@ package binfile
 import (
 	"testing"
 
-	"github.com/mapscope/mapscope/internal/corpus"
-	"github.com/mapscope/mapscope/internal/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/heaptest"
 )
 
 // The corpus variants are real programs with goroutines (go statement
 // wrappers) and method values (-fm wrappers) in their stacks: every kept
 // binary must match its own profiles, and no other variant's.
 func TestMatchCorpusVariants(t *testing.T) {
-	variants, err := corpus.Variants(corpus.OutDir())
+	variants, err := heaptest.Variants(heaptest.OutDir())
 	if err != nil {
 		t.Fatal(err)
 	}

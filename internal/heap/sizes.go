@@ -1,4 +1,4 @@
-package attribute
+package heap
 
 // The fourth rung of the evidence ladder: a heap profile records, for each
 // sample, the size of the allocated block (the "bytes" label). Map storage

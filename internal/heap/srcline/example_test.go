@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/mapscope/mapscope/internal/srcline"
+	"github.com/mapscope/mapscope/internal/heap/srcline"
 )
 
 func ExampleTree_Lookup() {

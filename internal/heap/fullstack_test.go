@@ -1,4 +1,4 @@
-package heapcmd
+package heap
 
 import (
 	"os"
@@ -8,8 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mapscope/mapscope/internal/attribute"
-	"github.com/mapscope/mapscope/internal/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
 )
 
 // fullStackProgram writes a heap profile with a writer that keeps runtime
@@ -136,7 +135,7 @@ func checkFullStack(t *testing.T, prof string, nonMapKnown bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := attribute.Attribute(p, attribute.Options{Figures: fig})
+	res := Attribute(p, Options{Figures: fig})
 	lines := strings.Split(fullStackProgram, "\n") // the markers do not move with IMPORT
 	lineOf := func(marker string) int {
 		return slices.IndexFunc(lines, func(l string) bool { return strings.HasSuffix(l, "// "+marker) }) + 1
@@ -149,16 +148,16 @@ func checkFullStack(t *testing.T, prof string, nonMapKnown bool) {
 		t.Logf("%s:%d %s %d %v", s.Function, s.Line, s.Kind, s.Bytes, s.Evidence)
 		switch {
 		case s.Function == "main.fill" && s.Line == lineOf("grow"):
-			if s.Kind != attribute.Grow || !slices.Equal(s.Evidence, []attribute.Evidence{attribute.FromStack}) {
+			if s.Kind != Grow || !slices.Equal(s.Evidence, []Evidence{FromStack}) {
 				t.Errorf("fill line: %s by %v, want grow by stack", s.Kind, s.Evidence)
 			}
 			growBytes += s.Bytes
 		case s.Function == "main.objects":
-			if s.Kind.IsMap() || nonMapKnown && s.Kind != attribute.NonMap {
+			if s.Kind.IsMap() || nonMapKnown && s.Kind != NonMap {
 				t.Errorf("objects line %d: %s, want nonmap", s.Line, s.Kind)
 			}
 		}
-		if s.Kind == attribute.Unknown && nonMapKnown {
+		if s.Kind == Unknown && nonMapKnown {
 			t.Errorf("%s:%d unknown in a full-stack profile: %s", s.Function, s.Line, s.Note)
 		}
 	}

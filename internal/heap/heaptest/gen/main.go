@@ -6,7 +6,7 @@
 //
 // Run it from the repository root:
 //
-//	go run ./internal/corpus/gen
+//	go run ./internal/heap/heaptest/gen
 //
 // Default builds are made from a copy of the source in
 // $TMPDIR/mapscope-corpus/src and with toolchains kept in
@@ -24,7 +24,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/mapscope/mapscope/internal/corpus"
+	"github.com/mapscope/mapscope/internal/heap/heaptest"
 )
 
 func main() {
@@ -32,7 +32,7 @@ func main() {
 	strippedFor := flag.String("stripped", "go1.26", "comma-separated Go `minor versions` that also get a -s -w variant")
 	binaries := flag.String("binaries", "go1.23-default,go1.26-default,go1.26-trimpath,go1.26-stripped,go1.27-default",
 		"comma-separated `variants` whose binary is kept")
-	out := flag.String("out", corpus.OutDir(), "output `directory`")
+	out := flag.String("out", heaptest.OutDir(), "output `directory`")
 	flag.Parse()
 	if err := generate(*toolchains, *strippedFor, *binaries, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "corpus gen:", err)
@@ -50,13 +50,13 @@ func generate(toolchains, strippedFor, binaries, out string) error {
 		if tc == "" {
 			continue
 		}
-		minor := strings.TrimSuffix(corpus.VariantName(tc, false, false), "-default")
+		minor := strings.TrimSuffix(heaptest.VariantName(tc, false, false), "-default")
 		for _, flavour := range []struct{ trimpath, stripped bool }{{false, false}, {true, false}, {false, true}} {
 			if flavour.stripped && !stripped[minor] {
 				continue
 			}
-			name := corpus.VariantName(tc, flavour.trimpath, flavour.stripped)
-			spec := corpus.BuildSpec{
+			name := heaptest.VariantName(tc, flavour.trimpath, flavour.stripped)
+			spec := heaptest.BuildSpec{
 				Name:       name,
 				Toolchain:  tc,
 				Trimpath:   flavour.trimpath,
@@ -72,7 +72,7 @@ func generate(toolchains, strippedFor, binaries, out string) error {
 			if err := os.RemoveAll(dir); err != nil {
 				return err
 			}
-			v, err := corpus.BuildVariant(context.Background(), corpus.SrcDir(), dir, spec)
+			v, err := heaptest.BuildVariant(context.Background(), heaptest.SrcDir(), dir, spec)
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}

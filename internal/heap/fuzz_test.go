@@ -1,4 +1,4 @@
-package attribute
+package heap
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/mapscope/mapscope/internal/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
 )
 
 var fuzzSink map[string][]byte

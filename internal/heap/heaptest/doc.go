@@ -22,7 +22,7 @@
 // [Variants]. Regenerate them after changing the corpus source, from the
 // repository root:
 //
-//	go run ./internal/corpus/gen
+//	go run ./internal/heap/heaptest/gen
 //
 // It needs the toolchains named by its -go flag (fetched through the module
 // proxy by GOTOOLCHAIN) and takes about a minute. Each variant directory
@@ -30,4 +30,4 @@
 // and this package's tests fail when the checked-in variants are stale.
 //
 // Live tests build and run the corpus with [Build] instead.
-package corpus
+package heaptest

@@ -1,4 +1,4 @@
-package attribute
+package heap
 
 import (
 	"cmp"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/mapscope/mapscope/internal/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
 )
 
 // A Binary reads call targets out of the executable that wrote the profile.
@@ -533,7 +533,7 @@ func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, n
 	if op != nil {
 		ev = appendUnique(ev, FromSource) // the source named the map
 	}
-	s = &Site{Function: user.fn, File: user.file, Line: user.line, Kind: kind, Evidence: ev, Note: note, Path: path(below)}
+	s = &Site{Function: user.fn, File: user.file, Line: user.line, Kind: kind, Evidence: ev, Note: note, Path: callPath(below)}
 	if op != nil {
 		s.Map, s.Type, s.Hint = op.Expr, op.Type, op.Hint
 	}
@@ -544,11 +544,11 @@ func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, n
 	return s
 }
 
-// path describes the way from the user frame to the allocation: the user
+// callPath describes the way from the user frame to the allocation: the user
 // function, the packages passed through, and the allocating function, as
 // in "main.cacheDoc -> encoding/json -> reflect.mapassign_faststr0".
 // Runtime frames are left out; they are the allocator, not the path.
-func path(below []frame) []string {
+func callPath(below []frame) []string {
 	if len(below) < 2 {
 		return nil
 	}

@@ -28,7 +28,7 @@ func selfLine(b *testing.B) (fn, file string, line int) {
 	}
 	for i, l := range strings.Split(string(data), "\n") {
 		if strings.Contains(l, "c.ops = append(c.ops, found{") {
-			return tr.ModulePath() + "/internal/srcline.(*classifier).add", tr.ModulePath() + "/internal/srcline/classify.go", i + 1
+			return tr.ModulePath() + "/internal/heap/srcline.(*classifier).add", tr.ModulePath() + "/internal/heap/srcline/classify.go", i + 1
 		}
 	}
 	b.Fatal("line not found")
@@ -98,7 +98,7 @@ func BenchmarkSourceImporter(b *testing.B) {
 		}
 		conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
 		info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Uses: map[*ast.Ident]types.Object{}}
-		if _, err := conf.Check("github.com/mapscope/mapscope/internal/srcline", fset, files, info); err != nil {
+		if _, err := conf.Check("github.com/mapscope/mapscope/internal/heap/srcline", fset, files, info); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,0 +1,219 @@
+package heap
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/google/pprof/profile"
+
+	"github.com/mapscope/mapscope/internal/base"
+	"github.com/mapscope/mapscope/internal/heap/binfile"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/srcline"
+)
+
+// Config names the evidence an analysis may use besides the profile: the
+// flags -binary, -source and -focus that heap, trend and watch share.
+type Config struct {
+	Binary string         // the executable that wrote the profiles; "" for none
+	Source string         // the root of the program's module; "" for none
+	Focus  *regexp.Regexp // the user frame is the first frame matching it; nil for the main module
+}
+
+// A Profile is a profile with the name it was read from, for messages.
+type Profile struct {
+	Name string
+	*profile.Profile
+}
+
+// An Analyzer holds the evidence about one program beyond its profiles
+// (its binary, its source), opened once and checked against the profiles,
+// so that any number of profiles of the program can then be attributed
+// with it. It is the one entry point of heap analysis: heap, trend and
+// watch open one and call Attribute.
+type Analyzer struct {
+	binary     *binfile.File
+	source     *sourceAdapter
+	focus      *regexp.Regexp
+	binaryName string
+	sourceDir  string
+	mainModule string
+}
+
+// Open opens the evidence of cfg and checks it against the
+// profiles it will be used with: the binary must be the build that wrote
+// each of them, and the source is preloaded for the packages they name.
+// Errors are *base.InputError naming the file at fault.
+func Open(cfg Config, profiles ...Profile) (*Analyzer, error) {
+	ev := &Analyzer{focus: cfg.Focus, binaryName: cfg.Binary, sourceDir: cfg.Source}
+	if cfg.Binary != "" {
+		f, err := binfile.Open(cfg.Binary)
+		if err != nil {
+			return nil, &base.InputError{Name: cfg.Binary, Err: err}
+		}
+		ev.binary = f
+		for _, p := range profiles {
+			if err := ev.MatchBinary(p); err != nil {
+				ev.Close()
+				return nil, err
+			}
+		}
+		ev.mainModule = f.MainModule()
+	}
+	if cfg.Source != "" {
+		t, err := srcline.Open(cfg.Source)
+		if err != nil {
+			ev.Close()
+			return nil, &base.InputError{Name: cfg.Source, Err: err}
+		}
+		// One go command run for every package the profiles name, rather
+		// than one per package on first lookup.
+		t.Preload(profileFrames(profiles))
+		ev.source = &sourceAdapter{t}
+		mod := t.ModulePath()
+		if ev.mainModule != "" && ev.mainModule != "command-line-arguments" && mod != ev.mainModule {
+			ev.Close()
+			return nil, base.Inputf(cfg.Source, "module %s, but the binary was built from module %s", mod, ev.mainModule)
+		}
+		if ev.mainModule == "" || ev.mainModule == "command-line-arguments" {
+			ev.mainModule = mod
+		}
+	}
+	if ev.mainModule == "command-line-arguments" {
+		ev.mainModule = ""
+	}
+	return ev, nil
+}
+
+// MatchBinary checks that the binary, if any, is the build that wrote p.
+// Callers that meet profiles one at a time (trend, watch) check each.
+func (ev *Analyzer) MatchBinary(p Profile) error {
+	if ev.binary == nil {
+		return nil
+	}
+	if err := ev.binary.Match(p.Profile); err != nil {
+		return &base.InputError{Name: ev.binaryName, Err: fmt.Errorf("%w (profile %s)", err, p.Name)}
+	}
+	return nil
+}
+
+// Close releases the binary.
+func (ev *Analyzer) Close() {
+	if ev.binary != nil {
+		ev.binary.Close()
+	}
+}
+
+// Evidence lists the evidence available, in ladder order.
+func (ev *Analyzer) Evidence() []string {
+	out := []string{string(FromStack)}
+	if ev.binary != nil {
+		out = append(out, string(FromBinary))
+	}
+	if ev.source != nil {
+		out = append(out, string(FromSource))
+	}
+	return out
+}
+
+// Options returns the attribution options for figures fig with this
+// evidence.
+func (ev *Analyzer) Options(fig heapprof.Figures) Options {
+	opt := Options{Figures: fig, Focus: ev.focus, MainModule: ev.mainModule}
+	if ev.binary != nil {
+		opt.Binary = ev.binary
+	}
+	if ev.source != nil {
+		opt.Source = ev.source
+	}
+	return opt
+}
+
+// Attribute attributes p with this evidence. It refuses a source tree that
+// disagrees with most of the lines it was asked about: reporting names
+// from the wrong source would be worse than reporting none.
+func (ev *Analyzer) Attribute(p *profile.Profile, fig heapprof.Figures) (*Result, error) {
+	res := Attribute(p, ev.Options(fig))
+	if ev.source == nil || res.SourceChecked == 0 {
+		return res, nil
+	}
+	if res.SourceMismatched*2 > res.SourceChecked {
+		first := ""
+		if len(res.SourceErrors) > 0 {
+			first = ": " + res.SourceErrors[0]
+		}
+		return nil, base.Inputf(ev.sourceDir, "source does not match the profile (%d of %d lines)%s", res.SourceMismatched, res.SourceChecked, first)
+	}
+	return res, nil
+}
+
+// SameProgram refuses to compare profiles of two different builds when
+// both carry build IDs for their main executable.
+func SameProgram(cur, old Profile) error {
+	id, oldID := MainBuildID(cur.Profile), MainBuildID(old.Profile)
+	if id != "" && oldID != "" && id != oldID {
+		return base.Inputf(old.Name, "profile of a different build than %s (build ID %s, not %s)", cur.Name, oldID, id)
+	}
+	return nil
+}
+
+// MainBuildID returns the build ID of the profile's main executable, or ""
+// when the profile does not record one.
+func MainBuildID(p *profile.Profile) string {
+	if len(p.Mapping) == 0 {
+		return ""
+	}
+	return p.Mapping[0].BuildID
+}
+
+// sourceAdapter presents a srcline.Tree as a Source.
+type sourceAdapter struct{ t *srcline.Tree }
+
+var opKinds = map[srcline.Kind]OpKind{
+	srcline.MapAssign:    OpMapAssign,
+	srcline.MapMake:      OpMapMake,
+	srcline.MapLiteral:   OpMapLiteral,
+	srcline.MapClone:     OpMapClone,
+	srcline.MapDecode:    OpMapDecode,
+	srcline.MapReflect:   OpMapReflect,
+	srcline.SyncMapStore: OpSyncMap,
+	srcline.Alloc:        OpAlloc,
+	srcline.Call:         OpCall,
+}
+
+func (s *sourceAdapter) Line(fn, file string, line int) (*Line, error) {
+	l, err := s.t.Lookup(fn, file, line)
+	if err != nil {
+		if errors.Is(err, srcline.ErrNotInTree) || errors.Is(err, srcline.ErrAmbiguous) {
+			return nil, errors.Join(ErrOutside, err)
+		}
+		return nil, err
+	}
+	out := &Line{Path: l.Path}
+	for _, op := range l.Ops {
+		k, ok := opKinds[op.Kind]
+		if !ok {
+			continue
+		}
+		out.Ops = append(out.Ops, Op{
+			Kind: k, Expr: op.Expr, Type: op.Type, Hint: op.Hint,
+			SlotSize: op.SlotSize, BucketSize: op.BucketSize, Size: op.Size,
+		})
+	}
+	if l.Loop != nil && l.Loop.InsertsOncePerIteration && l.Loop.KnownTrips != "" {
+		out.LoopLine, out.LoopTrips = l.Loop.Line, l.Loop.KnownTrips
+	}
+	return out, nil
+}
+
+// profileFrames lists the functions of the profiles for srcline.Preload.
+func profileFrames(profiles []Profile) []srcline.Frame {
+	var frames []srcline.Frame
+	for _, p := range profiles {
+		for _, fn := range p.Function {
+			frames = append(frames, srcline.Frame{Func: fn.Name, File: fn.Filename})
+		}
+	}
+	return frames
+}
