@@ -14,3 +14,5 @@ require (
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )
+
+require github.com/mapscope/mapscope/internal/mapruntime v0.2.0

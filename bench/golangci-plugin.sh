@@ -40,7 +40,8 @@ EOF
 go mod edit \
 	-require=github.com/mapscope/mapscope/golangci@v0.0.0 \
 	-replace=github.com/mapscope/mapscope/golangci="$root/golangci" \
-	-replace=github.com/mapscope/mapscope="$root"
+	-replace=github.com/mapscope/mapscope="$root" \
+	-replace=github.com/mapscope/mapscope/internal/mapruntime="$root/internal/mapruntime"
 GOFLAGS=-mod=mod go mod tidy
 go build -trimpath -ldflags "-X main.version=${GCL_VERSION#v}-custom-mapscope -X main.date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o "$out" ./cmd/golangci-lint
 t1=$(now)

@@ -14,6 +14,9 @@
 set -u
 
 cd "$(dirname "$0")/../mapstats" || exit 2
+# The module alone, as its users build it, not through the go.work of the
+# repository.
+export GOWORK=off
 
 # Newest patch releases on the proxy when this script was written.
 runs=(

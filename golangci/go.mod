@@ -11,3 +11,5 @@ require (
 // Development: build against the mapscope module in the parent directory.
 // A released plugin requires a tagged github.com/mapscope/mapscope instead.
 replace github.com/mapscope/mapscope => ../
+
+replace github.com/mapscope/mapscope/internal/mapruntime => ../internal/mapruntime

@@ -2,7 +2,11 @@
 
 package mapstats
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/mapscope/mapscope/internal/mapruntime/sizeclass"
+)
 
 // The bucket implementation that GOEXPERIMENT=noswissmap brings back in
 // Go 1.24 and 1.25 (runtime/map_noswiss.go). Its hmap gained clearSeq in
@@ -90,8 +94,8 @@ func bucketArray(l bucketLayout, b uint8) (n uintptr, bytes int64) {
 		sz := l.size * n
 		// roundupsize returns the usable bytes, without the malloc header.
 		up := heapBytes(sz, l.ptrs)
-		if l.ptrs && sz > minSizeForMallocHeader && sz <= maxSmallSize-mallocHeaderSize {
-			up -= mallocHeaderSize
+		if l.ptrs && sz > sizeclass.MinSizeForMallocHeader && sz <= sizeclass.MaxSmall-sizeclass.MallocHeader {
+			up -= sizeclass.MallocHeader
 		}
 		n = uintptr(up) / l.size
 	}

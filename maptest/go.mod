@@ -2,9 +2,8 @@ module github.com/mapscope/mapscope/maptest
 
 go 1.24
 
-require github.com/mapscope/mapscope/mapwatch v0.0.0
+require github.com/mapscope/mapscope/internal/mapruntime v0.2.0
 
-replace (
-	github.com/mapscope/mapscope/mapstats => ../mapstats
-	github.com/mapscope/mapscope/mapwatch => ../mapwatch
-)
+// Development only: a module's replace directives apply when it is the
+// main module, never to the modules that require it.
+replace github.com/mapscope/mapscope/internal/mapruntime => ../internal/mapruntime

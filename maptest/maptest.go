@@ -28,7 +28,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mapscope/mapscope/mapwatch/mapsite"
+	"github.com/mapscope/mapscope/internal/mapruntime/mapsite"
 )
 
 // TB is the part of testing.TB that VerifyNoGrowth uses.
@@ -110,7 +110,7 @@ func (g Growth) String() string {
 // are not the code under test.
 var ownPackages = []string{
 	"github.com/mapscope/mapscope/maptest",
-	"github.com/mapscope/mapscope/mapwatch/mapsite",
+	"github.com/mapscope/mapscope/internal/mapruntime/mapsite",
 }
 
 // Find runs f as VerifyNoGrowth does and returns the growing sites,

@@ -18,9 +18,15 @@ require (
 
 require (
 	github.com/google/pprof v0.0.0-20250630185457-6e76a2b096b5
-	github.com/mapscope/mapscope/mapstats v0.0.0
+	github.com/mapscope/mapscope/internal/mapruntime v0.2.0
+	github.com/mapscope/mapscope/mapstats v0.2.0
 	github.com/prometheus/client_golang v1.23.2
 	go.uber.org/goleak v1.3.0
 )
 
-replace github.com/mapscope/mapscope/mapstats => ../mapstats
+// Development only: a module's replace directives apply when it is the
+// main module, never to the modules that require it.
+replace (
+	github.com/mapscope/mapscope/internal/mapruntime => ../internal/mapruntime
+	github.com/mapscope/mapscope/mapstats => ../mapstats
+)

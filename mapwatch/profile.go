@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/mapscope/mapscope/mapwatch/mapsite"
+	"github.com/mapscope/mapscope/internal/mapruntime/mapsite"
 )
 
 // WriteHeapProfile writes the current heap as a gzipped pprof protobuf

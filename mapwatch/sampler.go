@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mapscope/mapscope/mapwatch/mapsite"
+	"github.com/mapscope/mapscope/internal/mapruntime/mapsite"
 )
 
 // sampler turns runtime.MemProfile into the top map allocation sites.

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/google/pprof/profile"
 
 	"github.com/mapscope/mapscope/internal/heap/heapprof"
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
+	"github.com/mapscope/mapscope/internal/mapruntime/mapkind"
 )
 
 // A Binary reads call targets out of the executable that wrote the profile.
@@ -143,7 +144,7 @@ type frame struct {
 
 	// What the function name says, worked out once per location rather
 	// than once per sample: a profile has far more samples than locations.
-	class   frameClass
+	kind    Kind // the map storage the function stands for, "" for none (mapkind.OfFrame)
 	runtime bool // runtime. or internal/runtime/: the allocator's own frames
 	std     bool // standard library (or runtime)
 	user    bool // matches -focus, or is in the main module
@@ -295,14 +296,14 @@ func (a *attributor) stack(dst []frame, s *profile.Sample) []frame {
 
 // describe fills in what f's function name says.
 func (a *attributor) describe(f frame) frame {
-	f.class = classifyFrame(f.fn)
-	f.runtime = isAllocatorLeaf(f.fn)
-	f.std = isStandard(f.fn)
+	f.kind = mapkind.OfFrame(f.fn)
+	f.runtime = mapkind.IsRuntime(f.fn)
+	f.std = funcname.IsStandard(funcname.Package(f.fn))
 	if a.opt.Focus != nil {
 		f.user = a.opt.Focus.MatchString(f.fn)
 	} else if mod := a.opt.MainModule; mod != "" {
-		pkg := packageOf(f.fn)
-		f.user = pkg == "main" || pkg == mod || strings.HasPrefix(pkg, mod+"/")
+		pkg := funcname.Package(f.fn)
+		f.user = funcname.IsMain(pkg) || funcname.InModule(pkg, mod)
 	}
 	return f
 }
@@ -383,18 +384,20 @@ func (a *attributor) classify(stack []frame, block int64) *Site {
 	return a.site(user, below, kind, ev, note, line)
 }
 
-// fromStack looks for map markers and runtime frames below the user frame.
+// fromStack looks for map frames below the user frame. When several
+// appear, the one mapkind ranks highest gives the reason (a sync.Map or a
+// decoder calling mapassign).
 func (a *attributor) fromStack(below []frame) (Kind, []Evidence, string) {
-	var seen [markSyncMap + 1]bool
+	var best Kind
 	sawRuntime := false
 	for _, f := range below {
-		seen[f.class] = true
+		if mapkind.Rank(f.kind) > mapkind.Rank(best) {
+			best = f.kind
+		}
 		sawRuntime = sawRuntime || f.runtime
 	}
-	for _, m := range markPrecedence {
-		if seen[m.class] {
-			return m.kind, []Evidence{FromStack}, ""
-		}
+	if best != "" {
+		return best, []Evidence{FromStack}, ""
 	}
 	if sawRuntime && below[0].runtime {
 		// The profile kept the runtime frames (mapwatch, godeltaprof)
@@ -402,12 +405,6 @@ func (a *attributor) fromStack(below []frame) (Kind, []Evidence, string) {
 		return NonMap, []Evidence{FromStack}, ""
 	}
 	return Unknown, nil, ""
-}
-
-// isAllocatorLeaf reports whether a full stack starts in the allocator,
-// which is what makes the absence of map frames conclusive.
-func isAllocatorLeaf(fn string) bool {
-	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
 }
 
 func firstNonRuntime(stack []frame) frame {
@@ -426,7 +423,7 @@ func (a *attributor) callee(loc *profile.Location) calleeResult {
 	var r calleeResult
 	if name, ok := a.opt.Binary.Callee(loc); ok {
 		r.name = name
-		r.kind, r.ok = calleeKind(name)
+		r.kind, r.ok = mapkind.OfCallee(name)
 	}
 	a.callees[loc.ID] = r
 	return r
@@ -557,7 +554,7 @@ func callPath(below []frame) []string {
 	out = append(out, user.fn)
 	// Each package once, in the order first reached: recursion between
 	// packages (sync -> internal/godebug -> sync) adds nothing to read.
-	seen := map[string]bool{packageOf(user.fn): true}
+	seen := map[string]bool{funcname.Package(user.fn): true}
 	var leaf string
 	for i := len(below) - 2; i >= 0; i-- {
 		fn := below[i].fn
@@ -565,7 +562,7 @@ func callPath(below []frame) []string {
 			continue
 		}
 		leaf = fn
-		if pkg := packageOf(fn); !seen[pkg] {
+		if pkg := funcname.Package(fn); !seen[pkg] {
 			out = append(out, pkg)
 			seen[pkg] = true
 		}
@@ -573,7 +570,7 @@ func callPath(below []frame) []string {
 	if leaf == "" {
 		return nil
 	}
-	if out[len(out)-1] == packageOf(leaf) {
+	if out[len(out)-1] == funcname.Package(leaf) {
 		out[len(out)-1] = leaf
 	} else if leaf != user.fn {
 		out = append(out, leaf)

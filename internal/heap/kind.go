@@ -18,30 +18,24 @@
 // Unknown: the package never guesses.
 package heap
 
-// Kind says what a site allocated.
-type Kind string
+import "github.com/mapscope/mapscope/internal/mapruntime/mapkind"
+
+// Kind says what a site allocated; mapkind is its one definition, shared
+// with the runtime libraries.
+type Kind = mapkind.Kind
 
 const (
-	Grow    Kind = "grow"    // an assignment that grew a map
-	Make    Kind = "make"    // initial sizing by make or a map literal
-	Clone   Kind = "clone"   // maps.Clone
-	Reflect Kind = "reflect" // built through reflect or a decoder using it
-	SyncMap Kind = "syncmap" // storage of a sync.Map
-	NonMap  Kind = "nonmap"  // an allocation that is not map storage
-	Unknown Kind = "unknown" // no evidence either way
+	Grow    = mapkind.Grow
+	Make    = mapkind.Make
+	Clone   = mapkind.Clone
+	Reflect = mapkind.Reflect
+	SyncMap = mapkind.SyncMap
+	NonMap  = mapkind.NonMap
+	Unknown = mapkind.Unknown
 )
 
-// IsMap reports whether k is one of the map storage kinds.
-func (k Kind) IsMap() bool {
-	switch k {
-	case Grow, Make, Clone, Reflect, SyncMap:
-		return true
-	}
-	return false
-}
-
 // Kinds lists every kind in report order.
-var Kinds = []Kind{Grow, Make, Clone, Reflect, SyncMap, NonMap, Unknown}
+var Kinds = mapkind.Kinds
 
 // Evidence names what decided a classification.
 type Evidence string

@@ -1,5 +1,7 @@
 package heap
 
+import "github.com/mapscope/mapscope/internal/mapruntime/sizeclass"
+
 // The fourth rung of the evidence ladder: a heap profile records, for each
 // sample, the size of the allocated block (the "bytes" label). Map storage
 // comes in a few shapes whose sizes the source's types fix: a Swiss-table
@@ -9,44 +11,13 @@ package heap
 // known size (m[k] = &T{...}), the block size tells them apart, provided
 // exactly one of the two can have it.
 
-// sizeClasses is the runtime's class_to_size table without class 0
-// (internal/runtime/gc/sizeclasses.go, identical in Go 1.21 through 1.27;
-// mapstats keeps the same table and checks it against the allocator).
-var sizeClasses = [...]int64{
-	8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224,
-	240, 256, 288, 320, 352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896,
-	1024, 1152, 1280, 1408, 1536, 1792, 2048, 2304, 2688, 3072, 3200, 3456,
-	4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728, 10240, 10880,
-	12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264,
-	28672, 32768,
-}
-
-const (
-	maxSmallSize = 32768
-	pageSize     = 8192
-	// Since Go 1.22, objects with pointers above 512 bytes carry an 8-byte
-	// type header in their block; the source does not say whether a type
-	// has pointers, so both sizes are candidates.
-	mallocHeader = 8
-)
-
 // blockSize is the size of the block the allocator hands out for n bytes.
-func blockSize(n int64) int64 {
-	if n > maxSmallSize {
-		return (n + pageSize - 1) &^ (pageSize - 1)
-	}
-	for _, c := range sizeClasses {
-		if c >= n {
-			return c
-		}
-	}
-	return n
-}
+func blockSize(n int64) int64 { return sizeclass.Block(uintptr(n)) }
 
-// blockSizes returns the block sizes an object of n bytes can get.
-func blockSizes(n int64) [2]int64 {
-	return [2]int64{blockSize(n), blockSize(n + mallocHeader)}
-}
+// blockSizes returns the block sizes an object of n bytes can get: the
+// source does not say whether a type has pointers, so with and without
+// the malloc header.
+func blockSizes(n int64) [2]int64 { return sizeclass.Blocks(n) }
 
 // mapBlock reports whether block could be storage of the map an op works
 // on: a group or bucket array, or one of the small pieces every map has

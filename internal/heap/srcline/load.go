@@ -117,6 +117,7 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 	cfg := &packages.Config{
 		Mode:  mode,
 		Dir:   t.root,
+		Env:   goEnv(t.root),
 		Fset:  lp.fset,
 		Tests: tests,
 	}

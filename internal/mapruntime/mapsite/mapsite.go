@@ -18,18 +18,22 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
+	"github.com/mapscope/mapscope/internal/mapruntime/mapkind"
 )
 
-// Kind says why a map allocation happened.
-type Kind string
+// Kind says why a map allocation happened: one of the map kinds of
+// mapkind (grow, make, clone, reflect, syncmap).
+type Kind = mapkind.Kind
 
 // The kinds of map storage, named as in mapscope's JSON output.
 const (
-	Grow    Kind = "grow"    // an assignment grew or split a table
-	Make    Kind = "make"    // make(map...) with a hint, or a map literal
-	Clone   Kind = "clone"   // maps.Clone
-	Reflect Kind = "reflect" // reflect, e.g. encoding/json decoding into a map
-	SyncMap Kind = "syncmap" // sync.Map nodes
+	Grow    = mapkind.Grow
+	Make    = mapkind.Make
+	Clone   = mapkind.Clone
+	Reflect = mapkind.Reflect
+	SyncMap = mapkind.SyncMap
 )
 
 // Site is the user source line that map storage is attributed to.
@@ -43,11 +47,7 @@ type Site struct {
 // String names the site compactly and stably, for logs and metric labels:
 // "svc.(*Server).login server.go:42".
 func (s Site) String() string {
-	fn := s.Function
-	if i := strings.LastIndexByte(fn, '/'); i >= 0 {
-		fn = fn[i+1:]
-	}
-	return fmt.Sprintf("%s %s:%d", fn, path.Base(filepath.ToSlash(s.File)), s.Line)
+	return fmt.Sprintf("%s %s:%d", funcname.Short(s.Function), path.Base(filepath.ToSlash(s.File)), s.Line)
 }
 
 // Usage is the memory a site holds and has allocated, scaled like
@@ -125,11 +125,13 @@ func (c *Classifier) classify(stack []uintptr) (Site, bool) {
 			return Site{}, false
 		}
 		if c.isStd(f) {
-			k := frameKind(f.Function)
+			k := mapkind.OfFrame(f.Function)
+			// A reflect frame gives the reason but allocates nothing
+			// itself: the runtime map frames below it do.
 			if k != "" && k != Reflect {
 				storage = true
 			}
-			if rank(k) > rank(kind) {
+			if mapkind.Rank(k) > mapkind.Rank(kind) {
 				kind = k
 			}
 			if !more {
@@ -144,54 +146,6 @@ func (c *Classifier) classify(stack []uintptr) (Site, bool) {
 	}
 }
 
-// rank orders the kinds when one stack shows several: maps.Clone calls
-// makemap, reflect calls mapassign; the outer reason wins.
-func rank(k Kind) int {
-	switch k {
-	case Grow:
-		return 1
-	case Make:
-		return 2
-	case Reflect:
-		return 3
-	case Clone:
-		return 4
-	case SyncMap:
-		return 5
-	}
-	return 0
-}
-
-// frameKind classifies one standard-library frame. The names are those of
-// Go 1.24-1.27 Swiss tables and of the bucket map (Go <= 1.23 and
-// GOEXPERIMENT=noswissmap).
-func frameKind(fn string) Kind {
-	switch {
-	case strings.HasPrefix(fn, "sync.(*Map)."), strings.HasPrefix(fn, "internal/sync."):
-		return SyncMap
-	case fn == "maps.clone", strings.HasPrefix(fn, "runtime.mapclone"),
-		strings.HasPrefix(fn, "internal/runtime/maps.(*Map).Clone"),
-		strings.HasPrefix(fn, "internal/runtime/maps.(*table).clone"):
-		return Clone
-	case strings.HasPrefix(fn, "reflect."):
-		// Any reflect frame above a runtime map frame means the map was
-		// built through reflect; reflect frames alone (reflect.MapOf
-		// allocating a type) are not map storage.
-		return Reflect
-	case strings.HasPrefix(fn, "runtime.makemap"),
-		fn == "internal/runtime/maps.NewMap", fn == "internal/runtime/maps.NewEmptyMap":
-		return Make
-	case strings.HasPrefix(fn, "runtime.mapassign"), strings.HasPrefix(fn, "internal/runtime/maps."),
-		fn == "runtime.hashGrow", fn == "runtime.growWork", fn == "runtime.evacuate",
-		strings.HasPrefix(fn, "runtime.evacuate_"), fn == "runtime.newoverflow",
-		// makemap and hashGrow both call makeBucketArray: the caller decides.
-		fn == "runtime.makeBucketArray",
-		fn == "runtime.(*hmap).newoverflow", fn == "runtime.(*hmap).createOverflow":
-		return Grow
-	}
-	return ""
-}
-
 // isStd reports whether a frame belongs to the Go distribution. Files
 // under GOROOT decide it; for -trimpath binaries, whose files are not
 // absolute, the package path decides: standard packages have no dot in
@@ -204,30 +158,17 @@ func (c *Classifier) isStd(f runtime.Frame) bool {
 	if strings.HasPrefix(file, "/") || filepath.IsAbs(f.File) {
 		return false
 	}
-	pkg := packagePath(f.Function)
-	first, _, _ := strings.Cut(pkg, "/")
-	return pkg != "main" && !strings.Contains(first, ".")
+	return funcname.IsStandard(funcname.Package(f.Function))
 }
 
 func (c *Classifier) excluded(fn string) bool {
-	pkg := packagePath(fn)
+	pkg := funcname.Package(fn)
 	for _, p := range c.exclude {
 		if pkg == p {
 			return true
 		}
 	}
 	return false
-}
-
-// packagePath extracts the import path from a function name such as
-// "example.com/a/b.(*T).M[...]" or "main.main.func1".
-func packagePath(fn string) string {
-	slash := strings.LastIndexByte(fn, '/')
-	dot := strings.IndexByte(fn[slash+1:], '.')
-	if dot < 0 {
-		return fn
-	}
-	return fn[:slash+1+dot]
 }
 
 // Sites aggregates the map storage in records per site, scaled by the

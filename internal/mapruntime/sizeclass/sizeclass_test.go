@@ -1,4 +1,4 @@
-package mapstats
+package sizeclass
 
 import (
 	"runtime"
@@ -42,11 +42,11 @@ func allocated(size uintptr, ptrs bool, want int64) int64 {
 }
 
 // TestSizeClassesMatchRuntime checks the embedded size-class table and
-// heapBytes against the allocator of the Go running the test: every class,
+// HeapBytes against the allocator of the Go running the test: every class,
 // the malloc header of pointerful objects over 512 bytes, large objects.
 func TestSizeClassesMatchRuntime(t *testing.T) {
 	sizes := []uintptr{16, 24, 504, 512, 520, 1000, 4096, 18432, 18440, 32760, 32768, 32776, 100000, 1 << 20}
-	for _, c := range sizeClasses {
+	for _, c := range Classes {
 		sizes = append(sizes, uintptr(c), uintptr(c)+8)
 	}
 	for _, size := range sizes {
@@ -54,14 +54,22 @@ func TestSizeClassesMatchRuntime(t *testing.T) {
 			if !ptrs && size < 16 {
 				continue // the tiny allocator packs these; maps never allocate one
 			}
-			want := heapBytes(size, ptrs)
+			want := HeapBytes(size, ptrs)
 			got := allocated(size, ptrs, want)
 			// A stray runtime allocation in every try can still add a
 			// few bytes per object; neighbouring classes are 8 bytes
 			// or more apart.
 			if d := got - want; d < 0 || d > 4 {
-				t.Errorf("object of %d bytes (pointers %v): runtime allocates %d, heapBytes says %d", size, ptrs, got, want)
+				t.Errorf("object of %d bytes (pointers %v): runtime allocates %d, HeapBytes says %d", size, ptrs, got, want)
 			}
+		}
+	}
+}
+
+func TestBlock(t *testing.T) {
+	for n, want := range map[uintptr]int64{0: 0, 1: 8, 136: 144, 17408: 18432, 32768: 32768, 32769: 40960, 200: 208} {
+		if got := Block(n); got != want {
+			t.Errorf("Block(%d) = %d, want %d", n, got, want)
 		}
 	}
 }

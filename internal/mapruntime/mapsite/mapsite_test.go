@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mapscope/mapscope/mapwatch/mapsite"
+	"github.com/mapscope/mapscope/internal/mapruntime/mapsite"
 )
 
 var (
@@ -125,7 +125,7 @@ func TestExcludedPackages(t *testing.T) {
 	defer func() { runtime.MemProfileRate = old }()
 	growMap()
 	runtime.GC()
-	c := mapsite.NewClassifier("github.com/mapscope/mapscope/mapwatch/mapsite_test")
+	c := mapsite.NewClassifier("github.com/mapscope/mapscope/internal/mapruntime/mapsite_test")
 	for _, u := range c.Sites(mapsite.ReadMemProfile(nil), 1) {
 		if strings.Contains(u.Function, "mapsite_test.") {
 			t.Errorf("excluded package still reported: %s", u.Site)

@@ -1,0 +1,3 @@
+module github.com/mapscope/mapscope/internal/mapruntime
+
+go 1.24
