@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/pprof/profile"
+	"github.com/mapscope/mapscope/internal/mapruntime/testenv"
 )
 
 var profiledMap map[int]int
@@ -105,13 +106,7 @@ func TestHeapProfileKeepsMapFrames(t *testing.T) {
 // TestHeapProfileReadByGoToolPprof checks the profile with the real
 // reader: go tool pprof must list the map frames that runtime/pprof drops.
 func TestHeapProfileReadByGoToolPprof(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		if os.Getenv("MAPSCOPE_CI") == "1" {
-			t.Fatal("go command not on PATH")
-		}
-		t.Skip("go command not on PATH")
-	}
+	goTool := testenv.GoCommand(t)
 	file := filepath.Join(t.TempDir(), "heap.pb.gz")
 	if err := os.WriteFile(file, fetchHeapProfile(t), 0o644); err != nil {
 		t.Fatal(err)

@@ -17,21 +17,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// needTool finds an external program, skipping the test when it is
-// missing, except in CI (MAPSCOPE_CI=1), where a missing tool fails it.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("MAPSCOPE_CI") == "1" {
-			t.Fatalf("%s not on PATH (install Debian's prometheus package)", name)
-		}
-		t.Skipf("%s not on PATH", name)
-	}
-	return p
-}
+	"github.com/mapscope/mapscope/internal/mapruntime/testenv"
+)
 
 // TestRealPrometheus runs Debian's prometheus against the demo program:
 // the rules from deploy/ must load, the scraped values must be the
@@ -40,9 +28,9 @@ func TestRealPrometheus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts prometheus and a demo service")
 	}
-	promtool := needTool(t, "promtool")
-	prometheusBin := needTool(t, "prometheus")
-	goTool := needTool(t, "go")
+	promtool := testenv.NeedTool(t, "promtool", "install Debian's prometheus package")
+	prometheusBin := testenv.NeedTool(t, "prometheus", "install Debian's prometheus package")
+	goTool := testenv.GoCommand(t)
 	rulesDir, err := filepath.Abs(filepath.Join("..", "deploy", "prometheus"))
 	if err != nil {
 		t.Fatal(err)

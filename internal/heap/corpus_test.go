@@ -41,7 +41,7 @@ func TestCorpusLive(t *testing.T) {
 		trimpath  bool
 	}{{"", false}, {"", true}} {
 		t.Run(fmt.Sprintf("%s-trimpath=%v", tc.toolchain, tc.trimpath), func(t *testing.T) {
-			checkVariant(t, heaptest.Build(t, tc.toolchain, tc.trimpath))
+			checkVariant(t, heaptest.BuildCorpus(t, tc.toolchain, tc.trimpath))
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mapscope/mapscope/internal/heap/heapprof"
+	"github.com/mapscope/mapscope/internal/mapruntime/testenv"
 )
 
 // fullStackProgram writes a heap profile with a writer that keeps runtime
@@ -88,9 +89,10 @@ func TestFullStackProfiles(t *testing.T) {
 		name, require, sums, imp, write string
 		nonMapKnown                     bool
 	}{
-		{"mapwatch", "require github.com/mapscope/mapscope/mapwatch v0.0.0\n\n" +
+		{"mapwatch", "require github.com/mapscope/mapscope/mapwatch v0.2.0\n\n" +
 			"replace github.com/mapscope/mapscope/mapwatch => " + filepath.Join(root, "mapwatch") + "\n\n" +
-			"replace github.com/mapscope/mapscope/mapstats => " + filepath.Join(root, "mapstats") + "\n",
+			"replace github.com/mapscope/mapscope/mapstats => " + filepath.Join(root, "mapstats") + "\n\n" +
+			"replace github.com/mapscope/mapscope/internal/mapruntime => " + filepath.Join(root, "internal", "mapruntime") + "\n",
 			string(mapwatchSums), `"github.com/mapscope/mapscope/mapwatch"`, "mapwatch.WriteHeapProfile", true},
 		{"godeltaprof", "require github.com/grafana/pyroscope-go/godeltaprof v0.1.12\n",
 			godeltaprofSums, `"github.com/grafana/pyroscope-go/godeltaprof"`, "godeltaprof.NewHeapProfiler().Profile", false},
@@ -114,11 +116,12 @@ func runProgram(t *testing.T, gomod, gosum, src string) string {
 		}
 	}
 	prof := filepath.Join(dir, "heap.pb.gz")
-	cmd := exec.Command("go", "run", "-mod=mod", ".", prof)
+	cmd := exec.Command(testenv.GoCommand(t), "run", "-mod=mod", ".", prof)
 	cmd.Dir = dir
+	cmd.Env = testenv.GoEnv("")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		if os.Getenv("MAPSCOPE_CI") != "1" && strings.Contains(string(out), "dial tcp") {
-			t.Skipf("cannot fetch the module proxy: %s", out)
+		if strings.Contains(string(out), "dial tcp") {
+			testenv.Missing(t, "cannot fetch from the module proxy: %s", out)
 		}
 		t.Fatalf("go run: %v\n%s", err, out)
 	}

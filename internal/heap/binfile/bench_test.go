@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/pprof/profile"
+	"github.com/mapscope/mapscope/internal/heap/heaptest"
 )
 
 // The benchmarks run on a generated program that links net/http (so the
@@ -145,7 +146,7 @@ func benchSetup(b *testing.B) (string, *profile.Profile) {
 				return
 			}
 		}
-		prog := &program{dir: dir, outDir: dir}
+		prog := &program{Program: heaptest.Program{Dir: dir, Pkg: "."}, outDir: dir}
 		bench.exe = prog.build(b, "local", nil, "-ldflags=-B=none")
 		bench.prof = runForProfile(b, bench.exe)
 		bench.err = writeProfile(bench.prof, filepath.Join(dir, "heap.pb.gz"))

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/mapscope/mapscope/internal/mapruntime/testenv"
 )
 
 // A build of testdata/heapprog: toolchain, flags, and what the binary
@@ -57,7 +59,7 @@ func TestHeapProfileCallees(t *testing.T) {
 		t.Run(bc.name, func(t *testing.T) {
 			if len(bc.env) > 0 {
 				if _, err := exec.LookPath("gcc"); err != nil {
-					needExternal(t, "external linking needs gcc: %v", err)
+					testenv.Missing(t, "external linking needs gcc: %v", err)
 				}
 			}
 			exe := prog.build(t, bc.toolchain, bc.env, bc.flags...)

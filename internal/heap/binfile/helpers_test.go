@@ -3,17 +3,17 @@ package binfile
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/mapscope/mapscope/internal/heap/heaptest"
 )
 
 // Toolchains the tests build with besides the current one. They come from
@@ -23,45 +23,9 @@ const (
 	newToolchain = "go1.27.4"
 )
 
-// needExternal skips the test when an external thing is missing, except in
-// CI where it must fail.
-func needExternal(t testing.TB, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("MAPSCOPE_CI") == "1" {
-		t.Fatalf("MAPSCOPE_CI=1 and %s", msg)
-	}
-	t.Skip(msg)
-}
-
-var toolchainOK sync.Map // toolchain name -> error
-
-// requireToolchain makes sure GOTOOLCHAIN=name works, downloading it once.
-func requireToolchain(t testing.TB, name string) {
-	t.Helper()
-	if name == "" || name == "local" {
-		return
-	}
-	v, ok := toolchainOK.Load(name)
-	if !ok {
-		cmd := exec.Command("go", "version")
-		cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+name)
-		out, err := cmd.CombinedOutput()
-		if err == nil && !strings.Contains(string(out), name) {
-			err = fmt.Errorf("go version says %q", bytes.TrimSpace(out))
-		} else if err != nil {
-			err = fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
-		}
-		v, _ = toolchainOK.LoadOrStore(name, err)
-	}
-	if err, _ := v.(error); err != nil {
-		needExternal(t, "toolchain %s is not available: %v", name, err)
-	}
-}
-
 // program is a copy of a testdata program in a module of its own.
 type program struct {
-	dir    string
+	heaptest.Program
 	source string // main.go contents
 	outDir string // where build puts executables; a test temporary directory if empty
 }
@@ -78,56 +42,21 @@ func newProgram(t testing.TB, name string, edit func(string) string) *program {
 	if edit != nil {
 		s = edit(s)
 	}
-	dir := t.TempDir()
-	gomod := "module example.com/" + name + "\n\ngo 1.23\n"
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return &program{dir: dir, source: s}
+	return &program{Program: heaptest.WriteProgram(t, "module example.com/"+name+"\n\ngo 1.23\n", "", s), source: s}
 }
 
 // build builds the program with the toolchain ("local" for the current
 // one), extra environment and flags, and returns the executable's path.
 func (p *program) build(t testing.TB, toolchain string, env []string, flags ...string) string {
 	t.Helper()
-	requireToolchain(t, toolchain)
-	outDir := p.outDir
-	if outDir == "" {
-		outDir = t.TempDir()
-	}
-	out := filepath.Join(outDir, "prog")
-	args := append([]string{"build", "-o", out}, flags...)
-	cmd := exec.Command("go", append(args, ".")...)
-	cmd.Dir = p.dir
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+toolchain, "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
-	cmd.Env = append(cmd.Env, env...)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s with %s: %v\n%s", strings.Join(flags, " "), toolchain, err, msg)
-	}
-	return out
+	return p.Build(t, toolchain, p.outDir, env, flags...)
 }
 
-// run runs an executable built from heapprog and parses the profile it
-// writes.
+// runForProfile runs an executable built from heapprog and parses the
+// profile it writes.
 func runForProfile(t testing.TB, exe string) *profile.Profile {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "heap.pb.gz")
-	if msg, err := exec.Command(exe, out).CombinedOutput(); err != nil {
-		t.Fatalf("running %s: %v\n%s", exe, err, msg)
-	}
-	r, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	p, err := profile.Parse(r)
-	if err != nil {
-		t.Fatalf("parsing the profile of %s: %v", exe, err)
-	}
-	return p
+	return heaptest.RunForProfile(t, exe, nil)
 }
 
 // siteLine returns the line of the source marked "SITE:name".

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/mapscope/mapscope/internal/mapruntime/testenv"
 )
 
 // BuildSpec says how to build one variant of the corpus.
@@ -78,7 +80,7 @@ func BuildVariant(ctx context.Context, srcDir, outDir string, spec BuildSpec) (V
 	if toolchain != "" && !strings.HasPrefix(toolchain, "go") {
 		toolchain = "go" + toolchain
 	}
-	env := goEnv(toolchain, spec.Env)
+	env := testenv.GoEnv(toolchain, spec.Env...)
 	goVersion, err := toolchainVersion(ctx, env, spec.Stderr)
 	if err != nil {
 		return Variant{}, &ToolchainError{Toolchain: displayToolchain(toolchain), Err: err}
@@ -187,19 +189,19 @@ func VariantName(goVersion string, trimpath, stripped bool) string {
 	return minor + "-" + flavour
 }
 
-// Build builds and runs the corpus now into t.TempDir(), with the given
-// toolchain ("" for the go command's own) and with or without -trimpath,
-// for tests that need a fresh binary and profile. It skips the test when
-// the toolchain cannot be fetched, unless MAPSCOPE_CI=1, when it fails.
-func Build(t testing.TB, toolchain string, trimpath bool) Variant {
+// BuildCorpus builds and runs the corpus now into t.TempDir(), with the
+// given toolchain ("" for the go command's own) and with or without
+// -trimpath, for tests that need a fresh binary and profile. A toolchain
+// that cannot be fetched is testenv.Missing.
+func BuildCorpus(t testing.TB, toolchain string, trimpath bool) Variant {
 	t.Helper()
 	v, err := BuildVariant(context.Background(), SrcDir(), t.TempDir(), BuildSpec{
 		Toolchain: toolchain,
 		Trimpath:  trimpath,
 	})
 	var te *ToolchainError
-	if errors.As(err, &te) && os.Getenv("MAPSCOPE_CI") != "1" {
-		t.Skipf("corpus: %v", err)
+	if errors.As(err, &te) {
+		testenv.Missing(t, "corpus: %v", err)
 	}
 	if err != nil {
 		t.Fatalf("corpus: %v", err)
@@ -221,24 +223,6 @@ func goCommand() string {
 		return p
 	}
 	return filepath.Join(runtime.GOROOT(), "bin", "go")
-}
-
-// goEnv is the environment of the go command building the corpus: the
-// caller's, without the settings that would change what gets built (a
-// workspace, GOFLAGS such as -race, a cross-compilation target, cgo), with
-// the toolchain pinned.
-func goEnv(toolchain string, extra []string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		key, _, _ := strings.Cut(kv, "=")
-		switch key {
-		case "GOFLAGS", "GOTOOLCHAIN", "GOWORK", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOROOT":
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env, "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0", "GOTOOLCHAIN="+displayToolchain(toolchain))
-	return append(env, extra...)
 }
 
 // toolchainVersion runs the toolchain once (downloading it if needed) and

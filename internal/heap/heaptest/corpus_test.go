@@ -20,13 +20,13 @@ func TestParseWant(t *testing.T) {
 		want Want
 	}{
 		{"none", Want{None: true}},
-		{"kind=nonmap", Want{Kind: "nonmap"}},
-		{"kind=grow map=s.sessions type=map[string]*Session", Want{Kind: "grow", Map: "s.sessions", Type: "map[string]*Session"}},
-		{"kind=grow map=m type=map[int]*T also=nonmap", Want{Kind: "grow", Map: "m", Type: "map[int]*T", Also: "nonmap"}},
-		{"kind=syncmap map=sm  also=nonmap ", Want{Kind: "syncmap", Map: "sm", Also: "nonmap"}},
+		{"nonmap", Want{Kind: "nonmap"}},
+		{`grow "s.sessions" "map[string]*Session"`, Want{Kind: "grow", Map: "s.sessions", Type: "map[string]*Session"}},
+		{`grow "m" "map[int]*T"; nonmap`, Want{Kind: "grow", Map: "m", Type: "map[int]*T", Also: "nonmap"}},
+		{` syncmap "sm" ;  nonmap `, Want{Kind: "syncmap", Map: "sm", Also: "nonmap"}},
 	}
 	for _, tt := range good {
-		got, err := parseWant(tt.text)
+		got, err := parseWantText(tt.text)
 		if err != nil || got != tt.want {
 			t.Errorf("parseWant(%q) = %+v, %v; want %+v", tt.text, got, err, tt.want)
 		}
@@ -34,21 +34,31 @@ func TestParseWant(t *testing.T) {
 	bad := []string{
 		"",
 		"nothing",
-		"none kind=grow",
-		"kind=",
-		"kind=leak",
-		"map=m type=map[int]int",
-		"kind=grow map=m",
-		"kind=nonmap map=m",
-		"kind=grow type=map[int]int also=leak",
-		"kind=grow kind=make type=map[int]int",
-		"kind=grow type=map[int]int colour=red",
+		"none; grow",
+		`grow`,
+		"leak",
+		`"m" "map[int]int"`,
+		`grow "m"`,
+		`nonmap "m"`,
+		`grow "" "map[int]int"; leak`,
+		`grow "" "map[int]int"; make "" "map[int]int"`,
+		`grow "" "map[int]int" red`,
+		`grow "m" "map[int]int"; nonmap; make`,
+		`grow "unterminated`,
 	}
 	for _, text := range bad {
-		if w, err := parseWant(text); err == nil {
+		if w, err := parseWantText(text); err == nil {
 			t.Errorf("parseWant(%q) = %+v, want an error", text, w)
 		}
 	}
+}
+
+func parseWantText(text string) (Want, error) {
+	toks, err := ScanAnnotation(text)
+	if err != nil {
+		return Want{}, err
+	}
+	return parseWant(toks)
 }
 
 func TestWantsErrors(t *testing.T) {
@@ -56,7 +66,7 @@ func TestWantsErrors(t *testing.T) {
 		t.Error("Wants of an empty directory: no error")
 	}
 	dir := t.TempDir()
-	src := "package p\n\nvar x = new(int) // want kind=nonmap\nvar y = map[int]int{} // want kind=make\n"
+	src := "package p\n\nvar x = new(int) // want: nonmap\nvar y = map[int]int{} // want: make\n"
 	if err := os.WriteFile(filepath.Join(dir, "p.go"), []byte(src), 0o666); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +109,7 @@ func TestCorpusWants(t *testing.T) {
 			}
 			lines[w.File] = strings.Split(string(data), "\n")
 		}
-		code, _, _ := strings.Cut(lines[w.File][w.Line-1], wantMarker)
+		code, _, _ := strings.Cut(lines[w.File][w.Line-1], annotationPrefix)
 		if strings.TrimSpace(code) == "" {
 			t.Errorf("%v: annotation on a line without code", w)
 		}
@@ -217,7 +227,7 @@ func TestBuildLive(t *testing.T) {
 		trimpath  bool
 	}{{"", false}, {"", true}, {"go1.23.12", true}} {
 		t.Run(fmt.Sprintf("%s-trimpath=%v", displayToolchain(tt.toolchain), tt.trimpath), func(t *testing.T) {
-			v := Build(t, tt.toolchain, tt.trimpath)
+			v := BuildCorpus(t, tt.toolchain, tt.trimpath)
 			if v.Binary == "" || v.Trimpath != tt.trimpath {
 				t.Fatalf("Build returned %+v", v)
 			}

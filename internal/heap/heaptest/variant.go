@@ -5,10 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // Variant is the corpus built and run once: one toolchain, one set of
@@ -117,8 +120,12 @@ func WriteManifest(dir string, m Manifest) error {
 	return os.WriteFile(filepath.Join(dir, manifestFile), append(data, '\n'), 0o666)
 }
 
-// SrcHash hashes the names and contents of the regular files under srcDir,
-// so a variant can tell whether it was built from the current source.
+// SrcHash hashes the source under srcDir, so a variant can tell whether
+// it was built from the current source: the names of its regular files,
+// the contents of files other than Go, and the tokens of Go files with
+// their lines. Comments are left out: annotations and prose change
+// nothing the compiler sees, so editing them keeps the checked-in
+// binaries current, while any change of code or of line numbers does not.
 func SrcHash(srcDir string) (string, error) {
 	var files []string
 	err := filepath.WalkDir(srcDir, func(path string, d fs.DirEntry, err error) error {
@@ -144,8 +151,22 @@ func SrcHash(srcDir string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("hashing %s: %w", srcDir, err)
 		}
-		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(data))
-		h.Write(data)
+		fmt.Fprintf(h, "%s\n", filepath.ToSlash(rel))
+		if !strings.HasSuffix(path, ".go") {
+			fmt.Fprintf(h, "%d\n", len(data))
+			h.Write(data)
+			continue
+		}
+		fset := token.NewFileSet()
+		var s scanner.Scanner
+		s.Init(fset.AddFile(path, -1, len(data)), data, nil, 0) // without scanner.ScanComments
+		for {
+			pos, tok, lit := s.Scan()
+			if tok == token.EOF {
+				break
+			}
+			fmt.Fprintf(h, "%d %s %s\n", fset.Position(pos).Line, tok, lit)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

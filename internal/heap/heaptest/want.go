@@ -1,12 +1,9 @@
 package heaptest
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 )
 
 // Want is one "// want" annotation of the corpus source: what a correct
@@ -32,15 +29,12 @@ func (w Want) String() string {
 	if w.None {
 		return fmt.Sprintf("%s:%d: none", w.File, w.Line)
 	}
-	s := fmt.Sprintf("%s:%d: kind=%s", w.File, w.Line, w.Kind)
-	if w.Map != "" {
-		s += " map=" + w.Map
-	}
-	if w.Type != "" {
-		s += " type=" + w.Type
+	s := fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Kind)
+	if w.IsMap() {
+		s += fmt.Sprintf(" %q %q", w.Map, w.Type)
 	}
 	if w.Also != "" {
-		s += " also=" + w.Also
+		s += "; " + w.Also
 	}
 	return s
 }
@@ -68,101 +62,91 @@ func isKind(k string) bool {
 	return false
 }
 
-const wantMarker = "// want "
-
-// Wants parses the "// want" annotations of every .go file in srcDir
-// (not its subdirectories), sorted by file and line. A malformed
-// annotation is an error naming its file and line.
+// Wants parses the annotations of the corpus source in srcDir, sorted by
+// file and line. Each says what a correct classifier reports for the bytes
+// allocated on its line, as clauses of a kind and, for map kinds, the map
+// expression and its type:
+//
+//	m[i] = i * 2 // want: grow "m" "map[int]int"
+//	m[i] = &T{}  // want: grow "m" "map[int]*T"; nonmap
+//	p := &T{}    // want: nonmap
+//	m[i] = i     // want: none
+//
+// A second clause is a second kind allocated on the same line (Also). A
+// malformed annotation is an error naming its file and line.
 func Wants(srcDir string) ([]Want, error) {
-	files, err := filepath.Glob(filepath.Join(srcDir, "*.go"))
-	if err != nil {
-		return nil, fmt.Errorf("listing %s: %w", srcDir, err)
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no .go files in %s", srcDir)
-	}
-	sort.Strings(files)
-	var wants []Want
-	for _, file := range files {
-		ws, err := fileWants(file)
-		if err != nil {
-			return nil, err
-		}
-		wants = append(wants, ws...)
-	}
-	return wants, nil
-}
-
-func fileWants(path string) ([]Want, error) {
-	f, err := os.Open(path)
+	anns, err := ReadAnnotations(srcDir, "main")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	if len(anns) == 0 {
+		return nil, fmt.Errorf("no annotations in %s", srcDir)
+	}
 	var wants []Want
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		i := strings.Index(text, wantMarker)
-		if i < 0 {
-			continue
-		}
-		w, err := parseWant(text[i+len(wantMarker):])
+	for _, a := range anns {
+		w, err := parseWant(a.Tokens)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+			return nil, fmt.Errorf("%s:%d: %w", filepath.Join(srcDir, a.File), a.Line, err)
 		}
-		w.File, w.Line = filepath.Base(path), line
+		w.File, w.Line = a.File, a.Line
 		wants = append(wants, w)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
+	sort.SliceStable(wants, func(i, j int) bool {
+		if wants[i].File != wants[j].File {
+			return wants[i].File < wants[j].File
+		}
+		return wants[i].Line < wants[j].Line
+	})
 	return wants, nil
 }
 
-// parseWant parses the text after "// want ": either "none" or
-// space-separated key=value fields.
-func parseWant(text string) (Want, error) {
-	fields := strings.Fields(text)
-	if len(fields) == 1 && fields[0] == "none" {
+// parseWant interprets the tokens of one corpus annotation.
+func parseWant(toks []Token) (Want, error) {
+	var clauses [][]Token
+	start := 0
+	for i, t := range toks {
+		if !t.Quoted && t.Text == ";" {
+			clauses = append(clauses, toks[start:i])
+			start = i + 1
+		}
+	}
+	clauses = append(clauses, toks[start:])
+	if len(clauses) == 1 && len(clauses[0]) == 1 && clauses[0][0].Text == "none" && !clauses[0][0].Quoted {
 		return Want{None: true}, nil
 	}
+	if len(clauses) > 2 {
+		return Want{}, fmt.Errorf("want annotation: at most two clauses, got %d", len(clauses))
+	}
 	var w Want
-	seen := map[string]bool{}
-	for _, f := range fields {
-		key, value, ok := strings.Cut(f, "=")
-		if !ok || value == "" {
-			return Want{}, fmt.Errorf("want annotation: %q is not key=value", f)
+	for i, c := range clauses {
+		if len(c) == 0 || c[0].Quoted {
+			return Want{}, fmt.Errorf("want annotation: clause %d does not start with a kind", i+1)
 		}
-		if seen[key] {
-			return Want{}, fmt.Errorf("want annotation: %s given twice", key)
+		kind := c[0].Text
+		if !isKind(kind) {
+			return Want{}, fmt.Errorf("want annotation: unknown kind %q", kind)
 		}
-		seen[key] = true
-		switch key {
-		case "kind":
-			w.Kind = value
-		case "map":
-			w.Map = value
-		case "type":
-			w.Type = value
-		case "also":
-			w.Also = value
-		default:
-			return Want{}, fmt.Errorf("want annotation: unknown key %q", key)
+		if i == 1 {
+			if len(c) != 1 {
+				return Want{}, fmt.Errorf("want annotation: the second clause is a kind alone, not %d tokens", len(c))
+			}
+			w.Also = kind
+			continue
+		}
+		w.Kind = kind
+		switch {
+		case isMapKind(kind) && len(c) == 3 && c[1].Quoted && c[2].Quoted:
+			w.Map, w.Type = c[1].Text, c[2].Text
+		case isMapKind(kind) && len(c) == 2 && c[1].Quoted:
+			w.Map = c[1].Text
+		case isMapKind(kind):
+			return Want{}, fmt.Errorf("want annotation: %s takes the map and its type as strings", kind)
+		case len(c) != 1:
+			return Want{}, fmt.Errorf("want annotation: %s takes no map or type", kind)
 		}
 	}
-	switch {
-	case w.Kind == "":
-		return Want{}, fmt.Errorf("want annotation: no kind= in %q", text)
-	case !isKind(w.Kind):
-		return Want{}, fmt.Errorf("want annotation: unknown kind %q", w.Kind)
-	case w.Also != "" && !isKind(w.Also):
-		return Want{}, fmt.Errorf("want annotation: unknown also kind %q", w.Also)
-	case !isMapKind(w.Kind) && (w.Map != "" || w.Type != ""):
-		return Want{}, fmt.Errorf("want annotation: map= and type= need a map kind, not %s", w.Kind)
-	case isMapKind(w.Kind) && w.Kind != "syncmap" && w.Type == "":
-		return Want{}, fmt.Errorf("want annotation: kind=%s needs type=", w.Kind)
+	if isMapKind(w.Kind) && w.Kind != "syncmap" && w.Type == "" {
+		return Want{}, fmt.Errorf("want annotation: %s needs a type", w.Kind)
 	}
 	return w, nil
 }

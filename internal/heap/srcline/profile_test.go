@@ -4,64 +4,22 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/google/pprof/profile"
+	"github.com/mapscope/mapscope/internal/heap/heaptest"
+	"github.com/mapscope/mapscope/internal/mapruntime/testenv"
 )
-
-// goTool returns the go command, or skips (fails under MAPSCOPE_CI=1).
-func goTool(t *testing.T) string {
-	t.Helper()
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		if gobin, err = exec.LookPath("go"); err != nil {
-			if os.Getenv("MAPSCOPE_CI") == "1" {
-				t.Fatal("go command not found")
-			}
-			t.Skip("go command not found")
-		}
-	}
-	return gobin
-}
 
 // allocProfile builds testdata/mod/cmd/alloc with the extra build flags,
 // runs it with every allocation sampled and returns its profile.
 func allocProfile(t *testing.T, toolchain string, buildFlags ...string) *profile.Profile {
 	t.Helper()
-	gobin := goTool(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "alloc")
-	args := append([]string{"build", "-o", bin}, buildFlags...)
-	args = append(args, "./cmd/alloc")
-	build := exec.Command(gobin, args...)
-	build.Dir = filepath.Join("testdata", "mod")
-	if toolchain == "" {
-		toolchain = "local"
-	}
-	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN="+toolchain)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	prof := filepath.Join(dir, "allocs.pb.gz")
-	run := exec.Command(bin, prof)
-	run.Env = append(os.Environ(), "GODEBUG=memprofilerate=1")
-	if out, err := run.CombinedOutput(); err != nil {
-		t.Fatalf("running alloc: %v\n%s", err, out)
-	}
-	f, err := os.Open(prof)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := profile.Parse(f)
-	if err != nil {
-		t.Fatalf("parsing %s: %v", prof, err)
-	}
-	return p
+	prog := heaptest.Program{Dir: filepath.Join("testdata", "mod"), Pkg: "./cmd/alloc"}
+	exe := prog.Build(t, toolchain, "", []string{"GOFLAGS=-mod=mod -buildvcs=false"}, buildFlags...)
+	return heaptest.RunForProfile(t, exe, []string{"GODEBUG=memprofilerate=1"})
 }
 
 // frameKey names a frame's place in the tree.
@@ -137,7 +95,7 @@ func checkSampled(t *testing.T, firsts map[frameKey]*Line) {
 }
 
 func TestProfileFrames(t *testing.T) {
-	if testing.Short() && os.Getenv("MAPSCOPE_CI") != "1" {
+	if testing.Short() && !testenv.InCI() {
 		t.Skip("builds and runs a program")
 	}
 	type build struct {

@@ -2,15 +2,12 @@ package srcline
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/scanner"
-	"go/token"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mapscope/mapscope/internal/heap/heaptest"
 )
 
 // want is what a "// want:" comment in testdata expects of its line.
@@ -28,102 +25,42 @@ type want struct {
 	decl    string // Line.Func, when given
 }
 
-// readWants collects the "// want:" comments of every Go file under dir.
+// readWants collects the "// want:" annotations of every Go file under
+// root, read by heaptest as every test program's annotations are.
 func readWants(t testing.TB, root, modPath string) []want {
 	t.Helper()
-	var wants []want
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := skipNested(root, p, d); err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, p, nil, parser.ParseComments)
-		if err != nil {
-			return err
-		}
-		pkgPath := modPath
-		if dir := filepath.ToSlash(filepath.Dir(rel)); dir != "." {
-			pkgPath += "/" + dir
-		}
-		if f.Name.Name == "main" {
-			pkgPath = "main"
-		}
-		for _, cg := range f.Comments {
-			for _, c := range cg.List {
-				text, ok := strings.CutPrefix(c.Text, "// want:")
-				if !ok {
-					continue
-				}
-				line := fset.Position(c.Pos()).Line
-				w, err := parseWant(text)
-				if err != nil {
-					return fmt.Errorf("%s:%d: %v", rel, line, err)
-				}
-				w.file, w.line = rel, line
-				if w.fn == "" {
-					w.fn = pkgPath + "." + profileName(fset, f, line)
-				}
-				wants = append(wants, w)
-			}
-		}
-		return nil
-	})
+	anns, err := heaptest.ReadAnnotations(root, modPath)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var wants []want
+	for _, a := range anns {
+		w, err := parseWant(a.Tokens)
+		if err != nil {
+			t.Fatalf("%s:%d: %v", a.File, a.Line, err)
+		}
+		w.file, w.line = a.File, a.Line
+		if w.fn == "" {
+			name := "init"
+			if a.Decl != nil {
+				name = declName(a.Decl)
+			}
+			w.fn = a.Pkg + "." + name
+		}
+		wants = append(wants, w)
 	}
 	return wants
 }
 
-// profileName derives the profile name of the declaration holding line.
-func profileName(fset *token.FileSet, f *ast.File, line int) string {
-	for _, d := range f.Decls {
-		if fset.Position(d.Pos()).Line > line || fset.Position(d.End()).Line < line {
-			continue
-		}
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok {
-			return "init"
-		}
-		return declName(fd)
-	}
-	return "?"
-}
-
-func parseWant(text string) (want, error) {
+func parseWant(tokens []heaptest.Token) (want, error) {
 	var w want
-	var s scanner.Scanner
-	fset := token.NewFileSet()
-	src := []byte(text)
-	s.Init(fset.AddFile("", -1, len(src)), src, nil, 0)
-	var toks []string
-	var kinds []token.Token
-	for {
-		_, tok, lit := s.Scan()
-		if tok == token.EOF {
-			break
-		}
-		if tok == token.SEMICOLON && lit == "\n" {
-			continue
-		}
-		if tok == token.STRING {
-			v, err := strconv.Unquote(lit)
-			if err != nil {
-				return w, err
-			}
-			lit = v
-		}
-		if lit == "" && tok != token.STRING {
-			lit = tok.String()
-		}
-		toks, kinds = append(toks, lit), append(kinds, tok)
+	toks := make([]string, len(tokens))
+	for i, t := range tokens {
+		toks[i] = t.Text
 	}
+	text := fmt.Sprint(toks)
 	str := func(i int) (string, error) {
-		if i >= len(toks) || kinds[i] != token.STRING {
+		if i >= len(toks) || !tokens[i].Quoted {
 			return "", fmt.Errorf("want: expected a string at item %d in %q", i, text)
 		}
 		return toks[i], nil

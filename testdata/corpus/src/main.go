@@ -1,7 +1,7 @@
 // Command corpus allocates map and non-map memory in known ways and writes
 // a heap and an allocs profile of it. Every allocating line carries a
-// "// want" comment saying what a correct classifier must call the bytes
-// allocated there; mapscope's internal/corpus package parses them and its
+// "// want:" comment saying what a correct classifier must call the bytes
+// allocated there; mapscope's internal/heap/heaptest package parses them and its
 // tests check them against the profiles this program writes.
 //
 // Usage:

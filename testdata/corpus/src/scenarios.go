@@ -65,9 +65,9 @@ func runScenarios() {
 
 // scenarioGrowInts grows a map from empty in a loop.
 func scenarioGrowInts() {
-	m := make(map[int]int) // want kind=make map=m type=map[int]int
+	m := make(map[int]int) // want: make "m" "map[int]int"
 	for i := 0; i < 100000; i++ {
-		m[i] = i * 2 // want kind=grow map=m type=map[int]int
+		m[i] = i * 2 // want: grow "m" "map[int]int"
 	}
 	grownInts = m
 }
@@ -85,30 +85,30 @@ type SessionStore struct {
 }
 
 func newSessionStore() *SessionStore {
-	s := &SessionStore{}                   // want kind=nonmap
-	s.sessions = make(map[string]*Session) // want kind=make map=s.sessions type=map[string]*Session
+	s := &SessionStore{}                   // want: nonmap
+	s.sessions = make(map[string]*Session) // want: make "s.sessions" "map[string]*Session"
 	return s
 }
 
 // Add grows the store's map through a field, in a method.
 func (s *SessionStore) Add(sess *Session) {
-	s.sessions[sess.ID] = sess // want kind=grow map=s.sessions type=map[string]*Session
+	s.sessions[sess.ID] = sess // want: grow "s.sessions" "map[string]*Session"
 }
 
 func scenarioSessions() {
 	s := newSessionStore()
 	for i := 0; i < 20000; i++ {
-		id := "sess-" + strconv.Itoa(i)                          // want kind=nonmap
-		s.Add(&Session{ID: id, User: "user", Created: int64(i)}) // want kind=nonmap
+		id := "sess-" + strconv.Itoa(i)                          // want: nonmap
+		s.Add(&Session{ID: id, User: "user", Created: int64(i)}) // want: nonmap
 	}
 	sessions = s
 }
 
 // scenarioPresized sizes the map once: filling it must not grow it.
 func scenarioPresized() {
-	m := make(map[int]string, presizedLen) // want kind=make map=m type=map[int]string
+	m := make(map[int]string, presizedLen) // want: make "m" "map[int]string"
 	for i := 0; i < presizedLen; i++ {
-		m[i] = "v" // want none
+		m[i] = "v" // want: none
 	}
 	presized = m
 }
@@ -116,8 +116,8 @@ func scenarioPresized() {
 // scenarioSmallMake makes a map without a hint; its first insert allocates
 // the first group (or bucket).
 func scenarioSmallMake() {
-	m := make(map[string]int) // want kind=make map=m type=map[string]int
-	m["alpha"] = 1            // want kind=grow map=m type=map[string]int
+	m := make(map[string]int) // want: make "m" "map[string]int"
+	m["alpha"] = 1            // want: grow "m" "map[string]int"
 	m["beta"] = 2
 	m["gamma"] = 3
 	smallMade = m
@@ -125,14 +125,14 @@ func scenarioSmallMake() {
 
 func scenarioSmallLiterals() {
 	for i := range smallLiterals {
-		smallLiterals[i] = map[string]int{"one": 1, "two": 2, "three": 3} // want kind=make map=smallLiterals[i] type=map[string]int
+		smallLiterals[i] = map[string]int{"one": 1, "two": 2, "three": 3} // want: make "smallLiterals[i]" "map[string]int"
 	}
 }
 
 // scenarioLargeLiteral has more than 25 entries, which the compiler
 // initialises from static arrays in a loop rather than one by one.
 func scenarioLargeLiteral() {
-	largeLiteral = map[string]int{ // want kind=make map=largeLiteral type=map[string]int
+	largeLiteral = map[string]int{ // want: make "largeLiteral" "map[string]int"
 		"a00": 0, "a01": 1, "a02": 2, "a03": 3, "a04": 4, "a05": 5, "a06": 6, "a07": 7,
 		"a08": 8, "a09": 9, "a10": 10, "a11": 11, "a12": 12, "a13": 13, "a14": 14, "a15": 15,
 		"a16": 16, "a17": 17, "a18": 18, "a19": 19, "a20": 20, "a21": 21, "a22": 22, "a23": 23,
@@ -147,11 +147,11 @@ func scenarioPackageLiteral() {
 }
 
 func scenarioClone() {
-	src := make(map[int]string, presizedLen) // want kind=make map=src type=map[int]string
+	src := make(map[int]string, presizedLen) // want: make "src" "map[int]string"
 	for i := 0; i < presizedLen; i++ {
-		src[i] = "v" // want none
+		src[i] = "v" // want: none
 	}
-	c := maps.Clone(src) // want kind=clone map=c type=map[int]string
+	c := maps.Clone(src) // want: clone "c" "map[int]string"
 	cloneSource, cloned = src, c
 }
 
@@ -159,15 +159,15 @@ func scenarioClone() {
 // and allocates the keys and boxed values on the same line.
 func scenarioJSON() {
 	data := jsonDocument(20000)
-	var m map[string]any                             // want kind=nonmap
-	if err := json.Unmarshal(data, &m); err != nil { // want kind=reflect map=m type=map[string]any also=nonmap
+	var m map[string]any                             // want: nonmap
+	if err := json.Unmarshal(data, &m); err != nil { // want: reflect "m" "map[string]any"; nonmap
 		panic(err)
 	}
 	decoded = m
 }
 
 func jsonDocument(n int) []byte {
-	b := make([]byte, 0, 32*n) // want kind=nonmap
+	b := make([]byte, 0, 32*n) // want: nonmap
 	b = append(b, '{')
 	for i := 0; i < n; i++ {
 		if i > 0 {
@@ -185,16 +185,16 @@ func jsonDocument(n int) []byte {
 // are taken from slices through reflect so that nothing is boxed on the
 // SetMapIndex line.
 func scenarioReflect() {
-	keys := make([]string, 20000)  // want kind=nonmap
-	vals := make([]int, len(keys)) // want kind=nonmap
+	keys := make([]string, 20000)  // want: nonmap
+	vals := make([]int, len(keys)) // want: nonmap
 	for i := range keys {
-		keys[i] = "r" + strconv.Itoa(i) // want kind=nonmap
+		keys[i] = "r" + strconv.Itoa(i) // want: nonmap
 		vals[i] = i
 	}
 	kv, vv := reflect.ValueOf(&keys).Elem(), reflect.ValueOf(&vals).Elem()
-	mv := reflect.MakeMapWithSize(reflect.TypeOf(map[string]int(nil)), 16) // want kind=reflect map=mv type=map[string]int
+	mv := reflect.MakeMapWithSize(reflect.TypeOf(map[string]int(nil)), 16) // want: reflect "mv" "map[string]int"
 	for i := 0; i < kv.Len(); i++ {
-		mv.SetMapIndex(kv.Index(i), vv.Index(i)) // want kind=reflect map=mv type=map[string]int
+		mv.SetMapIndex(kv.Index(i), vv.Index(i)) // want: reflect "mv" "map[string]int"
 	}
 	reflected = mv.Interface().(map[string]int)
 }
@@ -206,7 +206,7 @@ var goroutineDone atomic.Bool
 
 func scenarioGoroutine() {
 	n := 30000
-	go growInGoroutine(n) // want kind=nonmap
+	go growInGoroutine(n) // want: nonmap
 	for !goroutineDone.Load() {
 		runtime.Gosched()
 	}
@@ -215,9 +215,9 @@ func scenarioGoroutine() {
 // growInGoroutine grows a map on a goroutine of its own, so the sample's
 // stack starts at the goroutine, not at main.
 func growInGoroutine(n int) {
-	m := make(map[int]string) // want kind=make map=m type=map[int]string
+	m := make(map[int]string) // want: make "m" "map[int]string"
 	for i := 0; i < n; i++ {
-		m[i] = "v" // want kind=grow map=m type=map[int]string
+		m[i] = "v" // want: grow "m" "map[int]string"
 	}
 	goroutineMap = m
 	goroutineDone.Store(true)
@@ -225,7 +225,7 @@ func growInGoroutine(n int) {
 
 func scenarioSyncMap() {
 	for i := 0; i < 20000; i++ {
-		syncMapped.Store(i, i) // want kind=syncmap map=syncMapped type=sync.Map also=nonmap
+		syncMapped.Store(i, i) // want: syncmap "syncMapped" "sync.Map"; nonmap
 	}
 }
 
@@ -239,37 +239,37 @@ type T struct {
 // scenarioPointerValues allocates a map's growth and the value it stores on
 // the same line.
 func scenarioPointerValues() {
-	m := make(map[int]*T) // want kind=make map=m type=map[int]*T
+	m := make(map[int]*T) // want: make "m" "map[int]*T"
 	for i := 0; i < 20000; i++ {
-		m[i] = &T{ID: i} // want kind=grow map=m type=map[int]*T also=nonmap
+		m[i] = &T{ID: i} // want: grow "m" "map[int]*T"; nonmap
 	}
 	pointerValues = m
 }
 
 // scenarioNonMap allocates no map at all.
 func scenarioNonMap() {
-	objs := make([]*T, 0, 1000) // want kind=nonmap
+	objs := make([]*T, 0, 1000) // want: nonmap
 	for i := 0; i < 1000; i++ {
-		objs = append(objs, &T{ID: i}) // want kind=nonmap
+		objs = append(objs, &T{ID: i}) // want: nonmap
 	}
 	plainObjects = objs
-	plainBuffer = make([]byte, 1<<20) // want kind=nonmap
+	plainBuffer = make([]byte, 1<<20) // want: nonmap
 	var grown []int
 	for i := 0; i < 50000; i++ {
-		grown = append(grown, i) // want kind=nonmap
+		grown = append(grown, i) // want: nonmap
 	}
 	plainInts = grown
 }
 
 func scenarioMapOfMaps() {
-	outer := make(map[string]map[int]int) // want kind=make map=outer type=map[string]map[int]int
+	outer := make(map[string]map[int]int) // want: make "outer" "map[string]map[int]int"
 	for g := 0; g < 200; g++ {
-		name := "group-" + strconv.Itoa(g) // want kind=nonmap
-		inner := make(map[int]int)         // want kind=make map=inner type=map[int]int
+		name := "group-" + strconv.Itoa(g) // want: nonmap
+		inner := make(map[int]int)         // want: make "inner" "map[int]int"
 		for j := 0; j < 100; j++ {
-			inner[j] = j // want kind=grow map=inner type=map[int]int
+			inner[j] = j // want: grow "inner" "map[int]int"
 		}
-		outer[name] = inner // want kind=grow map=outer type=map[string]map[int]int
+		outer[name] = inner // want: grow "outer" "map[string]map[int]int"
 	}
 	mapOfMaps = outer
 }
@@ -277,16 +277,16 @@ func scenarioMapOfMaps() {
 // fill is generic: its frames are named main.fill[...].
 func fill[K comparable, V any](m map[K]V, keys []K, v V) {
 	for _, k := range keys {
-		m[k] = v // want kind=grow map=m type=map[K]V
+		m[k] = v // want: grow "m" "map[K]V"
 	}
 }
 
 func scenarioGeneric() {
-	keys := make([]string, 10000) // want kind=nonmap
+	keys := make([]string, 10000) // want: nonmap
 	for i := range keys {
-		keys[i] = "g" + strconv.Itoa(i) // want kind=nonmap
+		keys[i] = "g" + strconv.Itoa(i) // want: nonmap
 	}
-	m := make(map[string]bool) // want kind=make map=m type=map[string]bool
+	m := make(map[string]bool) // want: make "m" "map[string]bool"
 	fill(m, keys, true)
 	genericFilled = m
 }

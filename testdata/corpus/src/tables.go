@@ -2,7 +2,7 @@ package main
 
 // colorCodes is a package-level map literal with more than 25 entries: the
 // compiler initialises it in an outlined function named main.map.init.0.
-var colorCodes = map[string]int{ // want kind=make map=colorCodes type=map[string]int
+var colorCodes = map[string]int{ // want: make "colorCodes" "map[string]int"
 	"color00": 0,
 	"color01": 1,
 	"color02": 2,
