@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/analysis"
@@ -1001,7 +1002,7 @@ func (c *checker) isCreation(t *tracked, exprCur inspector.Cursor) bool {
 		return true
 	}
 	if t.field {
-		if root := astutil.RootIdent(e); root != nil {
+		if root := syntax.RootIdent(e); root != nil {
 			if v, ok := info.Uses[root].(*types.Var); ok && c.freshLocals[v] {
 				return true
 			}

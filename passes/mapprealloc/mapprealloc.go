@@ -9,8 +9,11 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
+	"github.com/mapscope/mapscope/internal/syntax"
+	"github.com/mapscope/mapscope/internal/tripcount"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/analysis"
@@ -160,121 +163,33 @@ func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
 
 // loopInfo describes a loop whose trip count is known before it starts.
 type loopInfo struct {
-	stmt ast.Stmt
-	body *ast.BlockStmt
-	vars []types.Object // loop variables the key should be built from
-	// count is the expression giving the number of iterations, or an
-	// upper bound of it (bytes of a string), as it should appear in the
-	// hint; certain reports whether the hint is valid for make.
-	count   ast.Expr
-	asLen   bool // the hint is len(count) rather than count itself
-	certain bool
+	stmt  ast.Stmt
+	body  *ast.BlockStmt
+	count tripcount.Count // the count, as heap analysis computes it too
 }
 
 func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
+	var body *ast.BlockStmt
 	switch s := stmt.(type) {
 	case *ast.RangeStmt:
-		return rangeLoop(pass, s)
+		body = s.Body
 	case *ast.ForStmt:
-		return countedLoop(pass, s)
-	}
-	return loopInfo{}, false
-}
-
-func rangeLoop(pass *analysis.Pass, s *ast.RangeStmt) (loopInfo, bool) {
-	t := pass.TypesInfo.TypeOf(s.X)
-	if t == nil {
+		body = s.Body
+	default:
 		return loopInfo{}, false
 	}
-	info := loopInfo{stmt: s, body: s.Body, count: s.X}
-	if _, isParam := types.Unalias(t).(*types.TypeParam); isParam {
-		return loopInfo{}, false
-	}
-	vars := []ast.Expr{s.Key, s.Value}
-	if _, isMap := t.Underlying().(*types.Map); isMap {
-		// The values of a map repeat as often as not (inverting a map,
-		// collecting the distinct values): only a key built from the
-		// source's keys is known to be new in every iteration.
-		vars = vars[:1]
-	}
-	for _, v := range vars {
-		if id, ok := v.(*ast.Ident); ok && id.Name != "_" {
-			if obj := pass.TypesInfo.ObjectOf(id); obj != nil {
-				info.vars = append(info.vars, obj)
-			}
-		}
-	}
-	switch u := t.Underlying().(type) {
-	case *types.Slice, *types.Array, *types.Map:
-		info.asLen = true
-	case *types.Pointer:
-		if _, ok := u.Elem().Underlying().(*types.Array); !ok {
-			return loopInfo{}, false
-		}
-		info.asLen = true
-	case *types.Basic:
-		switch {
-		case u.Info()&types.IsString != 0:
-			info.asLen = true
-		case u.Info()&types.IsInteger != 0:
-			// range over an integer n: n may be negative unless it is a
-			// constant or a length.
-			info.certain = nonNegative(pass, s.X) && pure(pass, s.X)
-			return info, true
-		default:
-			return loopInfo{}, false
-		}
-	default: // channels and iterator functions have no known length
-		return loopInfo{}, false
-	}
-	info.certain = pure(pass, s.X)
-	return info, true
-}
-
-// countedLoop recognises "for i := 0; i < n; i++" where neither i nor the
-// variables of n are assigned in the body.
-func countedLoop(pass *analysis.Pass, s *ast.ForStmt) (loopInfo, bool) {
-	init, ok := s.Init.(*ast.AssignStmt)
-	if !ok || init.Tok != token.DEFINE || len(init.Lhs) != 1 || len(init.Rhs) != 1 {
-		return loopInfo{}, false
-	}
-	id, ok := init.Lhs[0].(*ast.Ident)
+	count, ok := tripcount.Of(pass.TypesInfo, stmt)
 	if !ok {
 		return loopInfo{}, false
 	}
-	if lit, ok := init.Rhs[0].(*ast.BasicLit); !ok || lit.Value != "0" {
-		return loopInfo{}, false
-	}
-	i := pass.TypesInfo.ObjectOf(id)
-	cond, ok := s.Cond.(*ast.BinaryExpr)
-	if !ok || cond.Op != token.LSS || !isIdentOf(pass, cond.X, i) {
-		return loopInfo{}, false
-	}
-	post, ok := s.Post.(*ast.IncDecStmt)
-	if !ok || post.Tok != token.INC || !isIdentOf(pass, post.X, i) {
-		return loopInfo{}, false
-	}
-	if !pure(pass, cond.Y) {
-		return loopInfo{}, false
-	}
-	fixed := append(rootObjects(pass, cond.Y), i)
-	if assignsAny(pass, s.Body, fixed) {
-		return loopInfo{}, false
-	}
-	return loopInfo{
-		stmt:    s,
-		body:    s.Body,
-		vars:    []types.Object{i},
-		count:   cond.Y,
-		certain: nonNegative(pass, cond.Y),
-	}, true
+	return loopInfo{stmt: stmt, body: body, count: count}, true
 }
 
 // fillsOncePerIteration reports whether the loop body inserts into m
 // exactly once per iteration, at a key built from the loop variables, and
 // uses m nowhere else.
 func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) bool {
-	if len(loop.vars) == 0 || leavesEarly(loop.body) {
+	if len(loop.count.Vars) == 0 || leavesEarly(loop.body) {
 		return false
 	}
 	var insert *ast.AssignStmt
@@ -296,7 +211,7 @@ func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) boo
 		return false
 	}
 	key := insert.Lhs[0].(*ast.IndexExpr).Index
-	return keyVariesPerIteration(pass, key, loop.vars, isSet(m.Type()))
+	return keyVariesPerIteration(pass, key, loop.count.Vars, isSet(m.Type()))
 }
 
 // keyVariesPerIteration reports whether the key is likely new in every
@@ -398,22 +313,34 @@ func leavesEarly(body *ast.BlockStmt) bool {
 }
 
 func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.Stmt) {
-	hint := exprText(pass, loop.count)
-	if loop.asLen {
-		hint = "len(" + hint + ")"
-	}
+	hint := loop.count.Expr
 	diag := analysis.Diagnostic{
 		Pos:     made.init.Pos(),
 		End:     made.init.End(),
 		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.obj.Name(), hint),
 	}
-	if loop.certain && movable(pass, loop.count, made.stmt.Pos(), between) {
+	if fixable(pass, loop.count, made.stmt.Pos(), between) {
 		diag.SuggestedFixes = []analysis.SuggestedFix{{
 			Message:   "add size hint " + hint,
 			TextEdits: []analysis.TextEdit{hintEdit(pass, made.init, hint)},
 		}}
 	}
 	pass.Report(diag)
+}
+
+// fixable reports whether the count can be written as the hint of the
+// make: it is never negative (a negative hint panics), and what it reads
+// can be evaluated at the make, once more, without side effects.
+func fixable(pass *analysis.Pass, count tripcount.Count, at token.Pos, between []ast.Stmt) bool {
+	if !count.NonNegative {
+		return false
+	}
+	for _, e := range count.Reads {
+		if !pure(pass, e) || !movable(pass, e, at, between) {
+			return false
+		}
+	}
+	return true
 }
 
 func hintEdit(pass *analysis.Pass, init ast.Expr, hint string) analysis.TextEdit {
@@ -430,8 +357,8 @@ func hintEdit(pass *analysis.Pass, init ast.Expr, hint string) analysis.TextEdit
 }
 
 // pure reports whether e can be evaluated once more, earlier, without
-// side effects: constants, variables, field paths, dereferences, and
-// len or cap of those.
+// side effects: constants, variables, field paths, dereferences, len or
+// cap of those, and sums, differences and products of them.
 func pure(pass *analysis.Pass, e ast.Expr) bool {
 	if tv, ok := pass.TypesInfo.Types[e]; ok && tv.Value != nil {
 		return true
@@ -453,6 +380,12 @@ func pure(pass *analysis.Pass, e ast.Expr) bool {
 		return false
 	case *ast.StarExpr:
 		return pure(pass, e.X)
+	case *ast.BinaryExpr: // the start of a loop counting down: len(xs) - 1
+		switch e.Op {
+		case token.ADD, token.SUB, token.MUL:
+			return pure(pass, e.X) && pure(pass, e.Y)
+		}
+		return false
 	case *ast.CallExpr:
 		fn, ok := ast.Unparen(e.Fun).(*ast.Ident)
 		if !ok || len(e.Args) != 1 {
@@ -535,57 +468,9 @@ func visibleAt(pass *analysis.Pass, e ast.Expr, pos token.Pos) bool {
 // assignsAny reports whether n assigns to, increments or takes the address
 // of any of objs.
 func assignsAny(pass *analysis.Pass, n ast.Node, objs []types.Object) bool {
-	if len(objs) == 0 {
-		return false
-	}
-	hit := func(e ast.Expr) bool {
-		for {
-			switch x := e.(type) {
-			case *ast.ParenExpr:
-				e = x.X
-				continue
-			case *ast.SelectorExpr:
-				e = x.X
-				continue
-			case *ast.IndexExpr:
-				e = x.X
-				continue
-			case *ast.StarExpr:
-				e = x.X
-				continue
-			case *ast.Ident:
-				obj := pass.TypesInfo.ObjectOf(x)
-				for _, o := range objs {
-					if obj == o {
-						return true
-					}
-				}
-			}
-			return false
-		}
-	}
-	found := false
-	ast.Inspect(n, func(n ast.Node) bool {
-		switch s := n.(type) {
-		case *ast.AssignStmt:
-			for _, l := range s.Lhs {
-				found = found || hit(l)
-			}
-		case *ast.IncDecStmt:
-			found = found || hit(s.X)
-		case *ast.UnaryExpr:
-			found = found || (s.Op == token.AND && hit(s.X))
-		case *ast.RangeStmt:
-			if s.Key != nil {
-				found = found || hit(s.Key)
-			}
-			if s.Value != nil {
-				found = found || hit(s.Value)
-			}
-		}
-		return !found
+	return len(objs) > 0 && syntax.Assigns(n, func(id *ast.Ident) bool {
+		return slices.Contains(objs, pass.TypesInfo.ObjectOf(id))
 	})
-	return found
 }
 
 // mentions reports whether n refers to obj anywhere.

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/analysis"
@@ -408,7 +409,7 @@ func inRangeOver(cur inspector.Cursor, want string) bool {
 // resetting a recycled one.
 func (c *checker) isCreation(sel *ast.SelectorExpr, selCur inspector.Cursor) bool {
 	info := c.pass.TypesInfo
-	if root := astutil.RootIdent(sel); root != nil {
+	if root := syntax.RootIdent(sel); root != nil {
 		if v, ok := info.Uses[root].(*types.Var); ok && c.freshLocals[v] {
 			return true
 		}

@@ -1,6 +1,8 @@
 package srcline
 
 import (
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
+
 	"fmt"
 	"path"
 	"path/filepath"
@@ -14,33 +16,13 @@ type frameFunc struct {
 	rest string
 }
 
-// parseFrameFunc splits a profile function name. Package paths escape dots
-// of their last element as %2e in symbol names ("gopkg.in/yaml%2ev3.Unmarshal").
+// parseFrameFunc splits a profile function name.
 func parseFrameFunc(fn string) (frameFunc, bool) {
-	if fn == "" {
-		return frameFunc{}, false
-	}
-	head := fn
-	if i := strings.IndexAny(head, "(["); i >= 0 {
-		head = head[:i]
-	}
-	slash := strings.LastIndex(head, "/")
-	dot := strings.Index(fn[slash+1:], ".")
-	if dot < 0 {
-		return frameFunc{}, false
-	}
-	end := slash + 1 + dot
-	pkg := strings.ReplaceAll(fn[:end], "%2e", ".")
-	rest := fn[end+1:]
-	if pkg == "" || rest == "" {
-		return frameFunc{}, false
-	}
-	return frameFunc{pkg: pkg, rest: rest}, true
+	pkg, rest, ok := funcname.Split(fn)
+	return frameFunc{pkg: pkg, rest: rest}, ok
 }
 
-func (f frameFunc) isMain() bool {
-	return f.pkg == "main" || f.pkg == "command-line-arguments"
-}
+func (f frameFunc) isMain() bool { return funcname.IsMain(f.pkg) }
 
 // pkgDir reports whether the function's package belongs to the module,
 // and its directory relative to the root.

@@ -36,20 +36,6 @@ func MustExtractDoc(content, name string) string {
 	panic(fmt.Sprintf("%s: doc.go has no %q heading", name, "# Analyzer "+name))
 }
 
-// RootIdent returns x for x.a.b, or nil.
-func RootIdent(e ast.Expr) *ast.Ident {
-	for {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.SelectorExpr:
-			e = x.X
-		case *ast.Ident:
-			return x
-		default:
-			return nil
-		}
-	}
-}
-
 // IsNewValue reports whether e allocates a new struct value.
 func IsNewValue(info *types.Info, e ast.Expr) bool {
 	e = ast.Unparen(e)

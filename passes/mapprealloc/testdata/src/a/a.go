@@ -289,3 +289,46 @@ func nonMap(names []string) []string {
 	}
 	return s
 }
+
+// The loop forms heap analysis counts too (internal/tripcount): lint and
+// heap advice give the same count.
+
+func countedFromOne(xs []int) map[int]int {
+	m := make(map[int]int) // want `map m is made without a size hint but the loop below fills it len\(xs\) times`
+	for i := 1; i <= len(xs); i++ {
+		m[i] = xs[i-1]
+	}
+	return m
+}
+
+func countedDown(xs []int) map[int]int {
+	m := make(map[int]int) // want `map m is made without a size hint but the loop below fills it len\(xs\) times`
+	for i := len(xs) - 1; i >= 0; i-- {
+		m[i] = xs[i]
+	}
+	return m
+}
+
+func countedUpToN(n int) map[int]int {
+	m := make(map[int]int) // want `map m is made without a size hint but the loop below fills it n times`
+	for i := 1; i <= n; i++ {
+		m[i] = i
+	}
+	return m
+}
+
+func rangeN(n int) map[int]int {
+	m := make(map[int]int) // want `map m is made without a size hint but the loop below fills it n times`
+	for i := range n {
+		m[i] = i
+	}
+	return m
+}
+
+func rangeMapKeys(src map[string]int) map[string]bool {
+	m := make(map[string]bool) // want `map m is made without a size hint but the loop below fills it len\(src\) times`
+	for k := range src {
+		m[k] = true
+	}
+	return m
+}
