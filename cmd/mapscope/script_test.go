@@ -2,16 +2,20 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/mapscope/mapscope/internal/heap/heaptest"
+	"github.com/mapscope/mapscope/internal/mapruntime/testenv"
 )
 
 func TestMain(m *testing.M) {
@@ -20,13 +24,22 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// TestScript runs the behaviours in testdata/script, one .txtar each.
-// $CORPUS and $CORPUSSRC point at the checked-in corpus of real profiles
-// (internal/heap/heaptest), $EXAMPLE at examples/sessions.
+// TestScript runs the behaviours of every subcommand in testdata/script,
+// one .txtar each, through main's own run. $CORPUS and $CORPUSSRC point
+// at the checked-in corpus of real profiles (internal/heap/heaptest),
+// $EXAMPLE at examples/sessions. The go command that lint and heap -source
+// start inside a script uses the test's build and module caches, and never
+// the network.
 func TestScript(t *testing.T) {
+	goEnv := goEnv(t, "GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT")
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
+			for k, v := range goEnv {
+				env.Setenv(k, v)
+			}
+			env.Setenv("GOPROXY", "off")
+			env.Setenv("GOTOOLCHAIN", "local")
 			env.Setenv("CORPUS", heaptest.OutDir())
 			env.Setenv("CORPUSSRC", heaptest.SrcDir())
 			root, err := filepath.Abs("../..") // tests run in cmd/mapscope
@@ -40,6 +53,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"truncate":   truncate,
 			"cpuprofile": cpuprofile,
+			"exitcode":   exitcode,
 		},
 	})
 }
@@ -64,4 +78,46 @@ func cpuprofile(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	pprof.StopCPUProfile()
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o644))
+}
+
+// exitcode N mapscope ARGS... runs mapscope and fails unless it exits with
+// status N (testscript's "!" tells only zero from non-zero; lint's 1 and
+// 2 mean different things). Its output goes to the script's stdout and
+// stderr, for the usual checks.
+func exitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || args[1] != "mapscope" {
+		ts.Fatalf("usage: exitcode N mapscope ARGS...")
+	}
+	err := ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("running mapscope: %v", err)
+	}
+	if strconv.Itoa(got) != args[0] {
+		ts.Fatalf("mapscope %s: exit status %d, want %s", strings.Join(args[2:], " "), got, args[0])
+	}
+}
+
+// goEnv returns the go command's settings of the named variables, and
+// PATH with the go command of GOROOT first.
+func goEnv(t *testing.T, names ...string) map[string]string {
+	t.Helper()
+	out, err := exec.Command(testenv.GoCommand(t), append([]string{"env"}, names...)...).Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	env := make(map[string]string)
+	for i, name := range names {
+		if i < len(lines) {
+			env[name] = lines[i]
+		}
+	}
+	if env["GOROOT"] != "" {
+		env["PATH"] = filepath.Join(env["GOROOT"], "bin") + string(os.PathListSeparator) + os.Getenv("PATH")
+	}
+	return env
 }

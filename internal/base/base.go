@@ -11,7 +11,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 )
 
@@ -36,7 +35,8 @@ type Command struct {
 	// Flags holds the command's flags; Run sees them parsed.
 	Flags *flag.FlagSet
 	// Run runs the command with the arguments left after the flags.
-	// Output goes to Stdout; errors are returned, never printed.
+	// Output goes to Stdout, progress and warnings to Stderr (both set by
+	// main before Run); errors are returned, never printed.
 	Run func(ctx context.Context, cmd *Command, args []string) error
 
 	Stdout io.Writer
@@ -146,9 +146,3 @@ func Message(err error) string {
 	msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
 	return "mapscope: " + msg
 }
-
-// Stdout and Stderr are the process streams, replaceable in tests.
-var (
-	Stdout io.Writer = os.Stdout
-	Stderr io.Writer = os.Stderr
-)

@@ -65,21 +65,20 @@ map_kind, map_expr, map_type and map_site, for go tool pprof or Pyroscope:
 
 Exit status is 0 on success and 2 for bad flags or unreadable input.
 `,
-	Flags: base.NewFlagSet("heap"),
+	Flags: flags,
+	Run:   run,
 }
 
-// Run is set in init: it reads the flags, which are defined on Cmd.
-func init() { Cmd.Run = run }
-
 var (
-	flagSample = Cmd.Flags.String("sample", "", "`inuse` or alloc figures (default: the profile's own default)")
-	flagBinary = Cmd.Flags.String("binary", "", "the `executable` that wrote the profile (must be the same build)")
-	flagSource = Cmd.Flags.String("source", "", "the module root `directory` of the program's source")
-	flagBase   = Cmd.Flags.String("base", "", "an older `profile` of the same program to compare with")
-	flagFocus  = Cmd.Flags.String("focus", "", "attribute to the first frame whose function matches this `regexp`")
-	flagJSON   = Cmd.Flags.Bool("json", false, "print JSON (schema in docs/json.md)")
-	flagOut    = Cmd.Flags.String("o", "", "write the map samples as a labelled pprof profile to `file`")
-	flagTop    = Cmd.Flags.Int("top", 10, "show at most `n` sites in the text report")
+	flags      = base.NewFlagSet("heap")
+	flagSample = flags.String("sample", "", "`inuse` or alloc figures (default: the profile's own default)")
+	flagBinary = flags.String("binary", "", "the `executable` that wrote the profile (must be the same build)")
+	flagSource = flags.String("source", "", "the module root `directory` of the program's source")
+	flagBase   = flags.String("base", "", "an older `profile` of the same program to compare with")
+	flagFocus  = flags.String("focus", "", "attribute to the first frame whose function matches this `regexp`")
+	flagJSON   = flags.Bool("json", false, "print JSON (schema in docs/json.md)")
+	flagOut    = flags.String("o", "", "write the map samples as a labelled pprof profile to `file`")
+	flagTop    = flags.Int("top", 10, "show at most `n` sites in the text report")
 )
 
 func run(ctx context.Context, cmd *base.Command, args []string) error {

@@ -93,12 +93,6 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 		return base.Usagef("lint: -fix and -json cannot be used together")
 	}
 	stdout, stderr := cmd.Stdout, cmd.Stderr
-	if stdout == nil {
-		stdout = os.Stdout
-	}
-	if stderr == nil {
-		stderr = os.Stderr
-	}
 	pkgs, err := load(ctx, args, *testFlag)
 	if err != nil {
 		return &base.ExitError{Code: base.ExitUsage, Err: fmt.Errorf("lint: %w", err)}

@@ -13,9 +13,9 @@ import (
 // with their counts. Each body is checked typed and untyped.
 var cases = []struct {
 	name, decls, loop string
-	want             string // "" for no known count
-	nonNeg           bool
-	untyped          string // the count without type information
+	want              string // "" for no known count
+	nonNeg            bool
+	untyped           string // the count without type information
 }{
 	{"i < n", "var n int", "for i := 0; i < n; i++ { use(i) }", "n", false, "n"},
 	{"i < len", "var xs []int", "for i := 0; i < len(xs); i++ { use(i) }", "len(xs)", true, "len(xs)"},
