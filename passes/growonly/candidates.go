@@ -1,0 +1,137 @@
+package growonly
+
+import (
+	_ "embed"
+	"go/token"
+	"go/types"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
+)
+
+// Phase 1: the candidates. Package-level maps and map fields of long-lived
+// types are tracked; everything else is out of scope.
+
+// collectCandidates records the package-level map variables and the map
+// fields of package-level struct types that the analyzer may report.
+func (c *checker) collectCandidates() {
+	pkg := c.pass.Pkg
+	visible := func(name string) bool {
+		return c.app || !token.IsExported(name)
+	}
+	longLived := c.longLivedTypes()
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		switch obj := scope.Lookup(name).(type) {
+		case *types.Var:
+			if kind := mapKind(obj.Type()); kind != notMap && visible(name) && name != "_" {
+				c.tracked[obj] = &tracked{name: name, syncMap: kind == syncMapKind}
+			}
+		case *types.TypeName:
+			if obj.IsAlias() || !visible(obj.Name()) {
+				continue // importers own the values of an exported type
+			}
+			st, ok := obj.Type().Underlying().(*types.Struct)
+			if !ok {
+				continue
+			}
+			for i := range st.NumFields() {
+				f := st.Field(i)
+				kind := mapKind(f.Type())
+				if kind == notMap || !visible(f.Name()) || f.Name() == "_" {
+					continue
+				}
+				if !longLived[obj] && (kind != syncMapKind || !c.app) {
+					continue // a map of a short-lived value dies with it
+				}
+				c.tracked[f] = &tracked{
+					name:    obj.Name() + "." + f.Name(),
+					field:   true,
+					syncMap: kind == syncMapKind,
+					owner:   obj,
+				}
+			}
+		}
+	}
+}
+
+// longLivedTypes returns the struct types of this package whose values
+// are likely to live as long as the program: the types of package-level
+// variables (directly, through a pointer or in a container), and the
+// unexported types holding a mutex, which are shared between goroutines.
+// Fields are not followed: a package variable of type *types.Scope says
+// nothing about the lifetime of everything a Scope points to. An exported
+// type with a mutex is left out: its values belong to importers, who
+// decide how long they live.
+func (c *checker) longLivedTypes() map[*types.TypeName]bool {
+	pkg := c.pass.Pkg
+	long := make(map[*types.TypeName]bool)
+	var visit func(t types.Type, depth int)
+	visit = func(t types.Type, depth int) {
+		if depth > 4 {
+			return
+		}
+		switch t := types.Unalias(t).(type) {
+		case *types.Named:
+			if tn := t.Origin().Obj(); tn.Pkg() == pkg {
+				long[tn] = true
+			}
+		case *types.Pointer:
+			visit(t.Elem(), depth+1)
+		case *types.Slice:
+			visit(t.Elem(), depth+1)
+		case *types.Array:
+			visit(t.Elem(), depth+1)
+		case *types.Map:
+			visit(t.Elem(), depth+1)
+		}
+	}
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		switch obj := scope.Lookup(name).(type) {
+		case *types.Var:
+			visit(obj.Type(), 0)
+		case *types.TypeName:
+			if st, ok := obj.Type().Underlying().(*types.Struct); ok && !obj.IsAlias() && hasMutex(st) && c.app {
+				long[obj] = true
+			}
+		}
+	}
+	return long
+}
+
+func hasMutex(st *types.Struct) bool {
+	for i := range st.NumFields() {
+		if astutil.IsNamed(st.Field(i).Type(), "sync", "Mutex") || astutil.IsNamed(st.Field(i).Type(), "sync", "RWMutex") {
+			return true
+		}
+	}
+	return false
+}
+
+func mapKeyType(t types.Type) types.Type {
+	if t == nil {
+		return nil
+	}
+	if m, ok := t.Underlying().(*types.Map); ok {
+		return m.Key()
+	}
+	return nil
+}
+
+type kindOfMap int
+
+func mapKind(t types.Type) kindOfMap {
+	if t == nil {
+		return notMap
+	}
+	if astutil.IsNamed(t, "sync", "Map") {
+		return syncMapKind
+	}
+	if p, ok := types.Unalias(t).(*types.Pointer); ok && astutil.IsNamed(p.Elem(), "sync", "Map") {
+		return syncMapKind
+	}
+	if _, ok := t.Underlying().(*types.Map); ok {
+		return builtinMapKind
+	}
+	return notMap
+}

@@ -1,0 +1,282 @@
+package growonly
+
+import (
+	_ "embed"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Phase 4: inserts that do not make a map grow without bound: memo
+// caches, registrations at init, keys of a bounded type, inserts guarded
+// by a size limit, code that runs once.
+
+// isCallerKey reports whether key is a parameter of the function holding
+// the insertion, possibly converted.
+func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
+	info := c.pass.TypesInfo
+	for {
+		call, ok := ast.Unparen(key).(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			break
+		}
+		if tv, ok := info.Types[call.Fun]; !ok || !tv.IsType() {
+			break
+		}
+		key = call.Args[0]
+	}
+	id, ok := ast.Unparen(key).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		var ft *ast.FuncType
+		switch n := enc.Node().(type) {
+		case *ast.FuncDecl:
+			ft = n.Type
+		case *ast.FuncLit:
+			ft = n.Type
+		}
+		if ft.Params != nil && ft.Params.Pos() <= v.Pos() && v.Pos() < ft.Params.End() {
+			return true
+		}
+	}
+	return false
+}
+
+// isMemoized reports whether the function holding the insertion into the
+// map at cur looks a key up in the same map before inserting: a memo cache
+// or an interning table. The key expressions need not match:
+// `s, ok := m[string(b)]; if !ok { s = string(b); m[s] = s }`.
+func (c *checker) isMemoized(cur inspector.Cursor) bool {
+	var body ast.Node
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		body = enc.Node()
+		break
+	}
+	if body == nil {
+		return false
+	}
+	mapText := types.ExprString(ast.Unparen(cur.Node().(ast.Expr)))
+	insertPos := cur.Node().Pos()
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found || n == nil || n.Pos() >= insertPos {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.IndexExpr:
+			found = types.ExprString(ast.Unparen(n.X)) == mapText
+		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Load" && len(n.Args) == 1 {
+				found = types.ExprString(ast.Unparen(sel.X)) == mapText
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// runsOnce reports whether cur is in a function passed to sync.Once.Do
+// (by name or as a literal).
+func (c *checker) runsOnce(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		switch n := enc.Node().(type) {
+		case *ast.FuncDecl:
+			fn, ok := c.pass.TypesInfo.Defs[n.Name].(*types.Func)
+			return ok && c.onceFuncs[fn]
+		case *ast.FuncLit:
+			if enc.ParentEdgeKind() == edge.CallExpr_Args && isOnceCall(c.pass.TypesInfo, enc.Parent().Node().(*ast.CallExpr)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// guardedByLimit reports whether cur is in the body of an if whose
+// condition compares against a limit: a name containing "max" or
+// "limit", as in `if size+n <= maxCacheBytes { m[k] = v }`.
+func (c *checker) guardedByLimit(cur inspector.Cursor) bool {
+	pos := cur.Node().Pos()
+	for enc := range cur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		ifs, ok := enc.Node().(*ast.IfStmt)
+		if !ok {
+			return false
+		}
+		if pos < ifs.Body.Pos() || pos >= ifs.Body.End() {
+			continue
+		}
+		limited := false
+		ast.Inspect(ifs.Cond, func(n ast.Node) bool {
+			bin, ok := n.(*ast.BinaryExpr)
+			if !ok {
+				return !limited
+			}
+			switch bin.Op {
+			case token.LSS, token.LEQ, token.GTR, token.GEQ:
+				if namesLimit(bin.X) || namesLimit(bin.Y) {
+					limited = true
+				}
+			}
+			return !limited
+		})
+		if limited {
+			return true
+		}
+	}
+	return false
+}
+
+func namesLimit(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			name := strings.ToLower(id.Name)
+			found = found || strings.Contains(name, "max") || strings.Contains(name, "limit")
+		}
+		return !found
+	})
+	return found
+}
+
+// inLazyFill reports whether the insertion at cur fills the map right
+// after creating it, in the body of `if m == nil { m = ...; m[k] = v }`:
+// a table built on first use, once.
+func (c *checker) inLazyFill(cur inspector.Cursor) bool {
+	e := cur.Node().(ast.Expr)
+	for enc := range cur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		ifs, ok := enc.Node().(*ast.IfStmt)
+		if !ok {
+			return false
+		}
+		if astutil.IsNilCheckOf(c.pass.TypesInfo, ifs.Cond, types.ExprString(e)) && ifs.Body.Pos() <= e.Pos() && e.End() <= ifs.Body.End() {
+			return true
+		}
+	}
+	return false
+}
+
+// inRegistration reports whether cur is in a function whose name says it
+// registers something: registries are filled by the program's own
+// declarations, a bounded set.
+func inRegistration(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		return strings.Contains(strings.ToLower(enc.Node().(*ast.FuncDecl).Name.Name), "register")
+	}
+	return false
+}
+
+// inDeadCode reports whether cur is guarded by a condition that is the
+// constant false, such as a disabled debug flag.
+func (c *checker) inDeadCode(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.IfStmt)(nil)) {
+		ifs := enc.Node().(*ast.IfStmt)
+		pos := cur.Node().Pos()
+		if pos < ifs.Body.Pos() || pos >= ifs.Body.End() {
+			continue
+		}
+		if tv, ok := c.pass.TypesInfo.Types[ifs.Cond]; ok && tv.Value != nil &&
+			tv.Value.Kind() == constant.Bool && !constant.BoolVal(tv.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// boundedKey reports whether a map keyed by t can only hold a small or
+// program-defined set of keys: types (reflect or go/types), booleans,
+// bytes, enumerations of this package, and structs or arrays of those.
+func (c *checker) boundedKey(t types.Type, depth int) bool {
+	if t == nil || depth > 3 {
+		return false
+	}
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil {
+		switch n.Obj().Pkg().Path() {
+		case "reflect", "go/types", "internal/abi":
+			return true
+		}
+		if n.Obj().Pkg() == c.pass.Pkg && c.isEnum(n) {
+			return true
+		}
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch u.Kind() {
+		case types.Bool, types.Int8, types.Uint8:
+			return true
+		}
+	case *types.Struct:
+		for i := range u.NumFields() {
+			if !c.boundedKey(u.Field(i).Type(), depth+1) {
+				return false
+			}
+		}
+		return u.NumFields() > 0
+	case *types.Array:
+		return c.boundedKey(u.Elem(), depth+1)
+	}
+	return false
+}
+
+// isEnum reports whether the package declares constants of the named
+// basic type n.
+func (c *checker) isEnum(n *types.Named) bool {
+	if _, ok := n.Underlying().(*types.Basic); !ok {
+		return false
+	}
+	if c.enums == nil {
+		c.enums = make(map[*types.TypeName]bool)
+		scope := c.pass.Pkg.Scope()
+		for _, name := range scope.Names() {
+			if k, ok := scope.Lookup(name).(*types.Const); ok {
+				if kn, ok := types.Unalias(k.Type()).(*types.Named); ok {
+					c.enums[kn.Obj()] = true
+				}
+			}
+		}
+	}
+	return c.enums[n.Obj()]
+}
+
+// comparedToLimit reports whether the len call at lenCur is compared with
+// something other than a small constant (0 or 1 test emptiness, not a
+// bound).
+func comparedToLimit(info *types.Info, lenCur inspector.Cursor) bool {
+	cur := astutil.UnparenUp(lenCur)
+	kind := cur.ParentEdgeKind()
+	if kind != edge.BinaryExpr_X && kind != edge.BinaryExpr_Y {
+		return false
+	}
+	bin := cur.Parent().Node().(*ast.BinaryExpr)
+	switch bin.Op {
+	case token.LSS, token.LEQ, token.GTR, token.GEQ, token.EQL, token.NEQ:
+	default:
+		return false
+	}
+	other := bin.Y
+	if kind == edge.BinaryExpr_Y {
+		other = bin.X
+	}
+	if tv, ok := info.Types[other]; ok && tv.Value != nil {
+		if n, exact := constant.Int64Val(constant.ToInt(tv.Value)); exact && n <= 1 {
+			return false
+		}
+	}
+	return true
+}
