@@ -5,6 +5,7 @@ package mapstats
 import (
 	"unsafe"
 
+	"github.com/mapscope/mapscope/internal/mapruntime/maplayout"
 	"github.com/mapscope/mapscope/internal/mapruntime/sizeclass"
 )
 
@@ -48,7 +49,7 @@ type oldMapType struct {
 
 const (
 	implBuckets         = "buckets"
-	bucketSlots         = 8
+	bucketSlots         = maplayout.SlotsPerGroup
 	maxB                = 8*ptrSize - 2 // bounds 1<<B
 	sameSizeGrow        = 8             // hmap.flags
 	oldFlagIndirectKey  = 1

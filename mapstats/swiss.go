@@ -5,6 +5,8 @@ package mapstats
 import (
 	"math/bits"
 	"unsafe"
+
+	"github.com/mapscope/mapscope/internal/mapruntime/maplayout"
 )
 
 // Swiss-table layouts of internal/runtime/maps, identical in Go 1.24
@@ -38,10 +40,10 @@ type swissTable struct {
 
 const (
 	implSwiss         = "swiss"
-	groupSlots        = 8    // abi.MapGroupSlots
-	maxTableCapacity  = 1024 // internal/runtime/maps.maxTableCapacity
-	maxAvgGroupLoad   = 7    // out of groupSlots
-	maxGlobalDepth    = 30   // 1<<30 tables is far beyond any real map; bounds the directory walk
+	groupSlots        = maplayout.SlotsPerGroup    // abi.MapGroupSlots
+	maxTableCapacity  = maplayout.MaxTableCapacity // internal/runtime/maps.maxTableCapacity
+	maxAvgGroupLoad   = 7                          // out of groupSlots
+	maxGlobalDepth    = 30                         // 1<<30 tables is far beyond any real map; bounds the directory walk
 	swissMapSize      = unsafe.Sizeof(swissMap{})
 	swissTableSize    = unsafe.Sizeof(swissTable{})
 	directoryElemSize = unsafe.Sizeof(unsafe.Pointer(nil))

@@ -1,6 +1,9 @@
 package heap
 
-import "github.com/mapscope/mapscope/internal/mapruntime/sizeclass"
+import (
+	"github.com/mapscope/mapscope/internal/mapruntime/maplayout"
+	"github.com/mapscope/mapscope/internal/mapruntime/sizeclass"
+)
 
 // The fourth rung of the evidence ladder: a heap profile records, for each
 // sample, the size of the allocated block (the "bytes" label). Map storage
@@ -27,7 +30,7 @@ func mapBlock(op Op, block int64) bool {
 	if op.SlotSize <= 0 && op.BucketSize <= 0 {
 		return false
 	}
-	if block == 32 || block == 48 {
+	if block == maplayout.TableSize || block == maplayout.MapHeaderSize {
 		return true
 	}
 	for n := int64(8); n <= 1<<30; n *= 2 {
@@ -36,20 +39,18 @@ func mapBlock(op Op, block int64) bool {
 		}
 	}
 	if op.SlotSize > 0 {
-		group := 8 + 8*op.SlotSize
-		for n := int64(1); n <= 128; n *= 2 { // a table holds at most 128 groups
+		group := maplayout.GroupSize(op.SlotSize)
+		for n := int64(1); n <= maplayout.MaxTableCapacity/maplayout.SlotsPerGroup; n *= 2 {
 			if s := blockSizes(n * group); s[0] == block || s[1] == block {
 				return true
 			}
 		}
 	}
 	if op.BucketSize > 0 {
-		for b := 0; b <= 30; b++ {
-			n := int64(1) << b
-			if b >= 4 {
-				n += int64(1) << (b - 4)
-			}
-			for _, count := range []int64{int64(1) << b, n} {
+		for b := uint(0); b <= 30; b++ {
+			// An array grown by an assignment, or made with room for
+			// overflow buckets.
+			for _, count := range []int64{int64(1) << b, maplayout.BucketArrayLen(b)} {
 				if s := blockSizes(count * op.BucketSize); s[0] == block || s[1] == block {
 					return true
 				}
