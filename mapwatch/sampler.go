@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mapscope/mapscope/internal/mapruntime/mapkind"
 	"github.com/mapscope/mapscope/internal/mapruntime/mapsite"
 )
 
@@ -24,7 +25,7 @@ type sampler struct {
 type siteSample struct {
 	time  time.Time
 	top   []mapsite.Usage // at most topN sites, by in-use bytes
-	other map[mapsite.Kind]int64
+	other map[mapkind.Kind]int64
 	total int64 // in-use map bytes over all sites
 }
 
@@ -37,7 +38,7 @@ func (s *sampler) sample(now time.Time) siteSample {
 	defer s.mu.Unlock()
 	s.buf = mapsite.ReadMemProfile(s.buf)
 	sites := s.c.Sites(s.buf, runtime.MemProfileRate)
-	out := siteSample{time: now, other: map[mapsite.Kind]int64{}}
+	out := siteSample{time: now, other: map[mapkind.Kind]int64{}}
 	seen := map[[2]string]int{}
 	for _, u := range sites {
 		if u.InUseBytes <= 0 {

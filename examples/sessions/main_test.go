@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/pprof/profile"
+	"github.com/mapscope/mapscope/internal/heap/heaptest"
 )
 
 func TestSimulate(t *testing.T) {
@@ -67,15 +67,7 @@ type lineStats struct{ allocBytes, inuseBytes int64 }
 
 func checkProfile(t *testing.T, file string) {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := profile.Parse(f)
-	if err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
+	p := heaptest.ReadProfile(t, file)
 	idx := map[string]int{}
 	for i, st := range p.SampleType {
 		idx[st.Type] = i

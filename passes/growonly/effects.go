@@ -3,7 +3,6 @@ package growonly
 import (
 	_ "embed"
 	"go/ast"
-	"go/token"
 	"go/types"
 
 	"github.com/mapscope/mapscope/passes/internal/astutil"
@@ -16,42 +15,6 @@ import (
 // Phase 2: facts about the package gathered before any use is judged:
 // fresh locals, functions that run once, and what each function does to
 // the maps passed to it (so a helper's delete counts at its callers).
-
-// collectFreshLocals records local variables whose initial value is a
-// newly allocated struct.
-func (c *checker) collectFreshLocals(fileCur inspector.Cursor) {
-	info := c.pass.TypesInfo
-	for cur := range fileCur.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)) {
-		switch n := cur.Node().(type) {
-		case *ast.AssignStmt:
-			if n.Tok != token.DEFINE || len(n.Lhs) != len(n.Rhs) {
-				continue
-			}
-			for i, lhs := range n.Lhs {
-				id, ok := lhs.(*ast.Ident)
-				if !ok {
-					continue
-				}
-				if v, ok := info.Defs[id].(*types.Var); ok && astutil.IsNewValue(info, n.Rhs[i]) {
-					c.freshLocals[v] = true
-				}
-			}
-		case *ast.ValueSpec:
-			if !inFunction(cur) {
-				continue // package level
-			}
-			for i, id := range n.Names {
-				v, ok := info.Defs[id].(*types.Var)
-				if !ok {
-					continue
-				}
-				if len(n.Values) == 0 || (len(n.Values) == len(n.Names) && astutil.IsNewValue(info, n.Values[i])) {
-					c.freshLocals[v] = true
-				}
-			}
-		}
-	}
-}
 
 // collectOnceFuncs records the functions passed by name to sync.Once.Do,
 // sync.OnceFunc, sync.OnceValue or sync.OnceValues.

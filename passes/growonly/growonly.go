@@ -102,7 +102,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if isTestFile(pass, file) {
 			continue
 		}
-		c.collectFreshLocals(fileCur)
+		astutil.AddFreshLocals(c.pass.TypesInfo, fileCur, c.freshLocals)
 		c.collectOnceFuncs(fileCur)
 	}
 	c.collectInitOnlyFuncs(inspect)

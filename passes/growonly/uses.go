@@ -51,7 +51,7 @@ func (c *checker) scanFile(fileCur inspector.Cursor) {
 // packageVarInit releases a package-level map initialised from a value
 // that is not a new map: it aliases a map someone else owns.
 func (c *checker) packageVarInit(cur inspector.Cursor, spec *ast.ValueSpec) {
-	if inFunction(cur) {
+	if astutil.InFunction(cur) {
 		return
 	}
 	for i, id := range spec.Names {
@@ -234,18 +234,10 @@ func atInitTime(cur inspector.Cursor) bool {
 		case *ast.FuncDecl:
 			return n.Recv == nil && n.Name.Name == "init"
 		case *ast.ValueSpec:
-			if !inFunction(enc) {
+			if !astutil.InFunction(enc) {
 				return true
 			}
 		}
-	}
-	return false
-}
-
-// inFunction reports whether cur lies inside a function body.
-func inFunction(cur inspector.Cursor) bool {
-	for range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return true
 	}
 	return false
 }

@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"fmt"
 	"go/ast"
-	"go/constant"
 	"go/printer"
 	"go/token"
 	"go/types"
@@ -393,22 +392,6 @@ func pure(pass *analysis.Pass, e ast.Expr) bool {
 		}
 		b, ok := pass.TypesInfo.Uses[fn].(*types.Builtin)
 		return ok && (b.Name() == "len" || b.Name() == "cap") && pure(pass, e.Args[0])
-	}
-	return false
-}
-
-// nonNegative reports whether e is a non-negative constant or a len or
-// cap call, the integer loop bounds that are valid make hints.
-func nonNegative(pass *analysis.Pass, e ast.Expr) bool {
-	if tv, ok := pass.TypesInfo.Types[e]; ok && tv.Value != nil {
-		return constant.Sign(tv.Value) >= 0
-	}
-	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
-		if fn, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-			if b, ok := pass.TypesInfo.Uses[fn].(*types.Builtin); ok {
-				return b.Name() == "len" || b.Name() == "cap"
-			}
-		}
 	}
 	return false
 }

@@ -92,7 +92,7 @@ func run(pass *analysis.Pass) (any, error) {
 	if len(puts) == 0 {
 		return nil, nil
 	}
-	c.collectFreshLocals(inspect.Root())
+	astutil.AddFreshLocals(c.pass.TypesInfo, inspect.Root(), c.freshLocals)
 	c.scan(inspect.Root())
 	for _, p := range puts {
 		for _, f := range p.fields {
@@ -216,34 +216,6 @@ func isLimitComparison(info *types.Info, bin *ast.BinaryExpr, side ast.Expr) boo
 		}
 	}
 	return true
-}
-
-// collectFreshLocals records local variables initialised with a newly
-// allocated struct: setting their map fields is creation, not a reset.
-func (c *checker) collectFreshLocals(root inspector.Cursor) {
-	info := c.pass.TypesInfo
-	for cur := range root.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)) {
-		switch n := cur.Node().(type) {
-		case *ast.AssignStmt:
-			if n.Tok != token.DEFINE || len(n.Lhs) != len(n.Rhs) {
-				continue
-			}
-			for i, lhs := range n.Lhs {
-				if id, ok := lhs.(*ast.Ident); ok {
-					if v, ok := info.Defs[id].(*types.Var); ok && astutil.IsNewValue(info, n.Rhs[i]) {
-						c.freshLocals[v] = true
-					}
-				}
-			}
-		case *ast.ValueSpec:
-			for i, id := range n.Names {
-				if v, ok := info.Defs[id].(*types.Var); ok &&
-					(len(n.Values) == 0 || (len(n.Values) == len(n.Names) && astutil.IsNewValue(info, n.Values[i]))) {
-					c.freshLocals[v] = true
-				}
-			}
-		}
-	}
 }
 
 // scan records what every use of a pooled map field does to it.

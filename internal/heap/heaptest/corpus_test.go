@@ -331,23 +331,9 @@ func evidence(kind string, below []string) bool {
 	return true
 }
 
-func readProfile(t *testing.T, file string) *profile.Profile {
-	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p, err := profile.Parse(f)
-	if err != nil {
-		t.Fatalf("parsing %s: %v", file, err)
-	}
-	return p
-}
-
 func checkProfiles(t *testing.T, v Variant, wants []Want) {
 	t.Helper()
-	heap := readProfile(t, v.Heap)
+	heap := ReadProfile(t, v.Heap)
 	if heap.Period != 1 {
 		t.Errorf("%s: heap profile sampled every %d bytes, want 1 (MemProfileRate = 1)", v.Name, heap.Period)
 	}
@@ -393,7 +379,7 @@ func checkProfiles(t *testing.T, v Variant, wants []Want) {
 
 	// The allocs profile holds the same records with another default
 	// sample type: the same user lines must allocate.
-	allocs := userSamples(t, readProfile(t, v.Allocs), v.Trimpath)
+	allocs := userSamples(t, ReadProfile(t, v.Allocs), v.Trimpath)
 	if len(allocs) != len(sites) {
 		t.Errorf("%s: allocs profile has %d user lines, heap profile %d", v.Name, len(allocs), len(sites))
 	}

@@ -23,25 +23,12 @@ import (
 	"github.com/mapscope/mapscope/internal/mapruntime/mapkind"
 )
 
-// Kind says why a map allocation happened: one of the map kinds of
-// mapkind (grow, make, clone, reflect, syncmap).
-type Kind = mapkind.Kind
-
-// The kinds of map storage, named as in mapscope's JSON output.
-const (
-	Grow    = mapkind.Grow
-	Make    = mapkind.Make
-	Clone   = mapkind.Clone
-	Reflect = mapkind.Reflect
-	SyncMap = mapkind.SyncMap
-)
-
 // Site is the user source line that map storage is attributed to.
 type Site struct {
 	Function string // full function name, e.g. example.com/svc.(*Server).login
 	File     string // full file name as recorded in the binary
 	Line     int
-	Kind     Kind
+	Kind     mapkind.Kind // grow, make, clone, reflect or syncmap
 }
 
 // String names the site compactly and stably, for logs and metric labels:
@@ -117,7 +104,7 @@ func (c *Classifier) Classify(stack []uintptr) (Site, bool) {
 
 func (c *Classifier) classify(stack []uintptr) (Site, bool) {
 	frames := runtime.CallersFrames(stack)
-	kind := Kind("")
+	kind := mapkind.Kind("")
 	storage := false // a runtime map or sync.Map frame allocated it
 	for {
 		f, more := frames.Next()
@@ -128,7 +115,7 @@ func (c *Classifier) classify(stack []uintptr) (Site, bool) {
 			k := mapkind.OfFrame(f.Function)
 			// A reflect frame gives the reason but allocates nothing
 			// itself: the runtime map frames below it do.
-			if k != "" && k != Reflect {
+			if k != "" && k != mapkind.Reflect {
 				storage = true
 			}
 			if mapkind.Rank(k) > mapkind.Rank(kind) {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mapscope/mapscope/internal/mapruntime/mapkind"
 	"github.com/mapscope/mapscope/internal/mapruntime/mapsite"
 )
 
@@ -113,7 +114,7 @@ func keys(m map[string]mapsite.Usage) []string {
 }
 
 func TestSiteString(t *testing.T) {
-	s := mapsite.Site{Function: "example.com/svc/api.(*Server).login", File: "/src/svc/api/server.go", Line: 42, Kind: mapsite.Grow}
+	s := mapsite.Site{Function: "example.com/svc/api.(*Server).login", File: "/src/svc/api/server.go", Line: 42, Kind: mapkind.Grow}
 	if got, want := s.String(), "api.(*Server).login server.go:42"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}

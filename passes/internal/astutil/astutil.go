@@ -91,3 +91,42 @@ func IsNilCheckOf(info *types.Info, cond ast.Expr, want string) bool {
 	}
 	return false
 }
+
+// AddFreshLocals adds to fresh the local variables under root initialised
+// with a newly allocated value (&T{}, T{}, new(T), var x T): setting their
+// map fields creates a map, it does not reset or replace a live one.
+func AddFreshLocals(info *types.Info, root inspector.Cursor, fresh map[*types.Var]bool) {
+	for cur := range root.Preorder((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE || len(n.Lhs) != len(n.Rhs) {
+				continue
+			}
+			for i, lhs := range n.Lhs {
+				if id, ok := lhs.(*ast.Ident); ok {
+					if v, ok := info.Defs[id].(*types.Var); ok && IsNewValue(info, n.Rhs[i]) {
+						fresh[v] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			if !InFunction(cur) {
+				continue // a package variable is not fresh: it lives on
+			}
+			for i, id := range n.Names {
+				if v, ok := info.Defs[id].(*types.Var); ok &&
+					(len(n.Values) == 0 || (len(n.Values) == len(n.Names) && IsNewValue(info, n.Values[i]))) {
+					fresh[v] = true
+				}
+			}
+		}
+	}
+}
+
+// InFunction reports whether cur is inside a function body.
+func InFunction(cur inspector.Cursor) bool {
+	for range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return true
+	}
+	return false
+}
