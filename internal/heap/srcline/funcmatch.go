@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"strconv"
 	"strings"
+
+	"github.com/mapscope/mapscope/internal/syntax"
 )
 
 // funcTarget is what a profile function name designates in a file: a
@@ -64,23 +66,11 @@ func recvName(fd *ast.FuncDecl) string {
 	if fd.Recv == nil || len(fd.Recv.List) == 0 {
 		return ""
 	}
-	e := fd.Recv.List[0].Type
-	for {
-		switch x := e.(type) {
-		case *ast.StarExpr:
-			e = x.X
-		case *ast.ParenExpr:
-			e = x.X
-		case *ast.IndexExpr:
-			e = x.X
-		case *ast.IndexListExpr:
-			e = x.X
-		case *ast.Ident:
-			return x.Name
-		default:
-			return ""
-		}
+	// *T, (T), T[K] and T[K, V] all name T.
+	if id := syntax.RootIdent(fd.Recv.List[0].Type); id != nil {
+		return id.Name
 	}
+	return ""
 }
 
 // declName renders a declaration as a profile would, without package:
