@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,9 +26,14 @@ func TestMain(m *testing.M) {
 // $CORPUS and $CORPUSSRC point at the checked-in corpus of real profiles
 // (internal/corpus), $EXAMPLE at examples/sessions.
 func TestScript(t *testing.T) {
+	goEnv := goCacheEnv()
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
+			for _, kv := range goEnv {
+				k, v, _ := strings.Cut(kv, "=")
+				env.Setenv(k, v)
+			}
 			env.Setenv("CORPUS", corpus.OutDir())
 			env.Setenv("CORPUSSRC", corpus.SrcDir())
 			root, err := filepath.Abs("../..") // tests run in cmd/mapscope
@@ -42,6 +49,25 @@ func TestScript(t *testing.T) {
 			"cpuprofile": cpuprofile,
 		},
 	})
+}
+
+// goCacheEnv returns GOCACHE, GOMODCACHE and GOPATH as the go command sees
+// them, as KEY=VALUE, so that scripts whose commands run the go command
+// ("mapscope lab" builds its child) use the caches of the machine although
+// testscript sets HOME to /no-home. Without a go command it returns nothing.
+func goCacheEnv() []string {
+	names := []string{"GOCACHE", "GOMODCACHE", "GOPATH"}
+	out, err := exec.Command("go", append([]string{"env"}, names...)...).Output()
+	if err != nil {
+		return nil
+	}
+	var env []string
+	for i, v := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if i < len(names) && v != "" {
+			env = append(env, names[i]+"="+v)
+		}
+	}
+	return env
 }
 
 // truncate SRC N DST writes the first N bytes of SRC to DST.

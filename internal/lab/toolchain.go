@@ -54,6 +54,9 @@ var toolchainName = regexp.MustCompile(`^go1\.(\d+)(\.\d+)?((rc|beta)\d+)?$`)
 // form GOTOOLCHAIN takes, with "" for the go command's own.
 func ParseToolchain(s string) (string, error) {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", errors.New("empty toolchain name")
+	}
 	if s == "local" {
 		return "", nil
 	}
@@ -132,7 +135,7 @@ func prepare(ctx context.Context, gocmd, name, dir string) (*toolchain, error) {
 		if ctx.Err() != nil {
 			return nil, &ToolchainError{display, fmt.Errorf("timed out after %v", buildTimeout)}
 		}
-		return nil, &ToolchainError{display, errors.New(firstLine(errBuf.String(), err.Error()))}
+		return nil, &ToolchainError{display, errors.New(goError(errBuf.String(), err.Error()))}
 	}
 	version := strings.TrimSpace(string(out))
 	if !strings.HasPrefix(version, "go") {
@@ -175,6 +178,23 @@ func writeChildSource(dir string) error {
 		}
 		return os.WriteFile(filepath.Join(dir, d.Name()), data, 0o666)
 	})
+}
+
+// goError returns what the go command said went wrong, on one line,
+// without its progress lines ("go: downloading go1.23.12 ..."), or def.
+func goError(stderr, def string) string {
+	var parts []string
+	for _, line := range strings.Split(stderr, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "go: downloading ") {
+			continue
+		}
+		parts = append(parts, line)
+	}
+	if len(parts) == 0 {
+		return def
+	}
+	return strings.Join(parts, " ")
 }
 
 // firstLine returns the first non-empty line of s, or def.
