@@ -2,6 +2,7 @@ package lab
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,10 +29,8 @@ var recoverCatchesConcurrentWrites = &Experiment{
 		switch {
 		case f["fatal"] == 1:
 			return "process died: " + concurrentWritesFatal + " (not recoverable)"
-		case f["recovered"] == 1:
-			return "recover() caught the runtime's panic"
 		}
-		return "no conflict detected in 10 s"
+		return "recover() caught the runtime's panic"
 	},
 }
 
@@ -42,7 +41,16 @@ func measureConcurrentWrites(r *childRun) (Figures, error) {
 	if r.exitCode != 0 && !r.timedOut && bytes.Contains(r.stderr, []byte(concurrentWritesFatal)) {
 		return Figures{"recovered": 0, "fatal": 1, "exit_code": float64(r.exitCode)}, nil
 	}
-	return readFigures(r)
+	f, err := readFigures(r)
+	if err != nil {
+		return nil, err
+	}
+	// The runtime's check is a best effort: a run in which it never fired
+	// says nothing about recover, so it is no verdict either way.
+	if f["detected"] == 0 {
+		return nil, errors.New("inconclusive: the runtime detected no concurrent write in 10 s")
+	}
+	return f, nil
 }
 
 var heapProfileShowsMapassign = &Experiment{

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/mapscope/mapscope/internal/base"
@@ -97,13 +98,28 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 		return fmt.Errorf("lab: %w", err)
 	}
 
+	f := format{json: *flagJSON, md: *flagMD, byGo: *flagGo != "", command: commandLine(args)}
+	return write(cmd.Stdout, rep, f)
+}
+
+// format says how to print a report.
+type format struct {
+	json, md bool
+	byGo     bool   // -go was given: JSON carries by_go
+	command  string // the command line that reproduces the markdown
+}
+
+// write prints rep as f says; the error it returns makes the exit status 1
+// when an experiment could not be measured.
+func write(w io.Writer, rep *lab.Report, f format) error {
+	var err error
 	switch {
-	case *flagJSON:
-		err = writeJSON(cmd.Stdout, rep, *flagGo != "")
-	case *flagMD:
-		err = writeMarkdown(cmd.Stdout, rep, commandLine(args))
+	case f.json:
+		err = writeJSON(w, rep, f.byGo)
+	case f.md:
+		err = writeMarkdown(w, rep, f.command)
 	default:
-		err = writeText(cmd.Stdout, rep)
+		err = writeText(w, rep)
 	}
 	if err != nil {
 		return err

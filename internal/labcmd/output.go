@@ -98,7 +98,10 @@ func firstLine(s string) string {
 func indent(s, prefix string) string {
 	var b strings.Builder
 	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
-		b.WriteString(prefix + line + "\n")
+		if line != "" {
+			b.WriteString(prefix)
+		}
+		b.WriteString(line + "\n")
 	}
 	return b.String()
 }
