@@ -149,7 +149,11 @@ func TestEveryExperimentHasAnExpectation(t *testing.T) {
 
 // TestExperiments runs every experiment on the Go running the tests and
 // checks its verdict against the expectation for that version.
+//
+// It runs in parallel with TestOlderToolchain: every child is a process of
+// its own, whose heap and RSS figures the other's children cannot touch.
 func TestExperiments(t *testing.T) {
+	t.Parallel()
 	tc := localChild(t)
 	minor := goMinor(tc.version)
 	if minor == 0 {
@@ -178,6 +182,7 @@ func TestOlderToolchain(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs every experiment with another toolchain")
 	}
+	t.Parallel()
 	const old = "go1.23.12"
 	rep, err := Run(context.Background(), Options{Toolchains: []string{old}})
 	requireToolchain(t, err)
