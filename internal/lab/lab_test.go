@@ -12,12 +12,14 @@ import (
 	"time"
 )
 
-// requireToolchain reports a toolchain that cannot be fetched: the test
-// skips, except in CI (MAPSCOPE_CI=1), where a missing toolchain fails it.
+// requireToolchain stops a test whose toolchain cannot be had: a go
+// command missing from PATH, or a toolchain the go command cannot fetch.
+// The test skips, except in CI (MAPSCOPE_CI=1), where it fails. Any other
+// error is left to the caller.
 func requireToolchain(t *testing.T, err error) {
 	t.Helper()
 	var te *ToolchainError
-	if !errors.As(err, &te) {
+	if !errors.As(err, &te) && !errors.Is(err, ErrNoGo) {
 		return
 	}
 	if os.Getenv("MAPSCOPE_CI") == "1" {
@@ -71,9 +73,7 @@ func localChild(t *testing.T) *toolchain {
 		}
 		built, buildErr = prepare(context.Background(), gocmd, testToolchain(), buildDir)
 	})
-	if errors.Is(buildErr, ErrNoGo) && os.Getenv("MAPSCOPE_CI") != "1" {
-		t.Skip(buildErr)
-	}
+	requireToolchain(t, buildErr)
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
@@ -186,9 +186,6 @@ func TestOlderToolchain(t *testing.T) {
 	const old = "go1.23.12"
 	rep, err := Run(context.Background(), Options{Toolchains: []string{old}})
 	requireToolchain(t, err)
-	if errors.Is(err, ErrNoGo) && os.Getenv("MAPSCOPE_CI") != "1" {
-		t.Skip(err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,9 +239,8 @@ func TestChildFailures(t *testing.T) {
 
 // Run goes on after a failed child and reports it.
 func TestRunReportsFailures(t *testing.T) {
-	if _, err := goCommand(); err != nil {
-		t.Skip(err)
-	}
+	_, err := goCommand()
+	requireToolchain(t, err)
 	panics := &Experiment{Name: "selftest-panic", child: "selftest-panic",
 		holds: func(Figures) bool { return true }, summary: func(Figures) string { return "" }}
 	rep, err := Run(context.Background(), Options{
@@ -266,13 +262,12 @@ func TestRunReportsFailures(t *testing.T) {
 }
 
 func TestUnavailableToolchain(t *testing.T) {
-	if _, err := goCommand(); err != nil {
-		t.Skip(err)
-	}
+	_, err := goCommand()
+	requireToolchain(t, err)
 	// A version that will never exist, with the proxy off so that the
 	// test needs no network: the go command cannot fetch it.
 	t.Setenv("GOPROXY", "off")
-	_, err := Run(context.Background(), Options{Toolchains: []string{"go1.999.1"}})
+	_, err = Run(context.Background(), Options{Toolchains: []string{"go1.999.1"}})
 	var te *ToolchainError
 	if !errors.As(err, &te) || te.Toolchain != "go1.999.1" {
 		t.Fatalf("err = %v, want a ToolchainError for go1.999.1", err)
