@@ -13,6 +13,7 @@ import (
 
 	"github.com/mapscope/mapscope/internal/base"
 	"github.com/mapscope/mapscope/internal/heapcmd"
+	"github.com/mapscope/mapscope/internal/labcmd"
 	"github.com/mapscope/mapscope/internal/lintcmd"
 )
 
@@ -20,6 +21,7 @@ import (
 var commands = []*base.Command{
 	heapcmd.Cmd,
 	lintcmd.Cmd,
+	labcmd.Cmd,
 }
 
 func main() {

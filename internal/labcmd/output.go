@@ -1,0 +1,228 @@
+package labcmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mapscope/mapscope/internal/lab"
+)
+
+// schema is the version of the JSON output (docs/json.md).
+const schema = 1
+
+func platform() string { return runtime.GOOS + "/" + runtime.GOARCH }
+
+func verdict(res lab.Result) string {
+	switch {
+	case res.Err != nil:
+		return "ERROR"
+	case res.Holds:
+		return "holds"
+	}
+	return "does not hold"
+}
+
+// writeText prints the table: with one Go, a row per experiment with what
+// was measured; with several, a verdict column per Go and the
+// measurements below the table.
+func writeText(w io.Writer, rep *lab.Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Go %s, %s\n\n", strings.Join(rep.Go, ", "), platform())
+	one := len(rep.Go) == 1
+	t := &table{header: []string{"EXPERIMENT", "CLAIM", "PREDICTS"}, wrap: []int{0, 30, 30}}
+	if one {
+		t.header = append(t.header, "MEASURED", "VERDICT")
+		t.wrap = append(t.wrap, 32, 0)
+	} else {
+		t.header = append(t.header, rep.Go...)
+	}
+	for _, row := range rep.Rows {
+		e := row.Experiment
+		cells := []string{e.Name, e.Claim, e.Predicts}
+		if one {
+			res := row.Results[0]
+			cells = append(cells, measured(res), verdict(res))
+		} else {
+			for _, res := range row.Results {
+				cells = append(cells, verdict(res))
+			}
+		}
+		t.add(cells...)
+	}
+	b.WriteString(t.String())
+
+	if !one {
+		b.WriteString("\nMeasured:\n")
+		for _, row := range rep.Rows {
+			fmt.Fprintf(&b, "%s\n", row.Experiment.Name)
+			for _, res := range row.Results {
+				fmt.Fprintf(&b, "  %-10s %s\n", res.Go, measured(res))
+			}
+		}
+	}
+	if failed := rep.Failed(); len(failed) > 0 {
+		b.WriteString("\nCould not be measured:\n")
+		for _, row := range rep.Rows {
+			for _, res := range row.Results {
+				if res.Err == nil {
+					continue
+				}
+				fmt.Fprintf(&b, "%s on %s: %v\n", row.Experiment.Name, res.Go, res.Err)
+				if res.Output != "" {
+					b.WriteString(indent(res.Output, "    "))
+				}
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func measured(res lab.Result) string {
+	if res.Err != nil {
+		return firstLine(res.Err.Error())
+	}
+	return res.Measured
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+func indent(s, prefix string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		if line != "" {
+			b.WriteString(prefix)
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
+}
+
+type jsonReport struct {
+	Schema      int              `json:"schema"`
+	Command     string           `json:"command"`
+	Platform    string           `json:"platform"`
+	Go          []string         `json:"go"`
+	Experiments []jsonExperiment `json:"experiments"`
+}
+
+type jsonExperiment struct {
+	Name     string `json:"name"`
+	Claim    string `json:"claim"`
+	Predicts string `json:"predicts"`
+	Rule     string `json:"rule"`
+	jsonResult
+	ByGo map[string]jsonResult `json:"by_go,omitempty"`
+}
+
+// jsonResult is one experiment on one Go. Holds is null and Error set
+// when the experiment could not be measured.
+type jsonResult struct {
+	Holds    *bool       `json:"holds"`
+	Measured lab.Figures `json:"measured"`
+	Summary  string      `json:"summary,omitempty"`
+	Error    string      `json:"error,omitempty"`
+	Output   string      `json:"output,omitempty"`
+}
+
+func toJSONResult(res lab.Result) jsonResult {
+	if res.Err != nil {
+		return jsonResult{Measured: lab.Figures{}, Error: res.Err.Error(), Output: res.Output}
+	}
+	holds := res.Holds
+	return jsonResult{Holds: &holds, Measured: res.Figures, Summary: res.Measured}
+}
+
+// writeJSON prints the report as docs/json.md describes: the top-level
+// figures of each experiment are those of the first Go, and by_go, given
+// only with -go, holds every Go's.
+func writeJSON(w io.Writer, rep *lab.Report, byGo bool) error {
+	out := jsonReport{Schema: schema, Command: "lab", Platform: platform(), Go: rep.Go, Experiments: []jsonExperiment{}}
+	for _, row := range rep.Rows {
+		e := row.Experiment
+		je := jsonExperiment{Name: e.Name, Claim: e.Claim, Predicts: e.Predicts, Rule: e.Rule}
+		if len(row.Results) > 0 {
+			je.jsonResult = toJSONResult(row.Results[0])
+		}
+		if byGo {
+			je.ByGo = make(map[string]jsonResult, len(row.Results))
+			for _, res := range row.Results {
+				je.ByGo[res.Go] = toJSONResult(res)
+			}
+		}
+		out.Experiments = append(out.Experiments, je)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+// writeMarkdown prints the report as docs/facts.md holds it: a summary
+// table linking to one section per experiment, whose heading is the
+// experiment's name so that docs/facts.md#clear-frees stays a stable link.
+func writeMarkdown(w io.Writer, rep *lab.Report, command string) error {
+	var b strings.Builder
+	b.WriteString("# Map claims, measured\n\n")
+	fmt.Fprintf(&b, "Generated by `%s` on %s; do not edit by hand.\n", command, platform())
+	b.WriteString("Each claim was checked by an experiment run in a fresh child process built\n")
+	fmt.Fprintf(&b, "with each Go version: %s. docs/lab.md describes the experiments.\n\n", strings.Join(rep.Go, ", "))
+
+	fmt.Fprintf(&b, "| experiment | claim | %s |\n", strings.Join(rep.Go, " | "))
+	fmt.Fprintf(&b, "|---|---|%s\n", strings.Repeat("---|", len(rep.Go)))
+	for _, row := range rep.Rows {
+		e := row.Experiment
+		fmt.Fprintf(&b, "| [%s](#%s) | %s |", e.Name, e.Name, mdCell(e.Claim))
+		for _, res := range row.Results {
+			fmt.Fprintf(&b, " %s |", verdict(res))
+		}
+		b.WriteString("\n")
+	}
+
+	for _, row := range rep.Rows {
+		e := row.Experiment
+		fmt.Fprintf(&b, "\n## %s\n\n", e.Name)
+		fmt.Fprintf(&b, "Claim: %s.\n\n", e.Claim)
+		fmt.Fprintf(&b, "Predicts: %s.\n\n", e.Predicts)
+		fmt.Fprintf(&b, "Method: %s.\n\n", e.Method)
+		fmt.Fprintf(&b, "Verdict: the claim %s.\n\n", e.Rule)
+		b.WriteString("| Go | verdict | measured | figures |\n|---|---|---|---|\n")
+		for _, res := range row.Results {
+			fig := ""
+			if res.Err == nil {
+				fig = figureList(res.Figures)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", res.Go, verdict(res), mdCell(measured(res)), mdCell(fig))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// figureList writes figures as "name=value" sorted by name.
+func figureList(f lab.Figures) string {
+	names := make([]string, 0, len(f))
+	for n := range f {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n + "=" + strconv.FormatFloat(f[n], 'f', -1, 64)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// mdCell makes s safe inside a markdown table cell.
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.Join(strings.Fields(s), " ")
+}
