@@ -8,9 +8,9 @@ import "time"
 
 // A Point is one snapshot's figures for a site.
 type Point struct {
-	Time    time.Time
-	Bytes   int64 // in-use bytes, as the profile estimates them
-	Objects int64
+	Time    time.Time `json:"time"`
+	Bytes   int64     `json:"bytes"` // in-use bytes, as the profile estimates them
+	Objects int64     `json:"objects"`
 }
 
 // Verdict is what a series says about its site.
