@@ -37,7 +37,20 @@ func ReadFile(name string) (*profile.Profile, error) {
 // Parse decodes a heap or allocs profile from data. Errors describe what is
 // wrong with the data in a few words, without naming it; callers add the
 // name.
-func Parse(data []byte) (p *profile.Profile, err error) {
+func Parse(data []byte) (*profile.Profile, error) {
+	p, err := Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkHeap(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Decode decodes a profile of any kind from gzip-compressed or plain
+// protobuf data.
+func Decode(data []byte) (p *profile.Profile, err error) {
 	defer func() {
 		// The pprof decoder is fuzzed upstream, but a crash on one odd file
 		// must not take down a program that embeds this package.
@@ -59,9 +72,6 @@ func Parse(data []byte) (p *profile.Profile, err error) {
 	p, err = profile.ParseData(data)
 	if err != nil {
 		return nil, fmt.Errorf("not a pprof profile (%s)", strings.TrimPrefix(err.Error(), "parsing profile: "))
-	}
-	if err := checkHeap(p); err != nil {
-		return nil, err
 	}
 	return p, nil
 }
@@ -87,6 +97,11 @@ func gunzip(data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("decompressed profile exceeds %d bytes", maxDecompressed)
 	}
 	return out.Bytes(), nil
+}
+
+// IsGoroutine reports whether p is a goroutine profile.
+func IsGoroutine(p *profile.Profile) bool {
+	return p.PeriodType != nil && p.PeriodType.Type == "goroutine"
 }
 
 // heapTypes are the sample types a heap or allocs profile carries, in the
