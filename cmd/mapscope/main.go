@@ -15,11 +15,13 @@ import (
 	"github.com/mapscope/mapscope/internal/heapcmd"
 	"github.com/mapscope/mapscope/internal/labcmd"
 	"github.com/mapscope/mapscope/internal/lintcmd"
+	"github.com/mapscope/mapscope/internal/trendcmd"
 )
 
 // commands lists every subcommand in the order "mapscope help" shows them.
 var commands = []*base.Command{
 	heapcmd.Cmd,
+	trendcmd.Cmd,
 	lintcmd.Cmd,
 	labcmd.Cmd,
 }

@@ -98,6 +98,14 @@ func (ev *Analyzer) MatchBinary(p Profile) error {
 	return nil
 }
 
+// Preload loads, in one go command run, the source of every package p
+// names, for a caller that opened the analyzer before it had profiles.
+func (ev *Analyzer) Preload(p Profile) {
+	if ev.source != nil {
+		ev.source.t.Preload(profileFrames([]Profile{p}))
+	}
+}
+
 // Close releases the binary.
 func (ev *Analyzer) Close() {
 	if ev.binary != nil {

@@ -2,8 +2,6 @@ package heapcmd
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/google/pprof/profile"
 
@@ -36,22 +34,7 @@ func writeMapProfile(name string, p *profile.Profile, res *heap.Result) error {
 	out.Sample = kept
 	out = out.Compact()
 
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return base.Inputf(name, "cannot write: %v", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if err := out.Write(tmp); err != nil {
-		tmp.Close()
-		return base.Inputf(name, "writing profile: %v", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return base.Inputf(name, "writing profile: %v", err)
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		return base.Inputf(name, "cannot write: %v", err)
-	}
-	return nil
+	return base.WriteFileAtomic(name, out.Write)
 }
 
 func copyLabels(l map[string][]string) map[string][]string {

@@ -1,8 +1,16 @@
 package report
 
 import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/mapscope/mapscope/internal/heap"
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
 	"github.com/mapscope/mapscope/internal/trend"
 )
 
@@ -83,4 +91,241 @@ type TrendSite struct {
 	HeldByGoroutines bool  `json:"held_by_goroutines,omitempty"`
 
 	Suggestion string `json:"suggestion,omitempty"`
+}
+
+// TrendInput is what NewTrend builds a trend report from.
+type TrendInput struct {
+	Command  string // "trend" or "watch"
+	Target   string
+	Evidence []string
+	Result   *trend.Result
+	// Goroutines, when not empty, are the goroutine profiles of the series.
+	Goroutines *trend.Goroutines
+	Skipped    []string
+	Warnings   []string
+	Options    trend.Options
+}
+
+// NewTrend assesses every site of the last segment (the current run of
+// the program) and builds the report.
+func NewTrend(in TrendInput) *Trend {
+	r := in.Result
+	t := &Trend{
+		Schema:    Schema,
+		Command:   in.Command,
+		Target:    in.Target,
+		Sample:    "inuse",
+		Evidence:  in.Evidence,
+		Snapshots: len(r.Times),
+		Skipped:   in.Skipped,
+		Warnings:  in.Warnings,
+		Sites:     []TrendSite{},
+	}
+	if len(r.Times) == 0 {
+		return t
+	}
+	t.Start, t.End = r.Times[0], r.Times[len(r.Times)-1]
+	for i := range r.Times {
+		t.Heap = append(t.Heap, HeapPoint{Time: r.Times[i], Bytes: r.Bytes[i], MapBytes: r.MapBytes[i]})
+	}
+	for _, s := range r.Segments {
+		t.Segments = append(t.Segments, Segment{
+			Start: r.Times[s.From], End: r.Times[s.To-1], Snapshots: s.To - s.From,
+			BuildID: s.BuildID, Cause: s.Cause,
+		})
+	}
+	last := r.Last()
+	if len(r.Segments) > 1 {
+		t.Warnings = append(t.Warnings, fmt.Sprintf("the program restarted %d time(s); verdicts are over its last run (%d of %d snapshots, since %s)",
+			len(r.Segments)-1, last.To-last.From, len(r.Times), r.Times[last.From].Format(time.DateTime)))
+	}
+	times := r.Times[last.From:last.To]
+	for _, s := range r.Sites(last) {
+		a := trend.Assess(s.Points, in.Options)
+		ts := TrendSite{
+			Function: s.Function, File: s.File, Line: s.Line,
+			Map: s.Kind.IsMap(), Kind: string(s.Kind), Expr: s.Map, Type: s.Type,
+			Evidence: evidenceStrings(s.Evidence), Path: s.Path,
+			Verdict: a.Verdict, Score: a.Score, Reason: a.Reason,
+			FirstBytes: a.First, LastBytes: a.Last, BytesPerHour: a.SlopePerHour, Fit: a.Fit, P: a.P,
+		}
+		if !ts.Map && (a.Verdict == trend.Stable || a.Verdict == trend.Shrinking) {
+			continue // a steady or shrinking non-map site is not news
+		}
+		ts.Points = s.Points
+		if in.Goroutines != nil && in.Goroutines.Len() > 0 {
+			ts.Goroutines, ts.HeldByGoroutines = heldBy(in.Goroutines, s.Function, times, a, in.Options)
+		}
+		ts.Suggestion = trendSuggestion(&ts, s)
+		t.Sites = append(t.Sites, ts)
+	}
+	slices.SortStableFunc(t.Sites, func(a, b TrendSite) int {
+		return cmp.Or(
+			cmp.Compare(trend.Severity(b.Verdict), trend.Severity(a.Verdict)),
+			cmp.Compare(b.Score, a.Score),
+			cmp.Compare(b.BytesPerHour, a.BytesPerHour),
+			cmp.Compare(b.LastBytes, a.LastBytes))
+	})
+	return t
+}
+
+// heldBy counts the goroutines in fn at each snapshot and says whether
+// they grow with the site: goroutines that never exit hold its maps.
+func heldBy(g *trend.Goroutines, fn string, times []time.Time, site trend.Assessment, opt trend.Options) ([]int, bool) {
+	if len(times) == 0 {
+		return nil, false
+	}
+	gap := times[len(times)-1].Sub(times[0]) / time.Duration(max(len(times), 1))
+	counts := g.In(fn, times, max(gap, time.Second))
+	var pts []trend.Point
+	for i, c := range counts {
+		if c >= 0 {
+			pts = append(pts, trend.Point{Time: times[i], Bytes: int64(c)})
+		}
+	}
+	if len(pts) < 4 || (site.Verdict != trend.Leak && site.Verdict != trend.Growing) {
+		return counts, false
+	}
+	ga := trend.Assess(pts, opt)
+	return counts, (ga.Verdict == trend.Leak || ga.Verdict == trend.Growing) && pts[len(pts)-1].Bytes > pts[0].Bytes
+}
+
+// trendSuggestion says what to do about a site, by verdict.
+func trendSuggestion(ts *TrendSite, s trend.Site) string {
+	name := ts.Expr
+	if name == "" {
+		name = "the map"
+	}
+	switch {
+	case !ts.Map:
+		return ""
+	case ts.HeldByGoroutines:
+		return fmt.Sprintf("the goroutines in %s keep growing with these maps: they never exit, and each holds its map; find why they block", funcname.Short(ts.Function))
+	}
+	switch ts.Verdict {
+	case trend.Leak:
+		site := &heap.Site{Function: s.Function, Kind: s.Kind, Map: s.Map, Type: s.Type, Path: s.Path}
+		return heap.Suggest(site, "inuse")
+	case trend.Plateau:
+		return fmt.Sprintf("%s rose and keeps its peak: Go never shrinks a map; if the peak was a burst, rebuild the map (make + copy) after it to release the memory", name)
+	case trend.Growing:
+		return fmt.Sprintf("%s creeps: a map at a steady length still grows under insert/delete churn (tombstones, table splits); bound it, or rebuild it now and then if the creep matters", name)
+	}
+	return ""
+}
+
+// WriteJSON writes the report as indented JSON (docs/json.md).
+func (t *Trend) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(t)
+}
+
+// WriteText writes the verdicts for people: a summary, the top map sites
+// with sparklines, then non-map and unclassified sites that grow.
+func (t *Trend) WriteText(w io.Writer, top int) error {
+	var b strings.Builder
+	if t.Snapshots == 0 {
+		b.WriteString("no snapshots\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	fmt.Fprintf(&b, "%d snapshots, %s to %s (%s); evidence: %s\n", t.Snapshots,
+		t.Start.Format("15:04:05"), t.End.Format("15:04:05"), t.End.Sub(t.Start).Round(time.Second), strings.Join(t.Evidence, ", "))
+	if n := len(t.Heap); n > 0 {
+		f, l := t.Heap[0], t.Heap[n-1]
+		fmt.Fprintf(&b, "heap in use %s -> %s, of which map storage %s -> %s\n", Bytes(f.Bytes), Bytes(l.Bytes), Bytes(f.MapBytes), Bytes(l.MapBytes))
+	}
+	for _, w := range t.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
+	for _, s := range t.Skipped {
+		fmt.Fprintf(&b, "skipped: %s\n", s)
+	}
+
+	var maps, other, unknown []*TrendSite
+	for i := range t.Sites {
+		s := &t.Sites[i]
+		switch {
+		case s.Map:
+			maps = append(maps, s)
+		case s.Kind == string(heap.Unknown):
+			unknown = append(unknown, s)
+		default:
+			other = append(other, s)
+		}
+	}
+	b.WriteString("\nmap sites, most worrying first:\n")
+	if len(maps) == 0 {
+		b.WriteString("  none found\n")
+	}
+	for i, s := range maps {
+		if top > 0 && i >= top {
+			fmt.Fprintf(&b, "  ... %d more (-top)\n", len(maps)-top)
+			break
+		}
+		writeTrendSite(&b, i+1, s)
+	}
+	if growing := worrying(other); len(growing) > 0 {
+		b.WriteString("\nnot map storage, but growing:\n")
+		for i, s := range growing {
+			writeTrendSite(&b, i+1, s)
+		}
+	}
+	if growing := worrying(unknown); len(growing) > 0 {
+		b.WriteString("\nunclassified (no evidence says whether it is map storage), growing:\n")
+		for i, s := range growing {
+			writeTrendSite(&b, i+1, s)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func worrying(sites []*TrendSite) []*TrendSite {
+	var out []*TrendSite
+	for _, s := range sites {
+		if s.Verdict == trend.Leak || s.Verdict == trend.Growing {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func writeTrendSite(b *strings.Builder, n int, s *TrendSite) {
+	name := s.Expr
+	if name == "" {
+		name = "(" + s.Kind + ")"
+	}
+	fmt.Fprintf(b, "%2d. %-9s %3d  %s -> %s  %s  %s  %s", n, s.Verdict, s.Score,
+		Bytes(s.FirstBytes), Bytes(s.LastBytes), rate(s.BytesPerHour), Sparkline(s.Points, 24), name)
+	if s.Type != "" {
+		fmt.Fprintf(b, "  %s", s.Type)
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(b, "    %s  %s:%d  [evidence: %s]\n", s.Function, shortFile(s.File), s.Line, strings.Join(s.Evidence, ", "))
+	if len(s.Path) > 2 {
+		fmt.Fprintf(b, "    via %s\n", strings.Join(s.Path, " -> "))
+	}
+	if s.Reason != "" {
+		fmt.Fprintf(b, "    %s\n", s.Reason)
+	}
+	if s.Suggestion != "" {
+		fmt.Fprintf(b, "    -> %s\n", s.Suggestion)
+	}
+}
+
+// rate formats a growth rate in bytes per hour in the unit that reads best.
+func rate(perHour float64) string {
+	sign := "+"
+	if perHour < 0 {
+		sign, perHour = "-", -perHour
+	}
+	switch {
+	case perHour >= 60<<20:
+		return fmt.Sprintf("%s%s/min", sign, Bytes(int64(perHour/60)))
+	case perHour == 0:
+		return "flat"
+	}
+	return fmt.Sprintf("%s%s/h", sign, Bytes(int64(perHour)))
 }

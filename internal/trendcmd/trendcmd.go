@@ -1,0 +1,294 @@
+// Package trendcmd implements "mapscope trend": which map sites leak, from
+// a series of heap profile snapshots.
+package trendcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/mapscope/mapscope/internal/base"
+	"github.com/mapscope/mapscope/internal/heap"
+	"github.com/mapscope/mapscope/internal/heap/heapprof"
+	"github.com/mapscope/mapscope/internal/report"
+	"github.com/mapscope/mapscope/internal/trend"
+)
+
+// Cmd is the "trend" subcommand.
+var Cmd = &base.Command{
+	Name:      "trend",
+	UsageLine: "trend [-binary EXE] [-source DIR] [-focus RE] [-json] [-html FILE] [-fail-on-leak] DIR|PROFILE...",
+	Short:     "tell which map sites leak, from a series of heap profiles",
+	Long: `
+Trend reads a series of heap profiles of one program (a directory that
+"mapscope watch" filled, a directory of profiles fetched with curl from
+/debug/pprof/heap, or the files named) and gives every map site a verdict:
+
+  leak       keeps climbing at a steady pace to the end of the series
+  growing    rises, but slowly or slowing down (a bounded cache's creep)
+  plateau    rose, in a jump or early on, and then stayed flat
+  stable     no trend beyond sampling noise
+  shrinking  falls
+
+with a score (the confidence in the verdict, 0 to 100), a one-line reason
+with the figures that decided it, the growth rate and a sparkline. The
+rate is a Theil-Sen slope and the trend a Mann-Kendall test, which the
+noise of sampled profiles and the churn of caches do not fool
+(docs/trend-method.md).
+
+Snapshots are ordered by profile time. Where the program restarted
+(another build, the executable mapped elsewhere, the allocation total
+falling) the series is split and the verdicts are over the last run.
+Profiles of another program are refused; an unreadable snapshot is
+reported and skipped.
+
+Each site is attributed as "mapscope heap" does, with the same evidence:
+-binary EXE and -source DIR name the program's executable and module root,
+-focus picks the frame that counts as the user's. Goroutine profiles in
+the series (watch -goroutines writes them) show maps held by goroutines
+that never exit.
+
+-json prints the report as JSON (docs/json.md); -html FILE writes one
+self-contained HTML page with a chart per leaking or growing site.
+
+Exit status is 0, 2 for bad flags or unusable input, and with
+-fail-on-leak 3 when a map site's verdict is leak (for CI soak tests).
+`,
+	Flags: flags,
+	Run:   run,
+}
+
+var (
+	flags      = base.NewFlagSet("trend")
+	flagBinary = flags.String("binary", "", "the `executable` that wrote the profiles")
+	flagSource = flags.String("source", "", "the module root `directory` of the program's source")
+	flagFocus  = flags.String("focus", "", "attribute to the first frame whose function matches this `regexp`")
+	flagJSON   = flags.Bool("json", false, "print JSON (schema in docs/json.md)")
+	flagHTML   = flags.String("html", "", "write an HTML report to `file`")
+	flagFail   = flags.Bool("fail-on-leak", false, "exit with status 3 when a map site's verdict is leak")
+	flagTop    = flags.Int("top", 10, "show at most `n` map sites in the text report")
+)
+
+func run(ctx context.Context, cmd *base.Command, args []string) error {
+	if len(args) == 0 {
+		return base.Usagef("trend: name a directory of snapshots or the profiles")
+	}
+	if *flagTop < 0 {
+		return base.Usagef("trend: -top must not be negative")
+	}
+	cfg := heap.Config{Binary: *flagBinary, Source: *flagSource}
+	if *flagFocus != "" {
+		re, err := regexp.Compile(*flagFocus)
+		if err != nil {
+			return base.Usagef("trend: bad -focus: %v", err)
+		}
+		cfg.Focus = re
+	}
+	files, err := listInputs(args)
+	if err != nil {
+		return err
+	}
+	in, err := Read(ctx, files, cfg, progress(cmd.Stderr, len(files)))
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	rep := report.NewTrend(report.TrendInput{
+		Command:    "trend",
+		Target:     strings.Join(args, " "),
+		Evidence:   in.Analyzer.Evidence(),
+		Result:     in.Series.Sorted(),
+		Goroutines: in.Goroutines,
+		Skipped:    in.Skipped,
+	})
+	return Write(cmd.Stdout, rep, Output{JSON: *flagJSON, HTML: *flagHTML, Top: *flagTop, FailOnLeak: *flagFail})
+}
+
+// Output says how to write a trend report.
+type Output struct {
+	JSON       bool
+	HTML       string // file, "" for none
+	Top        int
+	FailOnLeak bool
+}
+
+// Write writes rep as out says, and returns the exit status a leak asks
+// for under FailOnLeak. Watch ends with it too.
+func Write(w io.Writer, rep *report.Trend, out Output) error {
+	if out.HTML != "" {
+		if err := base.WriteFileAtomic(out.HTML, rep.WriteHTML); err != nil {
+			return err
+		}
+	}
+	var err error
+	if out.JSON {
+		err = rep.WriteJSON(w)
+	} else {
+		err = rep.WriteText(w, out.Top)
+	}
+	if err != nil {
+		return err
+	}
+	if out.FailOnLeak {
+		for _, s := range rep.Sites {
+			if s.Map && s.Verdict == trend.Leak {
+				return &base.ExitError{Code: base.ExitLeak}
+			}
+		}
+	}
+	return nil
+}
+
+// listInputs expands the arguments into the files to read: the files of a
+// directory in name order (hidden files and the store's index left out),
+// or the files named.
+func listInputs(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, base.Inputf(a, "%v", err)
+		}
+		if !fi.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		entries, err := os.ReadDir(a)
+		if err != nil {
+			return nil, base.Inputf(a, "%v", err)
+		}
+		n := len(files)
+		for _, e := range entries {
+			name := e.Name()
+			if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || !looksLikeProfile(name) {
+				continue
+			}
+			files = append(files, filepath.Join(a, name))
+		}
+		if len(files) == n {
+			return nil, base.Inputf(a, "no profiles in the directory")
+		}
+	}
+	return files, nil
+}
+
+// looksLikeProfile leaves out the files a snapshot directory holds beside
+// profiles: the store's index and lock, notes, reports.
+func looksLikeProfile(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json", ".jsonl", ".lock", ".md", ".txt", ".html", ".log", ".png":
+		return false
+	}
+	return true
+}
+
+// Input is a series read from files, with the evidence it was attributed
+// with.
+type Input struct {
+	Analyzer   *heap.Analyzer
+	Series     *trend.Series
+	Goroutines *trend.Goroutines
+	Skipped    []string
+}
+
+// Close releases the evidence.
+func (in *Input) Close() {
+	if in.Analyzer != nil {
+		in.Analyzer.Close()
+	}
+}
+
+// Read reads every file once, in order, attributing each heap profile as
+// it goes: only the per-site series stay in memory. The evidence is
+// opened with the first heap profile. A file that cannot be read, or a
+// snapshot the binary does not match, is skipped with a note; it is an
+// error only when no heap profile is left.
+func Read(ctx context.Context, files []string, cfg heap.Config, tick func(i int)) (*Input, error) {
+	in := &Input{Goroutines: &trend.Goroutines{}}
+	var firstErr error
+	skip := func(name string, err error) {
+		if firstErr == nil {
+			firstErr = err
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, name) {
+			msg = name + ": " + msg
+		}
+		in.Skipped = append(in.Skipped, msg)
+	}
+	for i, name := range files {
+		if err := ctx.Err(); err != nil {
+			in.Close()
+			return nil, err
+		}
+		if tick != nil {
+			tick(i)
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			skip(name, err)
+			continue
+		}
+		p, err := heapprof.Parse(data)
+		if err != nil {
+			if g, gerr := heapprof.Decode(data); gerr == nil && heapprof.IsGoroutine(g) {
+				in.Goroutines.Add(g)
+				continue
+			}
+			skip(name, err)
+			continue
+		}
+		if in.Analyzer == nil {
+			// Opened without profiles: each snapshot is matched against
+			// the binary as it comes, and one of another build skipped.
+			an, err := heap.Open(cfg)
+			if err != nil {
+				return nil, err
+			}
+			an.Preload(heap.Profile{Name: name, Profile: p})
+			in.Analyzer, in.Series = an, trend.NewSeries(an)
+		}
+		if err := in.Series.Add(name, p); err != nil {
+			var ie *base.InputError
+			if errors.As(err, &ie) && cfg.Binary != "" && ie.Name == cfg.Binary {
+				skip(name, err)
+				continue
+			}
+			in.Close()
+			return nil, base.Inputf(name, "%v", err)
+		}
+	}
+	if in.Series == nil || in.Series.Len() == 0 {
+		in.Close()
+		if firstErr != nil {
+			return nil, firstErr
+		}
+		return nil, base.Usagef("trend: no heap profiles among the %d files", len(files))
+	}
+	return in, nil
+}
+
+// progress returns a tick that prints a progress line on stderr when
+// reading takes longer than a second.
+func progress(w io.Writer, total int) func(int) {
+	start := time.Now()
+	last := start
+	return func(i int) {
+		now := time.Now()
+		if now.Sub(start) < time.Second || now.Sub(last) < time.Second {
+			return
+		}
+		last = now
+		fmt.Fprintf(w, "mapscope trend: read %d of %d snapshots\n", i, total)
+	}
+}
