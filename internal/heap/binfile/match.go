@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/google/pprof/profile"
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
 )
 
 // maxMatchChecks bounds the symbolization check of Match: enough locations
@@ -128,7 +129,9 @@ func (f *File) symbolizesAs(loc *profile.Location) string {
 		return fmt.Sprintf("%s at %#x: address %#x is outside the binary's Go code", outer.Function.Name, loc.Address, addr)
 	}
 	name, _ := f.pcln.funcName(fn)
-	if bin := printName(name); bin != outer.Function.Name && !elidedWrapper(bin) {
+	// Go 1.21-1.23 profiles spell a generic function with its shapes,
+	// which the binary's printed name elides: compare both elided.
+	if bin := printName(name); bin != funcname.Generic(outer.Function.Name) && !elidedWrapper(bin) {
 		return fmt.Sprintf("address %#x is in %s in the profile but in %s in the binary", loc.Address, outer.Function.Name, printName(name))
 	}
 	file, line, ok := f.pcln.lineAt(fn, addr)

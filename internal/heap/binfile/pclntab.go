@@ -5,7 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
-	"strings"
+
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
 )
 
 // pclntab is a lean reader of the Go 1.18+ runtime PC/line table: it answers
@@ -247,19 +248,5 @@ func cstring(tab []byte, off uint64) (string, bool) {
 }
 
 // printName rewrites a linker function name the way runtime.Frame.Function
-// shows it (runtime.funcNameForPrint): the shape arguments of a generic
-// function become "...".
-func printName(name string) string {
-	i := strings.IndexByte(name, '[')
-	if i < 0 {
-		return name
-	}
-	j := len(name) - 1
-	for j > i && name[j] != ']' {
-		j--
-	}
-	if j <= i {
-		return name
-	}
-	return name[:i] + "[...]" + name[j+1:]
-}
+// shows it: the shape arguments of a generic function become "...".
+func printName(name string) string { return funcname.Generic(name) }

@@ -90,3 +90,21 @@ func Short(fn string) string {
 	}
 	return fn
 }
+
+// Generic elides the type arguments of a generic function name the way
+// the runtime prints names (runtime.funcNameForPrint: from the first '['
+// to the last ']'): "pkg.(*LRU[go.shape.string,go.shape.[]uint8]).Add"
+// becomes "pkg.(*LRU[...]).Add". Profiles of Go 1.21-1.23 keep the
+// shapes that later ones and the binary's printed names elide, so names
+// are compared in this form.
+func Generic(fn string) string {
+	i := strings.IndexByte(fn, '[')
+	if i < 0 {
+		return fn
+	}
+	j := strings.LastIndexByte(fn, ']')
+	if j <= i {
+		return fn
+	}
+	return fn[:i] + "[...]" + fn[j+1:]
+}

@@ -59,3 +59,18 @@ func TestInModule(t *testing.T) {
 		t.Error("example.com/svcx taken for a package of example.com/svc")
 	}
 }
+
+func TestGeneric(t *testing.T) {
+	for fn, want := range map[string]string{
+		"github.com/hashicorp/golang-lru/v2/simplelru.(*LRU[go.shape.string,go.shape.[]uint8]).Add": "github.com/hashicorp/golang-lru/v2/simplelru.(*LRU[...]).Add",
+		"github.com/hashicorp/golang-lru/v2/simplelru.(*LRU[...]).Add":                              "github.com/hashicorp/golang-lru/v2/simplelru.(*LRU[...]).Add",
+		"example.com/a.Map[go.shape.map[string]int].func1":                                          "example.com/a.Map[...].func1",
+		"main.main":        "main.main",
+		"main.f[int":       "main.f[int", // no closing bracket: left alone
+		"slices.Sort[...]": "slices.Sort[...]",
+	} {
+		if got := Generic(fn); got != want {
+			t.Errorf("Generic(%q) = %q, want %q", fn, got, want)
+		}
+	}
+}
