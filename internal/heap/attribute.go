@@ -454,10 +454,14 @@ func isOutside(err error) bool { return errors.Is(err, ErrOutside) }
 
 // kindFromOps decides a kind from a line's operations alone. A line with
 // both map operations and other allocations (m[k] = &T{}) cannot be split
-// by the source: that takes the binary.
+// by the source: that takes the binary or the block size. A call does not
+// allocate at the line that makes it: what a callee allocates carries the
+// callee's frame (an inlined callee keeps its own as an inline frame), so
+// only what the line itself builds for the call (an interface conversion,
+// a closure, a variadic slice, reported as allocations of their own) can.
 func kindFromOps(ops []Op) (Kind, string) {
 	var mapKinds []Kind
-	alloc := false
+	alloc, calls := false, false
 	for _, op := range ops {
 		switch op.Kind {
 		case OpMapAssign:
@@ -470,14 +474,18 @@ func kindFromOps(ops []Op) (Kind, string) {
 			mapKinds = append(mapKinds, Reflect)
 		case OpSyncMap:
 			mapKinds = append(mapKinds, SyncMap)
-		case OpAlloc, OpCall:
+		case OpAlloc:
 			alloc = true
+		case OpCall:
+			calls = true
 		}
 	}
 	mapKinds = slices.Compact(mapKinds)
 	switch {
 	case len(mapKinds) == 0 && alloc:
 		return NonMap, ""
+	case len(mapKinds) == 0 && calls:
+		return Unknown, "the line only calls functions, which allocate in frames of their own: the binary tells what allocated here"
 	case len(mapKinds) == 0:
 		return Unknown, "the source line has no allocation (does the source match the profile?)"
 	case alloc:

@@ -216,6 +216,12 @@ func TestSourceEvidence(t *testing.T) {
 		"/src/main.go:13": {},
 		"/src/main.go:14": {Ops: []Op{{Kind: OpMapLiteral, Expr: "map[string]int{...}", Type: "map[string]int"}}},
 		"/src/main.go:15": {Ops: []Op{{Kind: OpMapMake, Expr: "make(map[int]int, n)", Type: "map[int]int", Hint: "n"}}},
+		// s.seen[id] = time.Now().UnixNano(): the calls allocate, if at
+		// all, in their own frames; the line's own allocation is the map's.
+		"/src/main.go:16": {Ops: []Op{{Kind: OpMapAssign, Expr: "s.seen", Type: "map[string]int64"}, {Kind: OpCall, Expr: "time.Now()"}, {Kind: OpCall, Expr: "time.Now().UnixNano()"}}},
+		// m[k] = fmt.Sprint(i): the conversion of i to any is the line's.
+		"/src/main.go:17": {Ops: []Op{{Kind: OpMapAssign, Expr: "m", Type: "map[int]string"}, {Kind: OpCall, Expr: "fmt.Sprint(i)"}, {Kind: OpAlloc, Expr: "any(i)", Type: "int"}}},
+		"/src/main.go:18": {Ops: []Op{{Kind: OpCall, Expr: "load(k)"}}},
 	}
 	for _, tc := range []struct {
 		line       int
@@ -229,6 +235,9 @@ func TestSourceEvidence(t *testing.T) {
 		{13, Unknown, "", "", "source match"},
 		{14, Make, "map[string]int{...}", "map[string]int", ""},
 		{15, Make, "make(map[int]int, n)", "map[int]int", ""},
+		{16, Grow, "s.seen", "map[string]int64", ""},
+		{17, Unknown, "", "", "-binary tells them apart"},
+		{18, Unknown, "", "", "only calls functions"},
 		{99, Unknown, "", "", "give -binary or -source"},
 	} {
 		t.Run(fmt.Sprint(tc.line), func(t *testing.T) {

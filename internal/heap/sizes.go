@@ -47,6 +47,9 @@ func mapBlock(op Op, block int64) bool {
 		}
 	}
 	if op.BucketSize > 0 {
+		if block == maplayout.OverflowBookSize {
+			return true
+		}
 		for b := uint(0); b <= 30; b++ {
 			// An array grown by an assignment, or made with room for
 			// overflow buckets.
@@ -86,8 +89,10 @@ func kindFromSize(ops []Op, block int64) Kind {
 			if s := blockSizes(op.Size); s[0] == block || s[1] == block {
 				allocHit = true
 			}
+		case OpCall:
+			// A callee allocates in its own frame, not at this line.
 		default:
-			return Unknown // clones, decoders, calls: sizes not known here
+			return Unknown // clones, decoders: sizes not known here
 		}
 	}
 	switch {

@@ -18,7 +18,7 @@ func TestKindFromSize(t *testing.T) {
 		{"a directory or the object", []Op{assign, {Kind: OpAlloc, Size: 64}}, 64, Unknown}, // could be either
 		{"no size label", []Op{assign, obj}, 0, Unknown},
 		{"object of unknown size", []Op{assign, {Kind: OpAlloc}}, 18432, Unknown},
-		{"a call on the line", []Op{assign, obj, {Kind: OpCall}}, 18432, Unknown},
+		{"a call on the line allocates in its own frame", []Op{assign, obj, {Kind: OpCall}}, 18432, Grow},
 		{"bucket array, Go 1.23", []Op{assign, obj}, blockSize(16 * 144), Grow},
 		{"object the size of a group array", []Op{assign, {Kind: OpAlloc, Size: 288}}, 288, Unknown},
 		{"make on the line", []Op{{Kind: OpMapMake, SlotSize: 16}, obj}, 18432, Make},

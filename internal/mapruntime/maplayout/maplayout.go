@@ -18,6 +18,10 @@ const (
 	// (Go 1.21-1.23); TableSize the size of a Swiss table.
 	MapHeaderSize = 48
 	TableSize     = 32
+	// OverflowBookSize is the size of the two small objects a bucket map
+	// (Go <= 1.23) allocates at its first overflow: its mapextra and the
+	// slice header of its overflow list, 24 bytes each on 64-bit.
+	OverflowBookSize = 24
 )
 
 // GroupSize returns the size of a Swiss-table group whose slots (a key
