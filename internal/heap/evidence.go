@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/google/pprof/profile"
 
@@ -19,6 +20,9 @@ type Config struct {
 	Binary string         // the executable that wrote the profiles; "" for none
 	Source string         // the root of the program's module; "" for none
 	Focus  *regexp.Regexp // the user frame is the first frame matching it; nil for the main module
+	// Progress, when not nil, hears about slow steps (loading the source
+	// with the go command) after their first second.
+	Progress func(msg string)
 }
 
 // A Profile is a profile with the name it was read from, for messages.
@@ -62,7 +66,7 @@ func Open(cfg Config, profiles ...Profile) (*Analyzer, error) {
 		ev.mainModule = f.MainModule()
 	}
 	if cfg.Source != "" {
-		t, err := srcline.Open(cfg.Source)
+		t, err := srcline.OpenWith(cfg.Source, srcline.Options{Progress: cfg.Progress})
 		if err != nil {
 			ev.Close()
 			return nil, &base.InputError{Name: cfg.Source, Err: err}
@@ -104,6 +108,34 @@ func (ev *Analyzer) Preload(p Profile) {
 	if ev.source != nil {
 		ev.source.t.Preload(profileFrames([]Profile{p}))
 	}
+}
+
+// Warnings says what the evidence could not do, once per problem: a
+// source tree whose packages the go command could not load (a module
+// missing from the module cache, which is never downloaded behind the
+// user's back), so that its lines were read without types.
+func (ev *Analyzer) Warnings() []string {
+	if ev.source == nil {
+		return nil
+	}
+	var out []string
+	for _, err := range ev.source.t.LoadErrors() {
+		msg := err.Error()
+		if strings.Contains(msg, "GOPROXY=off") || strings.Contains(msg, "module lookup disabled") {
+			out = append(out, fmt.Sprintf("the module cache lacks a module the source needs, and mapscope does not download: run 'go mod download' in %s (%s)", ev.sourceDir, firstLine(msg)))
+			continue
+		}
+		out = append(out, "source loaded without types: "+firstLine(msg))
+	}
+	return out
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	return s
 }
 
 // Close releases the binary.

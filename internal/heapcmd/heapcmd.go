@@ -5,6 +5,7 @@ package heapcmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"regexp"
 
@@ -123,7 +124,8 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 		profiles = append(profiles, old)
 	}
 
-	ev, err := heap.Open(heap.Config{Binary: *flagBinary, Source: *flagSource, Focus: focus}, profiles...)
+	progress := func(msg string) { fmt.Fprintf(cmd.Stderr, "mapscope heap: %s\n", msg) }
+	ev, err := heap.Open(heap.Config{Binary: *flagBinary, Source: *flagSource, Focus: focus, Progress: progress}, profiles...)
 	if err != nil {
 		return err
 	}
@@ -133,7 +135,7 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	in := report.HeapInput{Profile: name, Result: res, Evidence: ev.Evidence()}
+	in := report.HeapInput{Profile: name, Result: res, Evidence: ev.Evidence(), Warnings: ev.Warnings()}
 	if old.Profile != nil {
 		bfig, err := heapprof.Select(old.Profile, fig.Sample)
 		if err != nil {

@@ -82,7 +82,8 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	if *flagTop < 0 {
 		return base.Usagef("trend: -top must not be negative")
 	}
-	cfg := heap.Config{Binary: *flagBinary, Source: *flagSource}
+	cfg := heap.Config{Binary: *flagBinary, Source: *flagSource,
+		Progress: func(msg string) { fmt.Fprintf(cmd.Stderr, "mapscope trend: %s\n", msg) }}
 	if *flagFocus != "" {
 		re, err := regexp.Compile(*flagFocus)
 		if err != nil {
@@ -106,6 +107,7 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 		Result:     in.Series.Sorted(),
 		Goroutines: in.Goroutines,
 		Skipped:    in.Skipped,
+		Warnings:   in.Analyzer.Warnings(),
 	})
 	return Write(cmd.Stdout, rep, Output{JSON: *flagJSON, HTML: *flagHTML, Top: *flagTop, FailOnLeak: *flagFail})
 }

@@ -7,9 +7,11 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -110,17 +112,6 @@ func (t *Tree) Preload(frames []Frame) {
 // their tests when tests is set.
 func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 	lp := &loadedPkg{fset: token.NewFileSet(), files: map[string]typedFile{}}
-	mode := loadMode
-	if t.opts.FromSource {
-		mode |= packages.NeedDeps
-	}
-	cfg := &packages.Config{
-		Mode:  mode,
-		Dir:   t.root,
-		Env:   goEnv(t.root),
-		Fset:  lp.fset,
-		Tests: tests,
-	}
 	patterns := make([]string, len(dirs))
 	for i, dir := range dirs {
 		patterns[i] = "./" + dir
@@ -128,7 +119,21 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 			patterns[i] = "."
 		}
 	}
+	env := t.env()
+	mode := loadMode
+	if t.fromSource(env, patterns) {
+		mode |= packages.NeedDeps
+	}
+	cfg := &packages.Config{
+		Mode:  mode,
+		Dir:   t.root,
+		Env:   env,
+		Fset:  lp.fset,
+		Tests: tests,
+	}
+	done := t.progress(fmt.Sprintf("loading the source of %d package(s) with the go command", len(patterns)))
 	pkgs, err := packages.Load(cfg, patterns...)
+	done()
 	if err != nil {
 		lp.err = fmt.Errorf("srcline: loading %s: %w", strings.Join(patterns, " "), err)
 		return lp
@@ -140,6 +145,16 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 				errs = append(errs, e)
 			}
 			continue
+		}
+		// A package with an import the go command could not resolve (a
+		// module not in the module cache) is still type-checked, with
+		// holes: say why, from the import's own error.
+		for _, imp := range p.Imports {
+			for _, e := range imp.Errors {
+				if e.Kind == packages.ListError {
+					errs = append(errs, fmt.Errorf("%s: %v", imp.PkgPath, e))
+				}
+			}
 		}
 		for _, f := range p.Syntax {
 			name := lp.fset.File(f.Pos()).Name()
@@ -159,6 +174,78 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 		lp.err = fmt.Errorf("srcline: loading %s: %w", strings.Join(patterns, " "), errors.Join(errs...))
 	}
 	return lp
+}
+
+// env is the go command's environment for loading the tree: never the
+// network (GOPROXY=off: a missing module is reported, not downloaded
+// behind the user's back), and no go.work that does not list the module.
+func (t *Tree) env() []string {
+	env := goEnv(t.root)
+	if env == nil {
+		env = os.Environ()
+	}
+	return append(env, "GOPROXY=off")
+}
+
+// fromSource decides how the dependencies of patterns are type-checked.
+// In the automatic mode it asks the go command whether their export data
+// is in the build cache ("go list -deps" computes staleness without
+// building): when a dozen or more dependencies would have to be compiled,
+// type-checking them from source is several times faster.
+func (t *Tree) fromSource(env []string, patterns []string) bool {
+	switch {
+	case t.opts.FromSource || t.opts.Deps == DepsFromSource:
+		return true
+	case t.opts.Deps == DepsExport:
+		return false
+	}
+	t.mu.Lock()
+	decided, fs := t.depsDecided, t.depsFromSource
+	t.mu.Unlock()
+	if decided {
+		return fs
+	}
+	cmd := exec.Command("go", append([]string{"list", "-e", "-deps", "-f", "{{if .Stale}}stale{{end}}"}, patterns...)...)
+	cmd.Dir, cmd.Env = t.root, env
+	out, err := cmd.Output()
+	fs = err == nil && strings.Count(string(out), "stale") >= staleLimit
+	t.mu.Lock()
+	t.depsDecided, t.depsFromSource = true, fs
+	t.mu.Unlock()
+	return fs
+}
+
+// staleLimit is how many dependencies without export data make the
+// automatic mode type-check from source.
+const staleLimit = 12
+
+// progress tells Options.Progress about a slow step once it has taken a
+// second, and every five seconds after; the returned func ends the step.
+func (t *Tree) progress(msg string) (done func()) {
+	if t.opts.Progress == nil {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		start := time.Now()
+		tick := time.NewTimer(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				t.opts.Progress(fmt.Sprintf("%s (%s so far)", msg, time.Since(start).Round(time.Second)))
+				tick.Reset(5 * time.Second)
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-finished
+	}
 }
 
 // relOf turns a file name reported by the go command into a tree path.

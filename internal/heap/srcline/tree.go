@@ -34,6 +34,8 @@ type Tree struct {
 	parsed map[string]*parsedFile // rel path -> syntax only
 	pkgs   map[string]*loadedPkg  // rel dir (+ test flag) -> type-checked package
 	lines  map[lineKey]*Line      // answers already computed
+
+	depsDecided, depsFromSource bool // the automatic Deps mode, once decided
 }
 
 type lineKey struct {
@@ -43,14 +45,29 @@ type lineKey struct {
 
 // Options tune how a Tree type-checks.
 type Options struct {
-	// FromSource type-checks the dependencies of a package from source
-	// instead of reading their export data. Export data is much faster
-	// when the build cache already holds the module's dependencies (the
-	// usual case on a machine that built the code) and much slower when
-	// it is cold, because the go command must compile them first; see
+	// Deps says how the dependencies of a package are type-checked. The
+	// zero value, DepsAuto, asks the go command whether the build cache
+	// holds their export data and reads it if so, else type-checks them
+	// from source: export data is much faster when the cache is warm (the
+	// usual case on a machine that built the code) and much slower when it
+	// is cold, because the go command must compile them first; see
 	// docs/bench/srcline.md.
+	Deps DepsMode
+	// FromSource is Deps: DepsFromSource, kept for callers that set it.
 	FromSource bool
+	// Progress, when not nil, is told what a slow load is doing, at most
+	// once a second and only after the first second.
+	Progress func(msg string)
 }
+
+// DepsMode says how dependencies are type-checked.
+type DepsMode int
+
+const (
+	DepsAuto       DepsMode = iota // export data if cached, else source
+	DepsExport                     // export data, built by the go command if need be
+	DepsFromSource                 // parsed and type-checked from source
+)
 
 // parsedFile is a file parsed on its own, enough to match functions and
 // lines without type-checking.
@@ -89,6 +106,21 @@ func OpenWith(root string, opts Options) (*Tree, error) {
 		pkgs:   map[string]*loadedPkg{},
 		lines:  map[lineKey]*Line{},
 	}, nil
+}
+
+// LoadErrors returns the distinct errors of the go command's loads so far.
+func (t *Tree) LoadErrors() []error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	seen := map[*loadedPkg]bool{}
+	var out []error
+	for _, lp := range t.pkgs {
+		if lp != nil && lp.err != nil && !seen[lp] {
+			seen[lp] = true
+			out = append(out, lp.err)
+		}
+	}
+	return out
 }
 
 // ModulePath returns the module path from go.mod.
