@@ -35,7 +35,8 @@ var screenshotTo = flag.String("screenshot", "", "save TestHTMLInChromium's scre
 //   - the crafted report, without the policy, so that only escaping
 //     protects it: none of its payloads runs. A control script and
 //     handler injected into the same page must run, so the test cannot
-//     pass by not seeing what runs.
+//     pass by not seeing what runs; the control also hovers a chart,
+//     which must show its tooltip.
 func TestHTMLInChromium(t *testing.T) {
 	chromium := testenv.NeedTool(t, "chromium", "install Debian's chromium package")
 	dir := t.TempDir()
@@ -63,7 +64,11 @@ func TestHTMLInChromium(t *testing.T) {
 	})
 
 	t.Run("crafted", func(t *testing.T) {
-		const control = `<script>document.documentElement.setAttribute('data-control','script')</script>` +
+		// The control also moves the mouse over the first chart, after
+		// the page's script set up its tooltips.
+		const control = `<script>document.documentElement.setAttribute('data-control','script');` +
+			`var c = document.querySelector('svg.chart'), r = c.getBoundingClientRect();` +
+			`c.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + r.width/2, clientY: r.top + r.height/2, bubbles: true}));</script>` +
 			`<svg width="0" height="0" onload="document.documentElement.setAttribute('data-control-handler','ran')"></svg>`
 		tr := craftedTrend()
 		page := writePage(t, dir, "crafted.html", tr, func(page string) string {
@@ -79,6 +84,14 @@ func TestHTMLInChromium(t *testing.T) {
 			t.Errorf("the page's script did not run")
 		}
 		checkNothingRan(t, doc, "mapscope trend: "+tr.Target, "a crafted profile string")
+		fig := elements(doc, "figure", "chart-box")[0]
+		tip := elements(fig, "div", "tip")[0]
+		if slices.ContainsFunc(tip.Attr, func(a html.Attribute) bool { return a.Key == "hidden" }) || !tooltip.MatchString(text(tip)) {
+			t.Errorf("hovering the first chart shows the tooltip %q, want a time and bytes", text(tip))
+		}
+		if dot := elements(fig, "circle", "dot")[0]; attr(dot, "cx") == "0" || !strings.Contains(attr(elements(fig, "svg")[0], "class"), "hover") {
+			t.Errorf("hovering the first chart does not mark the point")
+		}
 		rows := elements(doc, "tbody", "site")
 		if len(rows) != len(tr.Sites) || !strings.Contains(text(rows[0]), tr.Sites[0].Function) {
 			t.Errorf("the crafted strings do not read back in the rendered table")
@@ -133,6 +146,8 @@ func htmlElement(doc *html.Node) *html.Node {
 	}
 	return doc
 }
+
+var tooltip = regexp.MustCompile(`^\d\d:\d\d:\d\d  -?\d+(\.\d)? (B|KiB|MiB|GiB)$`)
 
 var cspMeta = regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`)
 

@@ -417,7 +417,7 @@ func newTip(x, y []float64, n int, label func(j int) (time.Time, string), start,
 func downsample(n int, value func(int) int64, limit int) []int {
 	if n <= limit || limit < 4 {
 		if n <= limit {
-			return iota(n)
+			return indices(n)
 		}
 		return []int{0, n - 1}
 	}
@@ -446,7 +446,7 @@ func downsample(n int, value func(int) int64, limit int) []int {
 	return append(keep, n-1)
 }
 
-func iota(n int) []int {
+func indices(n int) []int {
 	s := make([]int, n)
 	for i := range s {
 		s[i] = i
