@@ -95,14 +95,14 @@ func (t *Trend) WriteHTML(w io.Writer) error {
 // template escapes it for the place it lands in.
 type htmlPage struct {
 	*Trend
-	Duration string
-	Counts   []verdictCount
-	Rows     []siteRow
-	Charted  int // sites with a chart
-	Heap     *chart
-	CSS      template.CSS // the embedded style sheet, not profile data
-	JS       template.JS  // the embedded script, not profile data
-	CSP      string
+	Duration  string
+	Counts    []verdictCount
+	Rows      []siteRow
+	Charted   int // sites with a chart
+	HeapChart *chart
+	CSS       template.CSS // the embedded style sheet, not profile data
+	JS        template.JS  // the embedded script, not profile data
+	CSP       string
 }
 
 type verdictCount struct {
@@ -143,7 +143,7 @@ func newHTMLPage(t *Trend) *htmlPage {
 		}
 	}
 	if len(t.Heap) > 0 {
-		p.Heap = newHeapChart(t.Heap, t.Segments)
+		p.HeapChart = newHeapChart(t.Heap, t.Segments)
 	}
 	return p
 }
@@ -169,7 +169,7 @@ type chart struct {
 	XTicks, YTicks           []tick
 	Areas                    []shape
 	Lines                    []shape
-	Trend                    *segment
+	Trend                    *trendLine
 	Restarts                 []restart
 	Legend                   []legendItem
 	Tip                      *tipData
@@ -186,7 +186,8 @@ type shape struct {
 	Class, D string
 }
 
-type segment struct{ X1, Y1, X2, Y2 float64 }
+// trendLine is the Theil-Sen line, from the first point's time to the last.
+type trendLine struct{ X1, Y1, X2, Y2 float64 }
 
 type restart struct {
 	X     float64
@@ -248,7 +249,7 @@ func newSiteChart(id string, s *TrendSite) *chart {
 		y[j] = ys.at(float64(pts[i].Bytes))
 	}
 	c.Lines = []shape{{Class: "series " + verdictClass(s.Verdict), D: linePath(x, y)}}
-	c.Trend = &segment{
+	c.Trend = &trendLine{
 		X1: xs.at(0), Y1: ys.at(b),
 		X2: xs.at(end.Sub(xs.origin).Seconds()), Y2: ys.at(lineEnd),
 	}
@@ -256,7 +257,7 @@ func newSiteChart(id string, s *TrendSite) *chart {
 		{X: plotLeft, Class: "series " + verdictClass(s.Verdict), Line: true, Text: "bytes"},
 		{X: plotLeft + 80, Class: "trend", Line: true, Text: "Theil-Sen trend, " + rate(s.BytesPerHour)},
 	}
-	c.Tip = newTip(x, y, len(keep), func(j int) (time.Time, string) {
+	c.Tip = newTip(x, y, func(j int) (time.Time, string) {
 		p := pts[keep[j]]
 		return p.Time, Bytes(p.Bytes)
 	}, start, end)
@@ -331,7 +332,7 @@ func newHeapChart(heap []HeapPoint, segs []Segment) *chart {
 		{X: plotLeft, Class: "area-map", Text: "map storage"},
 		{X: plotLeft + 110, Class: "area-other", Text: "other heap"},
 	}
-	c.Tip = newTip(tx, ty, len(tips), func(j int) (time.Time, string) {
+	c.Tip = newTip(tx, ty, func(j int) (time.Time, string) {
 		h := heap[tips[j]]
 		share := 0.0
 		if h.Bytes > 0 {
@@ -364,7 +365,7 @@ type span struct{ from, to int }
 
 func newSparkChart(s *TrendSite) *chart {
 	const w, h = 120.0, 26.0
-	c := &chart{W: w, H: h}
+	c := &chart{W: w, H: h, Label: "bytes over the last segment"}
 	pts := s.Points
 	if len(pts) == 0 {
 		return c
@@ -389,13 +390,13 @@ func newSparkChart(s *TrendSite) *chart {
 	return c
 }
 
-func newTip(x, y []float64, n int, label func(j int) (time.Time, string), start, end time.Time) *tipData {
+func newTip(x, y []float64, label func(j int) (time.Time, string), start, end time.Time) *tipData {
 	format := "15:04:05"
 	if !sameDay(start, end) {
 		format = "Jan 2 15:04:05"
 	}
 	var tx, ty, tt, tv strings.Builder
-	for j := range n {
+	for j := range x {
 		if j > 0 {
 			tx.WriteByte(' ')
 			ty.WriteByte(' ')
