@@ -1,0 +1,651 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mapscope/mapscope/internal/trend"
+)
+
+// The page is one self-contained file: the template, its style sheet and
+// its script are embedded here and written inline, charts are SVG drawn
+// in Go, and the page loads nothing, so it works opened from disk, mailed
+// or attached to an issue, and its charts exist without JavaScript.
+//
+//go:embed assets/trend.html assets/trend.css assets/trend.js
+var assets embed.FS
+
+var (
+	trendCSS = mustAsset("assets/trend.css")
+	trendJS  = mustAsset("assets/trend.js")
+
+	// trendCSP lets the page run its own script and style sheet and
+	// nothing else: no network, no inline handler, no other script. Every
+	// string from a profile is escaped by html/template; this is the
+	// second wall, should an escape ever be missed.
+	trendCSP = "default-src 'none'; img-src 'none'; base-uri 'none'; form-action 'none'; " +
+		"style-src " + cspHash(trendCSS) + "; script-src " + cspHash(trendJS)
+
+	trendPage = template.Must(template.New("trend.html").Funcs(template.FuncMap{
+		"bytes":    Bytes,
+		"px":       px,
+		"verdict":  verdictClass,
+		"position": func(file string, line int) string { return fmt.Sprintf("%s:%d", shortFile(file), line) },
+		"when":     func(t time.Time) string { return t.Format("2006-01-02 15:04:05 MST") },
+		"join":     strings.Join,
+		"rate":     rate,
+		"pvalue":   pValue,
+		"add":      func(a, b float64) float64 { return a + b },
+		"sub":      func(a, b float64) float64 { return a - b },
+		"half":     func(a float64) float64 { return a / 2 },
+		"inc":      func(i int) int { return i + 1 },
+		"last":     func(s []int) int { return len(s) - 1 },
+	}).ParseFS(assets, "assets/trend.html"))
+)
+
+func mustAsset(name string) string {
+	b, err := assets.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time: cannot happen
+	}
+	return string(b)
+}
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+// maxChartPoints bounds the points a chart draws. A long watch has
+// thousands of snapshots per site; a chart 720 units wide shows no more
+// than a few hundred, and the bound keeps a report of 1,000 snapshots of
+// 50 sites at well under 5 MB. Downsampling keeps, per stretch of the
+// series, its lowest and its highest point, so spikes and drops survive.
+// The trend line is computed from every point, not the drawn ones.
+const (
+	maxChartPoints = 300
+	maxSparkPoints = 60
+)
+
+// WriteHTML writes the report as one HTML page: a header, the verdict
+// table, a chart of bytes over time with its trend line per leaking or
+// growing site, the heap split into map and other bytes, the segments,
+// the skipped snapshots and the warnings.
+func (t *Trend) WriteHTML(w io.Writer) error {
+	var buf bytes.Buffer
+	if err := trendPage.Execute(&buf, newHTMLPage(t)); err != nil {
+		return fmt.Errorf("writing the HTML report: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// htmlPage is what the template renders: the report and its figures laid
+// out. Every string that comes from a profile is left as it is here; the
+// template escapes it for the place it lands in.
+type htmlPage struct {
+	*Trend
+	Duration  string
+	Counts    []verdictCount
+	Rows      []siteRow
+	Charted   int // sites with a chart
+	HeapChart *chart
+	CSS       template.CSS // the embedded style sheet, not profile data
+	JS        template.JS  // the embedded script, not profile data
+	CSP       string
+}
+
+type verdictCount struct {
+	Verdict trend.Verdict
+	N       int
+}
+
+type siteRow struct {
+	*TrendSite
+	ID    string // the chart's element id
+	N     int
+	Chart *chart // nil for the sites that only have a sparkline
+	Spark *chart
+}
+
+func newHTMLPage(t *Trend) *htmlPage {
+	p := &htmlPage{
+		Trend:    t,
+		Duration: shortDuration(t.End.Sub(t.Start)),
+		CSS:      template.CSS(trendCSS),
+		JS:       template.JS(trendJS),
+		CSP:      trendCSP,
+	}
+	n := make(map[trend.Verdict]int)
+	for i := range t.Sites {
+		s := &t.Sites[i]
+		n[s.Verdict]++
+		row := siteRow{TrendSite: s, N: i + 1, ID: fmt.Sprintf("site-%d", i+1), Spark: newSparkChart(s)}
+		if charted(s.Verdict) {
+			row.Chart = newSiteChart(row.ID, s)
+			p.Charted++
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	for _, v := range trend.Verdicts {
+		if n[v] > 0 {
+			p.Counts = append(p.Counts, verdictCount{v, n[v]})
+		}
+	}
+	if len(t.Heap) > 0 {
+		p.HeapChart = newHeapChart(t.Heap, t.Segments)
+	}
+	return p
+}
+
+// charted says which sites get a chart of their own: those whose growth
+// is the news. The others have a sparkline in the table.
+func charted(v trend.Verdict) bool { return v == trend.Leak || v == trend.Growing }
+
+func verdictClass(v trend.Verdict) string {
+	if slices.Contains(trend.Verdicts, v) {
+		return "v-" + string(v)
+	}
+	return "v-other"
+}
+
+// A chart is an SVG chart laid out in viewBox units.
+type chart struct {
+	ID                       string
+	Label                    string // what the chart shows, for screen readers and the tooltip
+	Heading                  string
+	W, H                     float64
+	Left, Top, Right, Bottom float64 // the plot area
+	XTicks, YTicks           []tick
+	Areas                    []shape
+	Lines                    []shape
+	Trend                    *trendLine
+	Restarts                 []restart
+	Legend                   []legendItem
+	Tip                      *tipData
+	Drawn, Of                int    // points drawn of the series' points
+	Empty                    string // said instead of a plot when there is nothing to draw
+}
+
+type tick struct {
+	Pos   float64
+	Label string
+}
+
+type shape struct {
+	Class, D string
+}
+
+// trendLine is the Theil-Sen line, from the first point's time to the last.
+type trendLine struct{ X1, Y1, X2, Y2 float64 }
+
+type restart struct {
+	X     float64
+	Cause string
+}
+
+type legendItem struct {
+	X           float64
+	Class, Text string
+	Line        bool // a line; else a swatch
+}
+
+// tipData is what the hover script reads: per drawn point, its position
+// and what to say about it, so the script does no arithmetic of its own.
+type tipData struct {
+	X, Y        string // space-separated viewBox coordinates
+	Time, Value string // "|"-separated labels
+}
+
+const (
+	chartW, chartH = 720.0, 240.0
+	plotLeft       = 68.0
+	plotRight      = chartW - 16
+	plotTop        = 42.0
+	plotBottom     = chartH - 28
+)
+
+func newSiteChart(id string, s *TrendSite) *chart {
+	c := &chart{
+		ID: id, W: chartW, H: chartH,
+		Left: plotLeft, Right: plotRight, Top: plotTop, Bottom: plotBottom,
+		Heading: s.Function,
+		Label:   fmt.Sprintf("bytes of %s at %s over time", s.Function, position(s.File, s.Line)),
+	}
+	pts := s.Points
+	if len(pts) == 0 {
+		c.Empty = "no snapshots"
+		return c
+	}
+	start, end := pts[0].Time, pts[len(pts)-1].Time
+	b := theilSenIntercept(pts, s.BytesPerHour)
+	lineEnd := b + s.BytesPerHour*end.Sub(start).Hours()
+
+	lo, hi := b, b
+	for _, p := range pts {
+		lo, hi = min(lo, float64(p.Bytes)), max(hi, float64(p.Bytes))
+	}
+	lo, hi = min(lo, lineEnd), max(hi, lineEnd)
+	ys, yticks := bytesAxis(lo, hi, plotBottom, plotTop)
+	xs, xticks := timeAxis(start, end, plotLeft, plotRight)
+	c.XTicks, c.YTicks = xticks, yticks
+
+	keep := downsample(len(pts), func(i int) int64 { return pts[i].Bytes }, maxChartPoints)
+	c.Drawn, c.Of = len(keep), len(pts)
+	x := make([]float64, len(keep))
+	y := make([]float64, len(keep))
+	for j, i := range keep {
+		x[j] = xs.at(pts[i].Time.Sub(xs.origin).Seconds())
+		y[j] = ys.at(float64(pts[i].Bytes))
+	}
+	c.Lines = []shape{{Class: "series " + verdictClass(s.Verdict), D: linePath(x, y)}}
+	c.Trend = &trendLine{
+		X1: xs.at(0), Y1: ys.at(b),
+		X2: xs.at(end.Sub(xs.origin).Seconds()), Y2: ys.at(lineEnd),
+	}
+	c.Legend = []legendItem{
+		{X: plotLeft, Class: "series " + verdictClass(s.Verdict), Line: true, Text: "bytes"},
+		{X: plotLeft + 80, Class: "trend", Line: true, Text: "Theil-Sen trend, " + rate(s.BytesPerHour)},
+	}
+	c.Tip = newTip(x, y, func(j int) (time.Time, string) {
+		p := pts[keep[j]]
+		return p.Time, Bytes(p.Bytes)
+	}, start, end)
+	return c
+}
+
+// theilSenIntercept is the intercept that goes with a Theil-Sen slope:
+// the median of y - slope*t over the points, t in hours since the first,
+// so the line runs through the middle of the points as the slope does,
+// unmoved by outliers.
+func theilSenIntercept(pts []trend.Point, perHour float64) float64 {
+	r := make([]float64, len(pts))
+	for i, p := range pts {
+		r[i] = float64(p.Bytes) - perHour*p.Time.Sub(pts[0].Time).Hours()
+	}
+	slices.Sort(r)
+	m := len(r) / 2
+	if len(r)%2 == 1 {
+		return r[m]
+	}
+	return (r[m-1] + r[m]) / 2
+}
+
+func newHeapChart(heap []HeapPoint, segs []Segment) *chart {
+	c := &chart{
+		ID: "heap", W: chartW, H: chartH,
+		Left: plotLeft, Right: plotRight, Top: plotTop, Bottom: plotBottom,
+		Heading: "the whole heap",
+		Label:   "in-use heap bytes over time, map storage and other",
+	}
+	start, end := heap[0].Time, heap[len(heap)-1].Time
+	var hi float64
+	for _, h := range heap {
+		hi = max(hi, float64(h.Bytes), float64(h.MapBytes))
+	}
+	ys, yticks := bytesAxis(0, hi, plotBottom, plotTop)
+	xs, xticks := timeAxis(start, end, plotLeft, plotRight)
+	c.XTicks, c.YTicks = xticks, yticks
+
+	var tx, ty []float64
+	var tips []int
+	for _, r := range heapRuns(heap, segs) {
+		run := heap[r.from:r.to]
+		budget := max(2, maxChartPoints*len(run)/len(heap))
+		keep := downsample(len(run), func(i int) int64 { return run[i].Bytes }, budget)
+		x := make([]float64, len(keep))
+		total := make([]float64, len(keep))
+		mapped := make([]float64, len(keep))
+		zero := make([]float64, len(keep))
+		for j, i := range keep {
+			h := run[i]
+			x[j] = xs.at(h.Time.Sub(xs.origin).Seconds())
+			total[j] = ys.at(float64(max(h.Bytes, h.MapBytes)))
+			mapped[j] = ys.at(float64(h.MapBytes))
+			zero[j] = ys.at(0)
+			tips = append(tips, r.from+i)
+		}
+		c.Areas = append(c.Areas,
+			shape{Class: "area-map", D: areaPath(x, mapped, zero)},
+			shape{Class: "area-other", D: areaPath(x, total, mapped)})
+		c.Lines = append(c.Lines, shape{Class: "edge", D: linePath(x, total)})
+		tx, ty = append(tx, x...), append(ty, total...)
+	}
+	c.Drawn, c.Of = len(tips), len(heap)
+	for i, s := range segs {
+		if i == 0 || s.Start.Before(start) || s.Start.After(end) {
+			continue
+		}
+		c.Restarts = append(c.Restarts, restart{X: xs.at(s.Start.Sub(xs.origin).Seconds()), Cause: s.Cause})
+	}
+	c.Legend = []legendItem{
+		{X: plotLeft, Class: "area-map", Text: "map storage"},
+		{X: plotLeft + 110, Class: "area-other", Text: "other heap"},
+	}
+	c.Tip = newTip(tx, ty, func(j int) (time.Time, string) {
+		h := heap[tips[j]]
+		share := 0.0
+		if h.Bytes > 0 {
+			share = float64(h.MapBytes) / float64(h.Bytes)
+		}
+		return h.Time, fmt.Sprintf("%s, map %s (%s)", Bytes(h.Bytes), Bytes(h.MapBytes), Percent(share))
+	}, start, end)
+	return c
+}
+
+// heapRuns cuts the heap series where a segment starts, so that a restart
+// shows as a break in the chart rather than a line down to the new run.
+func heapRuns(heap []HeapPoint, segs []Segment) []span {
+	var runs []span
+	from := 0
+	for i := 1; i < len(heap); i++ {
+		for _, s := range segs[min(1, len(segs)):] {
+			if heap[i-1].Time.Before(s.Start) && !heap[i].Time.Before(s.Start) {
+				runs = append(runs, span{from, i})
+				from = i
+				break
+			}
+		}
+	}
+	return append(runs, span{from, len(heap)})
+}
+
+// A span is the indices from..to-1 of a series.
+type span struct{ from, to int }
+
+func newSparkChart(s *TrendSite) *chart {
+	const w, h = 120.0, 26.0
+	c := &chart{W: w, H: h, Label: "bytes over the last segment"}
+	pts := s.Points
+	if len(pts) == 0 {
+		return c
+	}
+	var lo, hi float64 = math.Inf(1), math.Inf(-1)
+	for _, p := range pts {
+		lo, hi = min(lo, float64(p.Bytes)), max(hi, float64(p.Bytes))
+	}
+	if hi == lo {
+		lo, hi = lo-1, hi+1
+	}
+	ys := scale{d0: lo, d1: hi, r0: h - 2, r1: 2}
+	xs := timeScale(pts[0].Time, pts[len(pts)-1].Time, 2, w-2)
+	keep := downsample(len(pts), func(i int) int64 { return pts[i].Bytes }, maxSparkPoints)
+	x := make([]float64, len(keep))
+	y := make([]float64, len(keep))
+	for j, i := range keep {
+		x[j] = xs.at(pts[i].Time.Sub(xs.origin).Seconds())
+		y[j] = ys.at(float64(pts[i].Bytes))
+	}
+	c.Lines = []shape{{Class: "series " + verdictClass(s.Verdict), D: linePath(x, y)}}
+	return c
+}
+
+func newTip(x, y []float64, label func(j int) (time.Time, string), start, end time.Time) *tipData {
+	format := "15:04:05"
+	if !sameDay(start, end) {
+		format = "Jan 2 15:04:05"
+	}
+	var tx, ty, tt, tv strings.Builder
+	for j := range x {
+		if j > 0 {
+			tx.WriteByte(' ')
+			ty.WriteByte(' ')
+			tt.WriteByte('|')
+			tv.WriteByte('|')
+		}
+		tx.WriteString(px(x[j]))
+		ty.WriteString(px(y[j]))
+		when, what := label(j)
+		tt.WriteString(when.Format(format))
+		tv.WriteString(what)
+	}
+	return &tipData{X: tx.String(), Y: ty.String(), Time: tt.String(), Value: tv.String()}
+}
+
+// downsample returns the indices of the points to draw, in order: all of
+// them when there are at most limit, else the first, the last and, in
+// each of (limit-2)/2 equal stretches, the lowest and the highest.
+func downsample(n int, value func(int) int64, limit int) []int {
+	if n <= limit || limit < 4 {
+		if n <= limit {
+			return indices(n)
+		}
+		return []int{0, n - 1}
+	}
+	buckets := (limit - 2) / 2
+	keep := make([]int, 0, limit)
+	keep = append(keep, 0)
+	for b := range buckets {
+		from, to := 1+b*(n-2)/buckets, 1+(b+1)*(n-2)/buckets
+		if from >= to {
+			continue
+		}
+		lo, hi := from, from
+		for i := from; i < to; i++ {
+			if value(i) < value(lo) {
+				lo = i
+			}
+			if value(i) > value(hi) {
+				hi = i
+			}
+		}
+		keep = append(keep, min(lo, hi))
+		if lo != hi {
+			keep = append(keep, max(lo, hi))
+		}
+	}
+	return append(keep, n-1)
+}
+
+func indices(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// scale maps a domain onto a range of viewBox units; origin is the time
+// at domain value 0 when the domain is time.
+type scale struct {
+	d0, d1, r0, r1 float64
+	origin         time.Time
+}
+
+func (s scale) at(v float64) float64 {
+	if s.d1 == s.d0 {
+		return (s.r0 + s.r1) / 2
+	}
+	return s.r0 + (v-s.d0)/(s.d1-s.d0)*(s.r1-s.r0)
+}
+
+func timeScale(start, end time.Time, r0, r1 float64) scale {
+	return scale{d0: 0, d1: end.Sub(start).Seconds(), r0: r0, r1: r1, origin: start}
+}
+
+var byteUnits = []struct {
+	size float64
+	name string
+}{{1 << 40, "TiB"}, {1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}, {1, "B"}}
+
+// bytesAxis lays out a byte axis over lo..hi with four to eight ticks at
+// round numbers of one binary unit. It starts at zero unless the values
+// sit high above it, so a rise from 100 to 110 MiB is not flattened.
+func bytesAxis(lo, hi, r0, r1 float64) (scale, []tick) {
+	if lo >= 0 && lo <= hi/2 {
+		lo = 0
+	}
+	if hi <= lo {
+		lo = min(lo, 0)
+		hi = max(hi, lo+1024)
+	}
+	unit := byteUnits[len(byteUnits)-1]
+	for _, u := range byteUnits {
+		if max(math.Abs(lo), math.Abs(hi)) >= u.size {
+			unit = u
+			break
+		}
+	}
+	raw := (hi - lo) / unit.size / 5
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	if unit.name == "B" {
+		step = max(step, 1)
+	}
+	first := math.Floor(lo/unit.size/step) * step
+	last := math.Ceil(hi/unit.size/step) * step
+	decimals := max(0, int(-math.Floor(math.Log10(step)+1e-9)))
+	if step*math.Pow(10, float64(decimals)) != math.Round(step*math.Pow(10, float64(decimals))) {
+		decimals++ // 2.5, 0.25
+	}
+	s := scale{d0: first * unit.size, d1: last * unit.size, r0: r0, r1: r1}
+	var ticks []tick
+	for k := 0; k <= int(math.Round((last-first)/step)); k++ {
+		v := first + float64(k)*step
+		label := strconv.FormatFloat(v, 'f', decimals, 64) + " " + unit.name
+		if v == 0 {
+			label = "0"
+		}
+		ticks = append(ticks, tick{Pos: s.at(v * unit.size), Label: label})
+	}
+	return s, ticks
+}
+
+var timeSteps = []time.Duration{
+	time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 30 * time.Second,
+	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+	24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour, 28 * 24 * time.Hour,
+}
+
+// timeAxis lays out a time axis over start..end with at most six ticks at
+// round times of the profiles' own time zone; a tick names its day when
+// the day changed since the tick before it.
+func timeAxis(start, end time.Time, r0, r1 float64) (scale, []tick) {
+	if !end.After(start) {
+		// One snapshot: a minute around it, the point in the middle.
+		start, end = start.Add(-30*time.Second), end.Add(30*time.Second)
+		s := timeScale(start, end, r0, r1)
+		mid := start.Add(30 * time.Second)
+		return s, []tick{{Pos: s.at(30), Label: mid.Format("15:04:05")}}
+	}
+	s := timeScale(start, end, r0, r1)
+	whole := end.Sub(start)
+	step := timeSteps[len(timeSteps)-1]
+	for _, d := range timeSteps {
+		if whole/d <= 6 {
+			step = d
+			break
+		}
+	}
+	_, offset := start.Zone()
+	zone := time.Duration(offset) * time.Second
+	t := start.Add(zone).Truncate(step).Add(-zone)
+	if t.Before(start) {
+		t = t.Add(step)
+	}
+	var ticks []tick
+	var prev time.Time
+	for ; !t.After(end); t = t.Add(step) {
+		var label string
+		switch {
+		case step >= 24*time.Hour:
+			label = t.Format("Jan 2")
+		case !prev.IsZero() && sameDay(prev, t) || prev.IsZero() && sameDay(start, end):
+			label = t.Format("15:04")
+			if step < time.Minute {
+				label = t.Format("15:04:05")
+			}
+		default:
+			label = t.Format("Jan 2 15:04")
+		}
+		ticks = append(ticks, tick{Pos: s.at(t.Sub(start).Seconds()), Label: label})
+		prev = t
+	}
+	return s, ticks
+}
+
+func sameDay(a, b time.Time) bool {
+	b = b.In(a.Location())
+	return a.YearDay() == b.YearDay() && a.Year() == b.Year()
+}
+
+func linePath(x, y []float64) string {
+	b := make([]byte, 0, len(x)*12)
+	for i := range x {
+		if i == 0 {
+			b = append(b, 'M')
+		} else {
+			b = append(b, 'L')
+		}
+		b = strconv.AppendFloat(b, round1(x[i]), 'f', -1, 64)
+		b = append(b, ',')
+		b = strconv.AppendFloat(b, round1(y[i]), 'f', -1, 64)
+	}
+	return string(b)
+}
+
+// areaPath outlines the area between the line top and the line bottom.
+func areaPath(x, top, bottom []float64) string {
+	if len(x) == 0 {
+		return ""
+	}
+	rx := slices.Clone(x)
+	rb := slices.Clone(bottom)
+	slices.Reverse(rx)
+	slices.Reverse(rb)
+	return linePath(append(slices.Clone(x), rx...), append(slices.Clone(top), rb...)) + "Z"
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// px formats a viewBox coordinate, to a tenth of a unit.
+func px(v float64) string { return strconv.FormatFloat(round1(v), 'f', -1, 64) }
+
+func position(file string, line int) string { return fmt.Sprintf("%s:%d", shortFile(file), line) }
+
+// rate formats a growth rate.
+func rate(perHour float64) string {
+	s := Bytes(int64(math.Round(perHour))) + "/h"
+	if perHour > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+// pValue formats a p-value as a reader wants it: small ones as a bound.
+func pValue(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return strconv.FormatFloat(p, 'f', 3, 64)
+}
+
+// shortDuration formats d to the second without trailing zero units:
+// "6h2m", "45s".
+func shortDuration(d time.Duration) string {
+	s := d.Round(time.Second).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
