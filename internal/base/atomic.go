@@ -16,6 +16,11 @@ func WriteFileAtomic(name string, write func(io.Writer) error) error {
 		return Inputf(name, "cannot write: %v", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op after the rename
+	// CreateTemp makes the file private; an output is read like any other.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return Inputf(name, "cannot write: %v", err)
+	}
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return Inputf(name, "writing: %v", err)

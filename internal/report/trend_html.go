@@ -620,15 +620,6 @@ func px(v float64) string { return strconv.FormatFloat(round1(v), 'f', -1, 64) }
 
 func position(file string, line int) string { return fmt.Sprintf("%s:%d", shortFile(file), line) }
 
-// rate formats a growth rate.
-func rate(perHour float64) string {
-	s := Bytes(int64(math.Round(perHour))) + "/h"
-	if perHour > 0 {
-		s = "+" + s
-	}
-	return s
-}
-
 // pValue formats a p-value as a reader wants it: small ones as a bound.
 func pValue(p float64) string {
 	if p < 0.001 {
