@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 
 	"github.com/mapscope/mapscope/internal/base"
 	"github.com/mapscope/mapscope/internal/heapcmd"
@@ -59,6 +60,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// MAPSCOPE_CPUPROFILE=file profiles mapscope itself, for the
+	// benchmarks in docs/benchmarks.md.
+	if name := os.Getenv("MAPSCOPE_CPUPROFILE"); name != "" {
+		if f, err := os.Create(name); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				defer f.Close()
+				defer pprof.StopCPUProfile()
+			}
+		}
+	}
 	err := cmd.Run(ctx, cmd, cmd.Flags.Args())
 	if err != nil {
 		if msg := base.Message(err); msg != "" {

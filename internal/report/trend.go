@@ -36,8 +36,9 @@ type Trend struct {
 	// Heap is the whole heap per snapshot, split into map and other bytes.
 	Heap []HeapPoint `json:"heap"`
 
-	// Sites are the map sites (and, apart, non-map sites that grow), most
-	// worrying first: by verdict severity, then score, then growth rate.
+	// Sites are the map sites, most worrying first (by verdict severity,
+	// then score, then growth rate), then in the same order the sites of
+	// other or unclassified bytes that do not stay flat.
 	Sites    []TrendSite `json:"sites"`
 	Warnings []string    `json:"warnings,omitempty"`
 }
@@ -161,12 +162,21 @@ func NewTrend(in TrendInput) *Trend {
 	}
 	slices.SortStableFunc(t.Sites, func(a, b TrendSite) int {
 		return cmp.Or(
+			cmp.Compare(mapFirst(a), mapFirst(b)),
 			cmp.Compare(trend.Severity(b.Verdict), trend.Severity(a.Verdict)),
 			cmp.Compare(b.Score, a.Score),
 			cmp.Compare(b.BytesPerHour, a.BytesPerHour),
 			cmp.Compare(b.LastBytes, a.LastBytes))
 	})
 	return t
+}
+
+// mapFirst orders map sites before the others.
+func mapFirst(s TrendSite) int {
+	if s.Map {
+		return 0
+	}
+	return 1
 }
 
 // heldBy counts the goroutines in fn at each snapshot and says whether
