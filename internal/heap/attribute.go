@@ -92,6 +92,10 @@ type Site struct {
 	Objects  int64
 	Samples  int
 	Note     string // why a site is unknown, or conflicting evidence
+	// Foreign is set when no frame of the user's code (the main module, or
+	// -focus) is on the stack, so the site is a library's or the standard
+	// library's own frame: code the user cannot change.
+	Foreign bool
 	Hint     string // for make sites: the size hint as written
 	// LoopLine and LoopTrips come from the source (see Line).
 	LoopLine  int
@@ -538,7 +542,7 @@ func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, n
 	if op != nil {
 		ev = appendUnique(ev, FromSource) // the source named the map
 	}
-	s = &Site{Function: user.fn, File: user.file, Line: user.line, Kind: kind, Evidence: ev, Note: note, Path: callPath(below)}
+	s = &Site{Function: user.fn, File: user.file, Line: user.line, Kind: kind, Evidence: ev, Note: note, Path: callPath(below), Foreign: !user.user && (a.opt.MainModule != "" || a.opt.Focus != nil)}
 	if op != nil {
 		s.Map, s.Type, s.Hint = op.Expr, op.Type, op.Hint
 	}

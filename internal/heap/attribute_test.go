@@ -351,3 +351,25 @@ func TestZeroSamplesMakeNoSite(t *testing.T) {
 		t.Errorf("freed samples made sites: %+v", r.Sites)
 	}
 }
+
+// A stack without a frame of the user's code (a server goroutine of
+// net/http growing a header map) is the library's own: the advice must
+// not tell the user to change code they do not own.
+func TestForeignSiteAdvice(t *testing.T) {
+	frames := []string{"net/textproto.readMIMEHeader /go/src/net/textproto/reader.go:592@40", "net/http.(*conn).serve /go/src/net/http/server.go:2102"}
+	bin := fakeBinary{0x40: "runtime.mapassign_faststr"}
+	s := only(t, attribute(t, newBuilder().sample(100, frames...), Options{Binary: bin, MainModule: "example.com/svc"}))
+	if !s.Foreign || s.Kind != Grow {
+		t.Fatalf("site %s %s foreign=%v, want a foreign grow site", s.Function, s.Kind, s.Foreign)
+	}
+	got := Suggest(s, "alloc")
+	if strings.Contains(got, "size hint") || !strings.Contains(got, "net/textproto") {
+		t.Errorf("advice %q: want no size hint, and the package named", got)
+	}
+	// The same stack reached from the user's code is the user's site.
+	frames = append(frames, "example.com/svc.(*Server).handle /src/server.go:40")
+	s = only(t, attribute(t, newBuilder().sample(100, frames...), Options{Binary: bin, MainModule: "example.com/svc"}))
+	if s.Foreign || s.Function != "example.com/svc.(*Server).handle" {
+		t.Errorf("site %s foreign=%v, want the user's frame", s.Function, s.Foreign)
+	}
+}

@@ -1,6 +1,10 @@
 package heap
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
+)
 
 // Suggest returns a one-line suggestion for a site, or "" when there is
 // nothing to say. sample is "inuse" or "alloc": growth in an inuse profile
@@ -9,6 +13,9 @@ func Suggest(s *Site, sample string) string {
 	name := s.Map
 	if name == "" {
 		name = "the map"
+	}
+	if s.Foreign && s.Kind.IsMap() {
+		return fmt.Sprintf("no frame of your code on this stack: %s allocates this map on its own (a server's goroutine, say); what you can change is what you feed it", funcname.Package(s.Function))
 	}
 	if s.Kind.IsMap() && s.Map == "" && len(s.Path) > 2 {
 		// The map operation happened inside a library the user's line
