@@ -59,7 +59,10 @@ type Op struct {
 // Line is what the source says about one line.
 type Line struct {
 	Path string // file relative to the module root
-	Ops  []Op
+	// Module and Version name the dependency the line is in, "" for a
+	// line of the user's own module.
+	Module, Version string
+	Ops             []Op
 	// LoopLine is the line of the innermost loop around this line (0 if
 	// none); LoopTrips its trip count when known before the loop starts.
 	LoopLine  int
@@ -92,14 +95,26 @@ type Site struct {
 	Objects  int64
 	Samples  int
 	Note     string // why a site is unknown, or conflicting evidence
+	// Owner is set when the map is a library's, reached from the site's
+	// line: the library's frame that grew or made it, whose source names
+	// Map and Type.
+	Owner *Owner
 	// Foreign is set when no frame of the user's code (the main module, or
 	// -focus) is on the stack, so the site is a library's or the standard
 	// library's own frame: code the user cannot change.
 	Foreign bool
-	Hint     string // for make sites: the size hint as written
+	Hint    string // for make sites: the size hint as written
 	// LoopLine and LoopTrips come from the source (see Line).
 	LoopLine  int
 	LoopTrips string
+}
+
+// An Owner is the library line a site's map belongs to.
+type Owner struct {
+	Function, File string
+	Line           int
+	Module         string // the dependency, "" for the standard library
+	Version        string
 }
 
 // Result is a whole profile attributed.
@@ -203,6 +218,7 @@ type siteKey struct {
 	line     int
 	kind     Kind
 	mapExpr  string
+	owner    string // file:line of the library line that names the map
 }
 
 // Attribute classifies every sample of p and groups them into sites.
@@ -339,7 +355,7 @@ func (a *attributor) userIndex(stack []frame) int {
 // when the profile does not say), and returns its site.
 func (a *attributor) classify(stack []frame, block int64) *Site {
 	if len(stack) == 0 {
-		return a.site(frame{fn: "(no stack)"}, nil, Unknown, nil, "sample has no stack", nil)
+		return a.site(frame{fn: "(no stack)"}, nil, Unknown, nil, "sample has no stack", nil, frame{}, false)
 	}
 	u := a.userIndex(stack)
 	user := stack[u]
@@ -375,6 +391,24 @@ func (a *attributor) classify(stack []frame, block int64) *Site {
 			note = n
 		}
 	}
+	// A map inside a library the line called: the dependency's source
+	// (at the version the module selects) names it, and decides the kind
+	// when nothing stronger did.
+	var owner *Line
+	if a.opt.Source != nil && alloc != user && alloc.loc != nil && !alloc.runtime {
+		if ol := a.sourceLine(alloc); ol != nil {
+			if kind == Unknown {
+				if k, _ := kindFromOps(ol.Ops); k != Unknown {
+					kind, ev, note = k, []Evidence{FromSource}, ""
+				} else if k := a.kindFromSize(ol, block); k != Unknown {
+					kind, ev, note = k, []Evidence{FromSize}, ""
+				}
+			}
+			if kind.IsMap() && opFor(ol.Ops, kind) != nil {
+				owner = ol
+			}
+		}
+	}
 	if kind == Unknown && note == "" {
 		switch {
 		case alloc != user && a.opt.Binary == nil:
@@ -385,7 +419,10 @@ func (a *attributor) classify(stack []frame, block int64) *Site {
 			note = "no evidence: give -binary or -source"
 		}
 	}
-	return a.site(user, below, kind, ev, note, line)
+	if owner != nil {
+		return a.site(user, below, kind, ev, note, owner, alloc, false)
+	}
+	return a.site(user, below, kind, ev, note, line, frame{}, alloc == user)
 }
 
 // fromStack looks for map frames below the user frame. When several
@@ -517,7 +554,12 @@ func opFor(ops []Op, k Kind) *Op {
 	return nil
 }
 
-func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, note string, line *Line) *Site {
+// site returns the site of user for kind, named by line: the user's own
+// line, or, when ownerFrame is set, the line of the library frame that
+// allocated (its map is the library's, reached from the user's line).
+// own says the user's line itself called the allocator: only then must
+// its source show the operation the kind says.
+func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, note string, line *Line, ownerFrame frame, own bool) *Site {
 	var op *Op
 	if line != nil {
 		op = opFor(line.Ops, kind)
@@ -527,13 +569,16 @@ func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, n
 				kind, op = Make, lit
 			}
 		}
-		if kind.IsMap() && kind != Reflect && kind != SyncMap && op == nil {
+		if own && kind.IsMap() && kind != Reflect && kind != SyncMap && op == nil {
 			note = fmt.Sprintf("the binary says %s but the source line has no such map operation (does the source match?)", kind)
 		}
 	}
 	k := siteKey{fn: user.fn, file: user.file, line: user.line, kind: kind}
 	if op != nil {
 		k.mapExpr = op.Expr
+		if ownerFrame.fn != "" {
+			k.owner = fmt.Sprintf("%s:%d", ownerFrame.file, ownerFrame.line)
+		}
 	}
 	s, ok := a.sites[k]
 	if ok {
@@ -546,7 +591,9 @@ func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, n
 	if op != nil {
 		s.Map, s.Type, s.Hint = op.Expr, op.Type, op.Hint
 	}
-	if line != nil {
+	if ownerFrame.fn != "" && op != nil {
+		s.Owner = &Owner{Function: ownerFrame.fn, File: ownerFrame.file, Line: ownerFrame.line, Module: line.Module, Version: line.Version}
+	} else if line != nil {
 		s.LoopLine, s.LoopTrips = line.LoopLine, line.LoopTrips
 	}
 	a.sites[k] = s

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/google/pprof/profile"
@@ -12,6 +13,7 @@ import (
 	"github.com/mapscope/mapscope/internal/heap/binfile"
 	"github.com/mapscope/mapscope/internal/heap/heapprof"
 	"github.com/mapscope/mapscope/internal/heap/srcline"
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
 )
 
 // Config names the evidence an analysis may use besides the profile: the
@@ -119,6 +121,10 @@ func (ev *Analyzer) Warnings() []string {
 		return nil
 	}
 	var out []string
+	if missing := ev.source.t.Missing(); len(missing) > 0 {
+		slices.Sort(missing)
+		out = append(out, fmt.Sprintf("the source of %s is not in the module cache, and mapscope does not download: run 'go mod download' in %s to name the maps inside", strings.Join(missing, ", "), ev.sourceDir))
+	}
 	for _, err := range ev.source.t.LoadErrors() {
 		msg := err.Error()
 		if strings.Contains(msg, "GOPROXY=off") || strings.Contains(msg, "module lookup disabled") {
@@ -223,14 +229,23 @@ var opKinds = map[srcline.Kind]OpKind{
 }
 
 func (s *sourceAdapter) Line(fn, file string, line int) (*Line, error) {
-	l, err := s.t.Lookup(fn, file, line)
+	tree, err := s.t.ForPackage(funcname.Package(fn))
 	if err != nil {
-		if errors.Is(err, srcline.ErrNotInTree) || errors.Is(err, srcline.ErrAmbiguous) {
+		return nil, errors.Join(ErrOutside, err)
+	}
+	l, err := tree.Lookup(fn, file, line)
+	if err != nil {
+		// A dependency's source that does not match is not the user's
+		// tree failing to match: it is outside, like any library line.
+		if tree != s.t || errors.Is(err, srcline.ErrNotInTree) || errors.Is(err, srcline.ErrAmbiguous) {
 			return nil, errors.Join(ErrOutside, err)
 		}
 		return nil, err
 	}
 	out := &Line{Path: l.Path}
+	if tree != s.t {
+		out.Module, out.Version = tree.ModulePath(), tree.Version()
+	}
 	for _, op := range l.Ops {
 		k, ok := opKinds[op.Kind]
 		if !ok {

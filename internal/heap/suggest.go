@@ -14,6 +14,13 @@ func Suggest(s *Site, sample string) string {
 	if name == "" {
 		name = "the map"
 	}
+	if o := s.Owner; o != nil && s.Kind.IsMap() {
+		lib := o.Module
+		if lib == "" {
+			lib = funcname.Package(o.Function)
+		}
+		return fmt.Sprintf("%s is %s's own map, reached from here: you cannot change its code, but you can bound what you put in (distinct keys you pass it) or configure its eviction (an expiry, a size limit)", name, lib)
+	}
 	if s.Foreign && s.Kind.IsMap() {
 		return fmt.Sprintf("no frame of your code on this stack: %s allocates this map on its own (a server's goroutine, say); what you can change is what you feed it", funcname.Package(s.Function))
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mapscope/mapscope/internal/heap"
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
 )
 
 // HeapInput is what NewHeap builds a report from.
@@ -75,6 +76,7 @@ func NewHeap(in HeapInput) *Heap {
 			Path:       s.Path,
 			Suggestion: heap.Suggest(s, h.Sample),
 			Note:       s.Note,
+			Owner:      ownerOf(s.Owner),
 		}
 		if h.TotalBytes > 0 {
 			site.Share = float64(s.Bytes) / float64(h.TotalBytes)
@@ -272,6 +274,9 @@ func writeSite(b *strings.Builder, n int, s *Site, withBase bool) {
 	if s.Type != "" {
 		fmt.Fprintf(b, "  %s", s.Type)
 	}
+	if o := s.Owner; o != nil {
+		fmt.Fprintf(b, "\n    the map of %s at %s:%d, reached from", ownerName(o), shortFile(o.File), o.Line)
+	}
 	fmt.Fprintf(b, "\n    %s  %s", s.Function, s.Position())
 	if len(s.Evidence) > 0 {
 		fmt.Fprintf(b, "  [evidence: %s]", strings.Join(s.Evidence, "+"))
@@ -286,4 +291,16 @@ func writeSite(b *strings.Builder, n int, s *Site, withBase bool) {
 	if s.Note != "" && s.Note != s.Suggestion {
 		fmt.Fprintf(b, "    note: %s\n", s.Note)
 	}
+}
+
+// ownerName names the library a map belongs to: the module at its
+// version, or the standard library package.
+func ownerName(o *Owner) string {
+	if o.Module == "" {
+		return funcname.Package(o.Function)
+	}
+	if o.Version != "" {
+		return o.Module + "@" + o.Version
+	}
+	return o.Module
 }

@@ -5,6 +5,8 @@
 package report
 
 import (
+	"github.com/mapscope/mapscope/internal/heap"
+
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -59,6 +61,27 @@ type Site struct {
 	Path       []string `json:"path,omitempty"` // user frame -> packages -> allocating function
 	Suggestion string   `json:"suggestion,omitempty"`
 	Note       string   `json:"note,omitempty"`
+
+	// Owner is set when the map is a library's own, reached from this
+	// site's line: the library line whose source names Expr and Type.
+	Owner *Owner `json:"owner,omitempty"`
+}
+
+// An Owner is the library line a site's map belongs to.
+type Owner struct {
+	Function string `json:"function"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Module   string `json:"module,omitempty"` // "" for the standard library
+	Version  string `json:"version,omitempty"`
+}
+
+// ownerOf converts the analysis' owner.
+func ownerOf(o *heap.Owner) *Owner {
+	if o == nil {
+		return nil
+	}
+	return &Owner{Function: o.Function, File: o.File, Line: o.Line, Module: o.Module, Version: o.Version}
 }
 
 // Position returns "file:line" with the file shortened for display.

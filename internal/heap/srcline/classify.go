@@ -18,6 +18,8 @@ type classifier struct {
 	info *types.Info
 	pkg  *types.Package
 	line int
+	// library: the line is in a dependency; types are qualified for its users.
+	library bool
 
 	stack []ast.Node
 	ops   []found

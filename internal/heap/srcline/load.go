@@ -118,15 +118,25 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 		if dir == "." {
 			patterns[i] = "."
 		}
+		if t.loadRoot != "" { // a dependency: by import path, from the main module
+			patterns[i] = t.module
+			if dir != "." {
+				patterns[i] += "/" + dir
+			}
+		}
 	}
 	env := t.env()
+	loadDir := t.root
+	if t.loadRoot != "" {
+		loadDir = t.loadRoot
+	}
 	mode := loadMode
 	if t.fromSource(env, patterns) {
 		mode |= packages.NeedDeps
 	}
 	cfg := &packages.Config{
 		Mode:  mode,
-		Dir:   t.root,
+		Dir:   loadDir,
 		Env:   env,
 		Fset:  lp.fset,
 		Tests: tests,
@@ -180,7 +190,11 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 // network (GOPROXY=off: a missing module is reported, not downloaded
 // behind the user's back), and no go.work that does not list the module.
 func (t *Tree) env() []string {
-	env := goEnv(t.root)
+	root := t.root
+	if t.loadRoot != "" {
+		root = t.loadRoot
+	}
+	env := goEnv(root)
 	if env == nil {
 		env = os.Environ()
 	}
@@ -207,6 +221,9 @@ func (t *Tree) fromSource(env []string, patterns []string) bool {
 	}
 	cmd := exec.Command("go", append([]string{"list", "-e", "-deps", "-f", "{{if .Stale}}stale{{end}}"}, patterns...)...)
 	cmd.Dir, cmd.Env = t.root, env
+	if t.loadRoot != "" {
+		cmd.Dir = t.loadRoot
+	}
 	out, err := cmd.Output()
 	fs = err == nil && strings.Count(string(out), "stale") >= staleLimit
 	t.mu.Lock()

@@ -67,7 +67,7 @@ func (t *Tree) Lookup(fn, file string, line int) (*Line, error) {
 		fset, file0 = pf.fset, pf.file
 		tf = typedFile{}
 	}
-	c := &classifier{fset: fset, file: file0, info: tf.info, pkg: tf.pkg, line: line}
+	c := &classifier{fset: fset, file: file0, info: tf.info, pkg: tf.pkg, line: line, library: t.loadRoot != ""}
 	res.Ops, res.Loop = c.run()
 	res.Typed = typed
 	if !typed {

@@ -21,6 +21,11 @@ import (
 type Tree struct {
 	root   string // absolute
 	module string
+	// A dependency's tree (ForPackage) has its version, and is loaded
+	// through the go command run in the main module's root, loadRoot.
+	version  string
+	loadRoot string
+	deps     *deps // the main tree's dependencies; nil in a dependency's tree
 
 	indexOnce sync.Once
 	indexErr  error
@@ -101,6 +106,7 @@ func OpenWith(root string, opts Options) (*Tree, error) {
 	return &Tree{
 		root:   abs,
 		module: mp,
+		deps:   &deps{trees: map[string]*Tree{}, missing: map[string]bool{}},
 		opts:   opts,
 		parsed: map[string]*parsedFile{},
 		pkgs:   map[string]*loadedPkg{},

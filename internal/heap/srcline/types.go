@@ -82,7 +82,9 @@ func (c *classifier) typeStr(t types.Type) string {
 		return ""
 	}
 	return types.TypeString(t, func(p *types.Package) string {
-		if p == c.pkg {
+		// A library's types are named as its users write them
+		// (cache.Item), the user's own package's bare.
+		if p == c.pkg && !c.library {
 			return ""
 		}
 		return p.Name()
