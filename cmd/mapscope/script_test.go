@@ -54,6 +54,7 @@ func TestScript(t *testing.T) {
 			"truncate":   truncate,
 			"cpuprofile": cpuprofile,
 			"exitcode":   exitcode,
+			"textheap":   textheap,
 		},
 	})
 }
@@ -120,4 +121,14 @@ func goEnv(t *testing.T, names ...string) map[string]string {
 		env["PATH"] = filepath.Join(env["GOROOT"], "bin") + string(os.PathListSeparator) + os.Getenv("PATH")
 	}
 	return env
+}
+
+// textheap DST writes the test process's heap profile as ?debug=1 text.
+func textheap(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: textheap DST")
+	}
+	var buf bytes.Buffer
+	ts.Check(pprof.Lookup("heap").WriteTo(&buf, 1))
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o644))
 }

@@ -98,6 +98,9 @@ func (ev *Analyzer) MatchBinary(p Profile) error {
 	if ev.binary == nil {
 		return nil
 	}
+	if heapprof.FromText(p.Profile) {
+		return base.Inputf(p.Name, "a ?debug=1 text profile records neither where the executable was mapped nor which frames were inlined, so -binary cannot be checked against it: fetch /debug/pprof/heap without debug=1 for -binary, or use -source")
+	}
 	if err := ev.binary.Match(p.Profile); err != nil {
 		return &base.InputError{Name: ev.binaryName, Err: fmt.Errorf("%w (profile %s)", err, p.Name)}
 	}

@@ -73,6 +73,9 @@ func Decode(data []byte) (p *profile.Profile, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("not a pprof profile (%s)", strings.TrimPrefix(err.Error(), "parsing profile: "))
 	}
+	if isText(data) {
+		symbolizeText(data, p)
+	}
 	return p, nil
 }
 
