@@ -3,6 +3,7 @@ package heap
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -198,13 +199,26 @@ func (ev *Analyzer) Attribute(p *profile.Profile, fig heapprof.Figures) (*Result
 }
 
 // SameProgram refuses to compare profiles of two different builds when
-// both carry build IDs for their main executable.
+// both carry build IDs for their main executable, and of two different
+// programs (executables of other names) when they do not.
 func SameProgram(cur, old Profile) error {
 	id, oldID := MainBuildID(cur.Profile), MainBuildID(old.Profile)
 	if id != "" && oldID != "" && id != oldID {
 		return base.Inputf(old.Name, "profile of a different build than %s (build ID %s, not %s)", cur.Name, oldID, id)
 	}
+	if prog, oldProg := ProgramOf(cur.Profile), ProgramOf(old.Profile); prog != "" && oldProg != "" && prog != oldProg {
+		return base.Inputf(old.Name, "profile of %s, but %s is of %s: compare profiles of one program", oldProg, cur.Name, prog)
+	}
 	return nil
+}
+
+// ProgramOf names the program a profile is of: the base name of its main
+// executable, as runtime/pprof records it, or "" when it does not.
+func ProgramOf(p *profile.Profile) string {
+	if len(p.Mapping) == 0 || p.Mapping[0].File == "" {
+		return ""
+	}
+	return filepath.Base(p.Mapping[0].File)
 }
 
 // MainBuildID returns the build ID of the profile's main executable, or ""

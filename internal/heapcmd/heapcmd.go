@@ -142,11 +142,14 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 			return base.Inputf(old.Name, "%v", err)
 		}
 		in.Base, in.BaseRes = old.Name, heap.Attribute(old.Profile, ev.Options(bfig))
+		if !sameBuildKnown(p, old.Profile) {
+			in.Warnings = append(in.Warnings, fmt.Sprintf("neither %s nor %s records a build ID: they are compared as profiles of the same build of %s", name, old.Name, heap.ProgramOf(p)))
+		}
 	}
 	rep := report.NewHeap(in)
 
 	if *flagOut != "" {
-		if err := writeMapProfile(*flagOut, p, res); err != nil {
+		if err := writeMapProfile(*flagOut, p, res, old.Profile, in.BaseRes); err != nil {
 			return err
 		}
 	}
@@ -166,4 +169,10 @@ func readProfile(name string) (*profile.Profile, error) {
 		return nil, base.Inputf(name, "%v", err)
 	}
 	return p, nil
+}
+
+// sameBuildKnown reports whether the build IDs of both profiles say they
+// are of one build.
+func sameBuildKnown(p, q *profile.Profile) bool {
+	return heap.MainBuildID(p) != "" && heap.MainBuildID(p) == heap.MainBuildID(q)
 }

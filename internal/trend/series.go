@@ -3,7 +3,6 @@ package trend
 import (
 	"cmp"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -68,7 +67,7 @@ func NewSeries(an *heap.Analyzer) *Series {
 // refuses a profile of another program than the ones before it, and one
 // that the evidence does not match.
 func (s *Series) Add(name string, p *profile.Profile) error {
-	prog := programOf(p)
+	prog := heap.ProgramOf(p)
 	for _, o := range s.snaps {
 		if o.program != "" && prog != "" && o.program != prog {
 			return fmt.Errorf("%s is a profile of %s, but %s is of %s: one trend is one program", name, prog, o.name, o.program)
@@ -119,15 +118,6 @@ func (s *Series) Add(name string, p *profile.Profile) error {
 
 // Len returns the number of snapshots added.
 func (s *Series) Len() int { return len(s.snaps) }
-
-// programOf names the program a profile is of: the base name of its main
-// executable, as runtime/pprof records it.
-func programOf(p *profile.Profile) string {
-	if len(p.Mapping) == 0 || p.Mapping[0].File == "" {
-		return ""
-	}
-	return filepath.Base(p.Mapping[0].File)
-}
 
 func allocTotal(p *profile.Profile) int64 {
 	fig, err := heapprof.Select(p, "alloc")
