@@ -20,7 +20,7 @@ func OutDir() string { return filepath.Join(repoRoot(), "testdata", "corpus", "o
 // nearest parent of the working directory holding the mapscope go.mod.
 func repoRoot() string {
 	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
-		root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+		root := filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(file)))) // internal/heap/heaptest/paths.go
 		if isRepoRoot(root) {
 			return root
 		}
