@@ -363,19 +363,27 @@ func checkLeakFirst(t *testing.T, s Scenario, bin series) {
 // annotated: the ground truth has no leak nobody wrote down.
 func checkAnnotated(t *testing.T, s Scenario, bin series) {
 	t.Helper()
+	var top lineKey
+	var topGrowth int64
 	for k, g := range lineGrowth(s, bin) {
-		if g < unannotated {
-			continue
-		}
 		found := false
 		for _, w := range s.Wants {
 			if w.File == k.file && w.Line == k.line && w.IsMap() == k.isMap {
 				found = true
 			}
 		}
-		if !found {
+		if found {
+			continue
+		}
+		if g >= unannotated {
 			t.Errorf("%s:%d: %s grew %.1f MB but has no annotation", k.file, k.line, mapOrNot(k.isMap), float64(g)/mb)
 		}
+		if g > topGrowth {
+			top, topGrowth = k, g
+		}
+	}
+	if topGrowth > 0 {
+		t.Logf("largest growth without an annotation: %s at %s:%d, %.1f MB", mapOrNot(top.isMap), top.file, top.line, float64(topGrowth)/mb)
 	}
 }
 

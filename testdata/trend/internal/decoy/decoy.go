@@ -23,7 +23,7 @@ const (
 	// The quote cache fills in the first warmSteps steps, then sees
 	// quotesPerStep new quotes a step, each evicting the oldest.
 	warmSteps       = 5
-	quotesPerStep   = 4000
+	quotesPerStep   = 2500
 	auditsPerStep   = 8000 // 64 B each
 	lookupsPerStep  = 5000
 	firstQuoteID    = 1 << 40
