@@ -58,6 +58,10 @@ func (w TrendWant) String() string {
 		return s + "nonmap-leak"
 	case w.Garbage:
 		s += "garbage"
+	case slices.Equal(w.Verdicts, TrendVerdicts):
+		s += "minor"
+	case !w.Allows("leak") && len(w.Verdicts) == len(TrendVerdicts)-1:
+		s += "notleak"
 	default:
 		s += strings.Join(w.Verdicts, " or ")
 	}

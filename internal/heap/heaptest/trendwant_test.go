@@ -32,6 +32,16 @@ func TestParseTrendWant(t *testing.T) {
 		got, err := parseTrendWantText(tt.text)
 		if err != nil || !slices.EqualFunc(got, tt.want, equalTrendWant) {
 			t.Errorf("parseTrendWant(%q) = %v, %v; want %v", tt.text, got, err, tt.want)
+			continue
+		}
+		// String writes the annotation back, after the file and line.
+		var texts []string
+		for _, w := range got {
+			_, text, _ := strings.Cut(w.String(), ": ")
+			texts = append(texts, text)
+		}
+		if s := strings.Join(texts, "; "); s != tt.text {
+			t.Errorf("parseTrendWant(%q) prints as %q", tt.text, s)
 		}
 	}
 	bad := []string{
