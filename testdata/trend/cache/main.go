@@ -19,12 +19,13 @@ import (
 // One map grows in waves: its entries spread evenly over its tables (or
 // buckets), so all of them fill, and split or double, at about the same
 // time. Its series is a staircase whose steps double in height and in
-// width, with long flat stretches between them: with Go 1.26 a wave at
-// about steps 4, 9, 18 and 37 of a 40-step run (57,344 and 114,688
-// entries for the last two); with Go 1.23, whose buckets fill to 6.5 of
-// 8 slots rather than 7 of 8, a little earlier. The last flat stretch
-// would end a shorter run at half the size: a leak need not be climbing
-// in every window.
+// width, with long flat stretches between them: measured with Go 1.26
+// and 1.27, waves at about steps 4, 9, 18 and 36 of a 40-step run
+// (57,344 and 114,688 entries for the last two); with Go 1.23, whose
+// buckets fill to 6.5 of 8 slots rather than 7 of 8, at steps 8, 17 and
+// 34, each followed by a few steps in which the old and the new bucket
+// arrays are both live. A shorter run would end on the last flat stretch
+// at half the size: a leak need not be climbing in every window.
 const (
 	newPerStep     = 3125
 	repeatsPerStep = 900
