@@ -12,13 +12,14 @@ import (
 )
 
 // Sizes, chosen so that at the default MemProfileRate each decoy holds
-// several MB: the place table about 6 MB of map storage, the quote cache
-// about 8 MB once warm, and the audit log 20 MB more at the end of a
-// 40-step run than after its first step. (Sampling makes the audit log's
-// figure wander by about 3 MB either way: its 64 KB chunks are each
-// sampled with a probability of 12%.)
+// several MB: the place table about 12 MB of map storage (256 tables of
+// 48 KB, of which about 23 are sampled; 11 MB in one bucket array with
+// Go 1.23), the quote cache about 8 MB once warm, and the audit log 20 MB
+// more at the end of a 40-step run than after its first step. Sampling
+// makes each figure wander by 2-3 MB from one run to the next: a 48 or
+// 64 KB block is sampled with a probability of 9-12%.
 const (
-	places        = 100000
+	places        = 160000
 	quoteCapacity = 80000
 	// The quote cache fills in the first warmSteps steps, then sees
 	// quotesPerStep new quotes a step, each evicting the oldest.
