@@ -35,4 +35,12 @@
 //
 // Live tests build and run the corpus with [BuildCorpus] instead, and
 // other programs with [Program].
+//
+// The trend scenarios, testdata/trend, are programs of another kind: each
+// runs in steps and writes a heap profile after every step, so that one
+// run is a series of snapshots with one known map problem and the same
+// decoys in every scenario (see testdata/trend/README.md). [RunScenario]
+// builds and runs one with a given toolchain for a test, [BuildScenario]
+// for the generator scengen, and [TrendWants] reads their annotations,
+// which name the verdict trend must give each line rather than a kind.
 package heaptest

@@ -14,6 +14,10 @@ func SrcDir() string { return filepath.Join(repoRoot(), "testdata", "corpus", "s
 // generated variants are checked in.
 func OutDir() string { return filepath.Join(repoRoot(), "testdata", "corpus", "out") }
 
+// TrendDir returns the absolute path of testdata/trend, the module of the
+// trend scenarios.
+func TrendDir() string { return filepath.Join(repoRoot(), "testdata", "trend") }
+
 // repoRoot finds the repository from this file's compile-time path, so that
 // tests of any package (whose working directory is their own) find the
 // corpus. A -trimpath build has no absolute path; it falls back to the

@@ -1,0 +1,3 @@
+module example.com/trend
+
+go 1.23
