@@ -128,6 +128,8 @@ func Open(ctx context.Context, src string, opt Options) ([]byte, Source, error) 
 		opt.MaxBytes = DefaultMaxBytes
 	}
 	switch {
+	case src == "":
+		return nil, Source{}, base.Inputf("", "no input named (want a file, - for stdin, or an http or https URL)")
 	case src == "-":
 		return readStdin(ctx, opt)
 	case hasScheme(src, "http") || hasScheme(src, "https"):

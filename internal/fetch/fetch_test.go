@@ -104,6 +104,8 @@ func TestFile(t *testing.T) {
 	wantInputError(t, err, dir, "is a directory")
 	_, _, err = Open(ctx, good, Options{MaxBytes: 10})
 	wantInputError(t, err, good, "larger than the 10 bytes limit")
+	_, _, err = Open(ctx, "", Options{})
+	wantInputError(t, err, "", "no input named")
 	_, _, err = Open(ctx, "localhost:6060/debug/pprof/heap", Options{})
 	wantInputError(t, err, "localhost:6060/debug/pprof/heap", "no such file (for a URL, write http://localhost:6060/debug/pprof/heap)")
 	_, _, err = Open(ctx, "ftp://me:ftpsecret@example.com/heap?key=ftpkey", Options{})

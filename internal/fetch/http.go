@@ -48,7 +48,9 @@ func get(ctx context.Context, raw string, opt Options) ([]byte, Source, error) {
 		timeout = DefaultTimeout
 	}
 	if n, err := strconv.Atoi(u.Query().Get("seconds")); err == nil && n > 0 {
-		timeout += time.Duration(n) * time.Second
+		// A day is longer than any profile anyone waits for, and keeps
+		// the sum far from overflowing.
+		timeout += time.Duration(min(n, 86400)) * time.Second
 	}
 	rctx, cancel := context.WithTimeoutCause(ctx, timeout, errTimeout)
 	defer cancel()
