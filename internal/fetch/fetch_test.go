@@ -270,8 +270,8 @@ func TestURLErrors(t *testing.T) {
 			name:    "slow answer",
 			handler: stall,
 			path:    "/debug/pprof/heap",
-			opt:     Options{Timeout: 200 * time.Millisecond},
-			want:    []string{"/debug/pprof/heap: no answer within 200ms"},
+			opt:     Options{Timeout: 500 * time.Millisecond},
+			want:    []string{"/debug/pprof/heap: no answer within 500ms"},
 		},
 		{
 			name: "slow body",
@@ -281,8 +281,8 @@ func TestURLErrors(t *testing.T) {
 				stall(w, r)
 			},
 			path: "/debug/pprof/heap",
-			opt:  Options{Timeout: 200 * time.Millisecond},
-			want: []string{"the profile did not arrive within 200ms (10 bytes received)"},
+			opt:  Options{Timeout: 500 * time.Millisecond},
+			want: []string{"the profile did not arrive within 500ms (10 bytes received)"},
 		},
 		{
 			name: "cut with length",

@@ -85,7 +85,7 @@ func TestProcess(t *testing.T) {
 
 	// A CPU profile over a second: the timeout grows by the duration, and
 	// telling a CPU profile from a heap profile is the parser's job.
-	cpuOpt := Options{DefaultPath: "/debug/pprof/profile", Seconds: 1, Timeout: 500 * time.Millisecond}
+	cpuOpt := Options{DefaultPath: "/debug/pprof/profile", Seconds: 1, Timeout: 2 * time.Second}
 	data, _, err = Open(ctx, url, cpuOpt)
 	if err != nil {
 		t.Fatal(err)
