@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,6 +58,7 @@ func TestScript(t *testing.T) {
 			"cpuprofile": cpuprofile,
 			"exitcode":   exitcode,
 			"textheap":   textheap,
+			"serve":      serve,
 		},
 	})
 }
@@ -131,4 +135,61 @@ func textheap(ts *testscript.TestScript, neg bool, args []string) {
 	var buf bytes.Buffer
 	ts.Check(pprof.Lookup("heap").WriteTo(&buf, 1))
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o644))
+}
+
+// serve PATH=WHAT... starts an HTTP server on 127.0.0.1 for the rest of
+// the script and sets $SERVER to its URL. WHAT is a file to serve, or
+// !404, !500 (an error with a text body), !html (a web page), !empty, !slow
+// (no answer for a minute), !auth=FILE (FILE only with the header
+// Authorization: Bearer s3cret).
+func serve(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: serve PATH=WHAT...")
+	}
+	mux := http.NewServeMux()
+	for _, a := range args {
+		path, what, ok := strings.Cut(a, "=")
+		if !ok {
+			ts.Fatalf("serve: %q is not PATH=WHAT", a)
+		}
+		switch {
+		case what == "!404":
+			mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "404 page not found", http.StatusNotFound) })
+		case what == "!500":
+			mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, "profiling is disabled", http.StatusInternalServerError)
+			})
+		case what == "!html":
+			mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, "<!doctype html><html><body>login</body></html>")
+			})
+		case what == "!empty":
+			mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {})
+		case what == "!slow":
+			mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+				select {
+				case <-r.Context().Done():
+				case <-time.After(time.Minute):
+				}
+			})
+		case strings.HasPrefix(what, "!auth="):
+			data, err := os.ReadFile(ts.MkAbs(strings.TrimPrefix(what, "!auth=")))
+			ts.Check(err)
+			mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("Authorization") != "Bearer s3cret" {
+					http.Error(w, "unauthorized", http.StatusUnauthorized)
+					return
+				}
+				w.Write(data)
+			})
+		default:
+			data, err := os.ReadFile(ts.MkAbs(what))
+			ts.Check(err)
+			mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) { w.Write(data) })
+		}
+	}
+	srv := httptest.NewServer(mux)
+	ts.Defer(srv.Close)
+	ts.Setenv("SERVER", srv.URL)
 }

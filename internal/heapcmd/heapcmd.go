@@ -4,14 +4,13 @@ package heapcmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 
 	"github.com/google/pprof/profile"
 
 	"github.com/mapscope/mapscope/internal/base"
+	"github.com/mapscope/mapscope/internal/fetch"
 	"github.com/mapscope/mapscope/internal/heap"
 	"github.com/mapscope/mapscope/internal/heap/heapprof"
 	"github.com/mapscope/mapscope/internal/report"
@@ -20,13 +19,20 @@ import (
 // Cmd is the "heap" subcommand.
 var Cmd = &base.Command{
 	Name:      "heap",
-	UsageLine: "heap [-sample inuse|alloc] [-binary EXE] [-source DIR] [-base OLD] [-json] [-o FILE] PROFILE",
+	UsageLine: "heap [-sample inuse|alloc] [-binary EXE] [-source DIR] [-base OLD] [-json] [-o FILE] PROFILE|URL|-",
 	Short:     "attribute map memory in a heap profile to source sites",
 	Long: `
 Heap reads a heap or allocs profile (as /debug/pprof/heap and
 /debug/pprof/allocs serve it, gzip or plain, from Go 1.21 on) and tells
 which of its bytes are map storage, at which source line, of which kind,
 and for which map.
+
+The profile is a file, - for standard input, or a URL, fetched as go tool
+pprof fetches it: http://host:port alone means /debug/pprof/heap;
+-seconds N asks for a delta profile over N seconds; -H 'Name: value' adds
+a header (an Authorization, say), whose value is never printed or saved;
+-save FILE keeps what was fetched. Nothing else is ever downloaded: the
+source of -source and its dependencies must be in the module cache.
 
 runtime/pprof removes the runtime frames from heap profiles, so map storage
 appears as anonymous bytes at a line of your code. Heap decides what each
@@ -80,7 +86,15 @@ var (
 	flagJSON   = flags.Bool("json", false, "print JSON (schema in docs/json.md)")
 	flagOut    = flags.String("o", "", "write the map samples as a labelled pprof profile to `file`")
 	flagTop    = flags.Int("top", 10, "show at most `n` sites in the text report")
+	flagSecs   = flags.Int("seconds", 0, "for a URL: a delta profile over `n` seconds")
+	flagSave   = flags.String("save", "", "for a URL or -: also write the fetched profile to `file`")
+	flagTime   = flags.Duration("timeout", fetch.DefaultTimeout, "for a URL: give up after `duration` without an answer")
+	flagHeader base.HeaderFlag
 )
+
+func init() {
+	flags.Var(&flagHeader, "H", "for a URL: an extra request `header` 'Name: value' (repeatable)")
+}
 
 func run(ctx context.Context, cmd *base.Command, args []string) error {
 	if len(args) != 1 {
@@ -96,8 +110,11 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 			return base.Usagef("heap: bad -focus: %v", err)
 		}
 	}
+	if *flagSecs < 0 {
+		return base.Usagef("heap: -seconds must not be negative")
+	}
 	name := args[0]
-	p, err := readProfile(name)
+	p, name, err := readProfile(ctx, name, *flagSave)
 	if err != nil {
 		return err
 	}
@@ -113,11 +130,11 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	profiles := []heap.Profile{cur}
 	var old heap.Profile
 	if *flagBase != "" {
-		bp, err := readProfile(*flagBase)
+		bp, bname, err := readProfile(ctx, *flagBase, "")
 		if err != nil {
 			return err
 		}
-		old = heap.Profile{Name: *flagBase, Profile: bp}
+		old = heap.Profile{Name: bname, Profile: bp}
 		if err := heap.SameProgram(cur, old); err != nil {
 			return err
 		}
@@ -159,16 +176,29 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	return rep.WriteText(cmd.Stdout, *flagTop)
 }
 
-func readProfile(name string) (*profile.Profile, error) {
-	p, err := heapprof.ReadFile(name)
+// readProfile reads a heap profile from a file, stdin or a URL, saving
+// what it read to save when asked, and returns it with the name errors
+// and the report use for it (a URL without its secrets).
+func readProfile(ctx context.Context, src, save string) (*profile.Profile, string, error) {
+	data, from, err := fetch.Open(ctx, src, fetch.Options{
+		DefaultPath: "/debug/pprof/heap",
+		Seconds:     *flagSecs,
+		Timeout:     *flagTime,
+		Header:      flagHeader.Header,
+	})
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, base.Inputf(name, "%v", pe.Err)
-		}
-		return nil, base.Inputf(name, "%v", err)
+		return nil, src, err
 	}
-	return p, nil
+	p, err := heapprof.Parse(data)
+	if err != nil {
+		return nil, from.Name, base.Inputf(from.Name, "%v", err)
+	}
+	if save != "" {
+		if err := fetch.Save(save, data); err != nil {
+			return nil, from.Name, err
+		}
+	}
+	return p, from.Name, nil
 }
 
 // sameBuildKnown reports whether the build IDs of both profiles say they
