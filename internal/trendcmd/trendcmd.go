@@ -19,6 +19,7 @@ import (
 	"github.com/mapscope/mapscope/internal/heap"
 	"github.com/mapscope/mapscope/internal/heap/heapprof"
 	"github.com/mapscope/mapscope/internal/report"
+	"github.com/mapscope/mapscope/internal/snapshot"
 	"github.com/mapscope/mapscope/internal/trend"
 )
 
@@ -96,15 +97,16 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 		}
 		cfg.Focus = re
 	}
-	files, err := listInputs(args)
+	entries, storeSkipped, err := listInputs(args)
 	if err != nil {
 		return err
 	}
-	in, err := Read(ctx, files, cfg, progress(cmd.Stderr, len(files)))
+	in, err := Read(ctx, entries, cfg, progress(cmd.Stderr, len(entries)))
 	if err != nil {
 		return err
 	}
 	defer in.Close()
+	in.Skipped = append(storeSkipped, in.Skipped...)
 	rep := report.NewTrend(report.TrendInput{
 		Command:    "trend",
 		Target:     strings.Join(args, " "),
@@ -152,11 +154,13 @@ func Write(w io.Writer, rep *report.Trend, out Output) error {
 	return nil
 }
 
-// listInputs expands the arguments into the files to read: the files of a
-// directory in name order (hidden files and the store's index left out),
-// or the files named.
-func listInputs(args []string) ([]string, error) {
-	var files []string
+// listInputs expands the arguments into the snapshots to read: the
+// entries of a directory "mapscope watch" filled (checked against its
+// index), the profiles of a plain directory in name order, or the files
+// named. It returns what a store reported it could not use.
+func listInputs(args []string) ([]snapshot.Entry, []string, error) {
+	var entries []snapshot.Entry
+	var skipped []string
 	for _, a := range args {
 		fi, err := os.Stat(a)
 		if err != nil {
@@ -164,39 +168,30 @@ func listInputs(args []string) ([]string, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			return nil, base.Inputf(a, "%v", err)
+			return nil, nil, base.Inputf(a, "%v", err)
 		}
 		if !fi.IsDir() {
-			files = append(files, a)
+			entries = append(entries, snapshot.Entry{File: filepath.Base(a), Path: a})
 			continue
 		}
-		entries, err := os.ReadDir(a)
-		if err != nil {
-			return nil, base.Inputf(a, "%v", err)
-		}
-		n := len(files)
-		for _, e := range entries {
-			name := e.Name()
-			if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || !looksLikeProfile(name) {
-				continue
+		var es []snapshot.Entry
+		if snapshot.IsStore(a) {
+			st, err := snapshot.OpenReadOnly(a)
+			if err != nil {
+				return nil, nil, err
 			}
-			files = append(files, filepath.Join(a, name))
+			es = st.List()
+			skipped = append(skipped, st.Skipped()...)
+			st.Close()
+		} else if es, err = snapshot.ReadDir(a); err != nil {
+			return nil, nil, err
 		}
-		if len(files) == n {
-			return nil, base.Inputf(a, "no profiles in the directory")
+		if len(es) == 0 {
+			return nil, nil, base.Inputf(a, "no profiles in the directory")
 		}
+		entries = append(entries, es...)
 	}
-	return files, nil
-}
-
-// looksLikeProfile leaves out the files a snapshot directory holds beside
-// profiles: the store's index and lock, notes, reports.
-func looksLikeProfile(name string) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json", ".jsonl", ".lock", ".md", ".txt", ".html", ".log", ".png":
-		return false
-	}
-	return true
+	return entries, skipped, nil
 }
 
 // Input is a series read from files, with the evidence it was attributed
@@ -223,7 +218,7 @@ func (in *Input) Close() {
 //
 // Files are read and decoded by a second goroutine while the first
 // attributes the one before: on two cores that hides most of the decoding.
-func Read(ctx context.Context, files []string, cfg heap.Config, tick func(i int)) (*Input, error) {
+func Read(ctx context.Context, files []snapshot.Entry, cfg heap.Config, tick func(i int)) (*Input, error) {
 	in := &Input{Goroutines: &trend.Goroutines{}}
 	var firstErr error
 	skip := func(name string, err error) {
@@ -297,11 +292,11 @@ type decodedFile struct {
 }
 
 // decodeFiles reads and decodes files in order into out, and closes it.
-func decodeFiles(ctx context.Context, files []string, out chan<- decodedFile) {
+func decodeFiles(ctx context.Context, files []snapshot.Entry, out chan<- decodedFile) {
 	defer close(out)
-	for _, name := range files {
-		d := decodedFile{name: name}
-		data, err := os.ReadFile(name)
+	for _, e := range files {
+		d := decodedFile{name: e.Path}
+		data, err := e.Read()
 		switch {
 		case err != nil:
 			d.err = err
