@@ -194,13 +194,22 @@ func listInputs(args []string) ([]snapshot.Entry, []string, error) {
 	return entries, skipped, nil
 }
 
-// Input is a series read from files, with the evidence it was attributed
-// with.
+// Input is a series of snapshots with the evidence it is attributed
+// with, fed one snapshot at a time: by Read from files, by watch as it
+// fetches them.
 type Input struct {
 	Analyzer   *heap.Analyzer
 	Series     *trend.Series
 	Goroutines *trend.Goroutines
 	Skipped    []string
+
+	cfg      heap.Config
+	firstErr error
+}
+
+// NewInput returns an empty series attributed with cfg's evidence.
+func NewInput(cfg heap.Config) *Input {
+	return &Input{Goroutines: &trend.Goroutines{}, cfg: cfg}
 }
 
 // Close releases the evidence.
@@ -210,27 +219,71 @@ func (in *Input) Close() {
 	}
 }
 
+// Skip records a snapshot that could not be used, and why.
+func (in *Input) Skip(name string, err error) {
+	if in.firstErr == nil {
+		in.firstErr = err
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, name) {
+		msg = name + ": " + msg
+	}
+	in.Skipped = append(in.Skipped, msg)
+}
+
+// Add adds one decoded profile: a goroutine profile, or a heap profile
+// attributed with the evidence, which is opened with the first one. A
+// snapshot the binary does not match (another build, after a deploy) is
+// skipped with a note; an error is returned only for what makes the whole
+// series unusable (another program, a source tree that does not match).
+func (in *Input) Add(name string, p *profile.Profile) error {
+	if heapprof.IsGoroutine(p) {
+		in.Goroutines.Add(p)
+		return nil
+	}
+	if in.Analyzer == nil {
+		// Opened without profiles: each snapshot is matched against the
+		// binary as it comes, and one of another build skipped.
+		an, err := heap.Open(in.cfg)
+		if err != nil {
+			return err
+		}
+		an.Preload(heap.Profile{Name: name, Profile: p})
+		in.Analyzer, in.Series = an, trend.NewSeries(an)
+	}
+	if err := in.Series.Add(name, p); err != nil {
+		var ie *base.InputError
+		if errors.As(err, &ie) && in.cfg.Binary != "" && ie.Name == in.cfg.Binary {
+			in.Skip(name, err)
+			return nil
+		}
+		return base.Inputf(name, "%v", err)
+	}
+	return nil
+}
+
+// Decode decodes a snapshot's bytes: a heap profile, or a goroutine
+// profile (watch -goroutines stores them beside the heap profiles).
+func Decode(data []byte) (*profile.Profile, error) {
+	p, err := heapprof.Parse(data)
+	if err != nil {
+		if g, gerr := heapprof.Decode(data); gerr == nil && heapprof.IsGoroutine(g) {
+			return g, nil
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
 // Read reads every file once, in order, attributing each heap profile as
-// it goes: only the per-site series stay in memory. The evidence is
-// opened with the first heap profile. A file that cannot be read, or a
-// snapshot the binary does not match, is skipped with a note; it is an
-// error only when no heap profile is left.
+// it goes: only the per-site series stay in memory. A file that cannot be
+// read, or a snapshot the binary does not match, is skipped with a note;
+// it is an error only when no heap profile is left.
 //
 // Files are read and decoded by a second goroutine while the first
 // attributes the one before: on two cores that hides most of the decoding.
 func Read(ctx context.Context, files []snapshot.Entry, cfg heap.Config, tick func(i int)) (*Input, error) {
-	in := &Input{Goroutines: &trend.Goroutines{}}
-	var firstErr error
-	skip := func(name string, err error) {
-		if firstErr == nil {
-			firstErr = err
-		}
-		msg := err.Error()
-		if !strings.Contains(msg, name) {
-			msg = name + ": " + msg
-		}
-		in.Skipped = append(in.Skipped, msg)
-	}
+	in := NewInput(cfg)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	decoded := make(chan decodedFile, 2)
@@ -241,32 +294,13 @@ func Read(ctx context.Context, files []snapshot.Entry, cfg heap.Config, tick fun
 			tick(i)
 		}
 		i++
-		switch {
-		case d.err != nil:
-			skip(d.name, d.err)
-			continue
-		case d.goroutines:
-			in.Goroutines.Add(d.p)
+		if d.err != nil {
+			in.Skip(d.name, d.err)
 			continue
 		}
-		if in.Analyzer == nil {
-			// Opened without profiles: each snapshot is matched against
-			// the binary as it comes, and one of another build skipped.
-			an, err := heap.Open(cfg)
-			if err != nil {
-				return nil, err
-			}
-			an.Preload(heap.Profile{Name: d.name, Profile: d.p})
-			in.Analyzer, in.Series = an, trend.NewSeries(an)
-		}
-		if err := in.Series.Add(d.name, d.p); err != nil {
-			var ie *base.InputError
-			if errors.As(err, &ie) && cfg.Binary != "" && ie.Name == cfg.Binary {
-				skip(d.name, err)
-				continue
-			}
+		if err := in.Add(d.name, d.p); err != nil {
 			in.Close()
-			return nil, base.Inputf(d.name, "%v", err)
+			return nil, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -275,8 +309,8 @@ func Read(ctx context.Context, files []snapshot.Entry, cfg heap.Config, tick fun
 	}
 	if in.Series == nil || in.Series.Len() == 0 {
 		in.Close()
-		if firstErr != nil {
-			return nil, firstErr
+		if in.firstErr != nil {
+			return nil, in.firstErr
 		}
 		return nil, base.Usagef("trend: no heap profiles among the %d files", len(files))
 	}
@@ -285,10 +319,9 @@ func Read(ctx context.Context, files []snapshot.Entry, cfg heap.Config, tick fun
 
 // A decodedFile is one input, decoded, or why it could not be.
 type decodedFile struct {
-	name       string
-	p          *profile.Profile
-	goroutines bool
-	err        error
+	name string
+	p    *profile.Profile
+	err  error
 }
 
 // decodeFiles reads and decodes files in order into out, and closes it.
@@ -301,12 +334,7 @@ func decodeFiles(ctx context.Context, files []snapshot.Entry, out chan<- decoded
 		case err != nil:
 			d.err = err
 		default:
-			d.p, d.err = heapprof.Parse(data)
-			if d.err != nil {
-				if g, gerr := heapprof.Decode(data); gerr == nil && heapprof.IsGoroutine(g) {
-					d.p, d.goroutines, d.err = g, true, nil
-				}
-			}
+			d.p, d.err = Decode(data)
 		}
 		select {
 		case out <- d:
