@@ -440,7 +440,7 @@ func (r *splitmix) below(n uint64) uint64 {
 type scratch struct {
 	groupEnd, ord, ord2, ord3, idxTmp []int
 	slopes, sample                    []float64
-	u, tmp                            []float64
+	u, tmp, resid, level, detrended   []float64
 }
 
 func (s *scratch) floats(p *[]float64, n int) []float64 {
