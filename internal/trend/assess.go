@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 )
 
 // Options tune Assess. The zero value is the default.
@@ -36,14 +37,29 @@ func prepare(points []Point) series {
 		return cmp.Compare(a.Bytes, b.Bytes)
 	})
 	s := series{pts: pts, x: make([]float64, len(pts)), y: make([]float64, len(pts))}
+	if len(pts) == 0 {
+		return s
+	}
+	sec0 := float64(pts[0].Time.Unix())
+	ns0 := float64(pts[0].Time.Nanosecond())
 	for i, p := range pts {
-		// Sub saturates rather than overflows for spans past 292 years.
-		s.x[i] = p.Time.Sub(pts[0].Time).Hours()
-		s.y[i] = float64(p.Bytes)
+		// Seconds as floats, not a Duration, which saturates 292 years
+		// out. Far apart, times may round to the same x.
+		s.x[i] = ((float64(p.Time.Unix()) - sec0) + (float64(p.Time.Nanosecond())-ns0)/1e9) / 3600
+		// In-use bytes cannot be negative; a negative value (a difference
+		// of profiles) counts as none.
+		s.y[i] = float64(max(p.Bytes, 0))
 	}
-	if len(pts) > 0 {
-		s.span = s.x[len(pts)-1]
+	// The statistics want equal x by ascending y; rounding may have made
+	// equal x of times that sorted otherwise. Both keys are already
+	// ascending almost everywhere, so an insertion sort is linear.
+	for i := 1; i < len(s.x); i++ {
+		for j := i; j > 0 && (s.x[j] < s.x[j-1] || s.x[j] == s.x[j-1] && s.y[j] < s.y[j-1]); j-- {
+			s.x[j], s.x[j-1] = s.x[j-1], s.x[j]
+			s.y[j], s.y[j-1] = s.y[j-1], s.y[j]
+		}
 	}
+	s.span = s.x[len(s.x)-1]
 	return s
 }
 
@@ -183,12 +199,20 @@ const (
 )
 
 // Assess decides what one site's series of snapshots says. Points may come
-// in any order; Assess sorts a copy by time (then bytes). It never panics
-// and gives the same answer for the same input.
+// in any order; Assess sorts a copy by time (then bytes), and snapshots at
+// the same time are kept (they add no slope, only level). Negative bytes
+// count as 0. It never panics and gives the same answer for the same
+// points in any order. docs/trend-method.md describes the statistics and
+// the rules.
 func Assess(points []Point, opt Options) Assessment {
-	var sc scratch
-	return assess(points, opt, &sc)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	return assess(points, opt, sc)
 }
+
+// scratchPool keeps the buffers of the statistics between calls: trend
+// assesses thousands of sites in a row.
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 func assess(points []Point, opt Options, sc *scratch) Assessment {
 	rate := float64(opt.SampleRate)
@@ -215,7 +239,7 @@ func assess(points []Point, opt Options, sc *scratch) Assessment {
 		a.Reason = fmt.Sprintf("too few snapshots to tell: %d (need %d)", n, minPoints)
 		return a
 	}
-	if a.Min == 0 && a.Max == 0 {
+	if a.Max <= 0 {
 		a.Verdict, a.Score = Stable, 20
 		a.Reason = fmt.Sprintf("never sampled: 0 B in all %s", snaps)
 		return a
@@ -239,7 +263,7 @@ func assess(points []Point, opt Options, sc *scratch) Assessment {
 	// levels jitter, the line misses a step late in the series), but no
 	// more than the range the snapshots span: the line through a single
 	// step overshoots it.
-	samples := min(max(math.Abs(rise), math.Abs(change)), float64(a.Max)-float64(a.Min)) / q
+	samples := min(max(math.Abs(rise), math.Abs(change)), slices.Max(s.y)-slices.Min(s.y)) / q
 	stats := fmt.Sprintf("Mann-Kendall %s, %s", pValue(f.mk.P), snaps)
 	up := f.mk.S > 0
 
@@ -405,11 +429,18 @@ func riseVar(rise, q, scatter float64) float64 {
 func (s *series) finalHigh(q, noise float64) float64 {
 	n := len(s.y)
 	from := s.from(2.0 / 3)
+	if n-from < 2 {
+		return 0
+	}
+	// upTo[j] is the highest snapshot in y[from:from+j+1].
+	upTo := slices.Clone(s.y[from:])
+	for j := 1; j < len(upTo); j++ {
+		upTo[j] = max(upTo[j], upTo[j-1])
+	}
 	hold, best := math.Inf(1), 0.0
 	for m := 1; m <= max(1, n/12) && n-m > from; m++ {
 		hold = min(hold, s.y[n-m])
-		before := slices.Max(s.y[from : n-m])
-		if hold-before > max(minSamples*q, 3*noise) {
+		if hold-upTo[n-m-1-from] > max(minSamples*q, 3*noise) {
 			best = max(best, hold)
 		}
 	}

@@ -121,7 +121,7 @@ func (t *theilSenBig) ranks(k1, k2 int64) (float64, float64) {
 			bh = selectK(sample[loPos:], hiPos-loPos)
 		}
 		below, order := t.count(bl, false, &t.s.ord) // slopes < bl; order for listing [bl, bh]
-		above, _ := t.count(bh, true, &t.s.ord2)     // slopes > bh
+		above, _ := t.count(bh, true, nil)           // slopes > bh
 		if loPos == 0 {
 			below = 0 // whatever rounding says at the extreme
 		}
@@ -130,7 +130,10 @@ func (t *theilSenBig) ranks(k1, k2 int64) (float64, float64) {
 		}
 		missLow, missHigh := k1 < below, k2 >= t.pairs-above
 		if !missLow && !missHigh {
-			if closed := t.pairs - below - above; closed <= maxListed {
+			// The closed bracket holds about 3N/sqrt(m) pairs; many more
+			// means a mass of equal slopes at an end (the zero slopes of
+			// flat stretches), which the open bracket leaves out.
+			if closed := t.pairs - below - above; closed <= 4*int64(m) {
 				inside := t.list(order, bh, false)
 				a := pickRank(inside, k1-below)
 				if r := k1 - below + 1; k2 > k1 && r < int64(len(inside)) {
@@ -143,7 +146,7 @@ func (t *theilSenBig) ranks(k1, k2 int64) (float64, float64) {
 			// a flat series: the ends may themselves be the answers.
 			notAbove, orderOpen := t.count(bl, true, &t.s.ord)
 			atMostLo := t.pairs - notAbove
-			belowHi, _ := t.count(bh, false, &t.s.ord2)
+			belowHi, _ := t.count(bh, false, nil)
 			var inside []float64
 			pick := func(k int64) float64 {
 				switch {
@@ -221,11 +224,14 @@ func (t *theilSenBig) randomPair(rng *splitmix) (int, int) {
 }
 
 // count returns the number of pairs with slope < s (or > s when above),
-// as the strict inversions of u = y - s*x in natural (reversed) order, and
-// the points stably sorted by u from that order.
+// as the strict inversions of u = y - s*x in natural (reversed) order, and,
+// when buf is not nil, the points stably sorted by u from that order.
 func (t *theilSenBig) count(s float64, above bool, buf *[]int) (int64, []int) {
 	n := len(t.x)
 	u := t.s.floats(&t.s.u, n)
+	if buf == nil {
+		buf = &t.s.ord3
+	}
 	idx := t.s.ints(buf, n)
 	if !above {
 		for i := range u {
@@ -247,6 +253,9 @@ func (t *theilSenBig) count(s float64, above bool, buf *[]int) (int64, []int) {
 	}
 	for i, p := range idx {
 		u[i] = t.y[p] - s*t.x[p]
+	}
+	if buf == nil {
+		return inversions(u, t.s.floats(&t.s.tmp, n)), nil
 	}
 	inv, _ := mergeInversions(u, idx, t.s.floats(&t.s.tmp, n), t.s.ints(&t.s.idxTmp, n), false, nil, nil, nil)
 	return inv, idx
@@ -323,8 +332,24 @@ func mergeInversions(key []float64, idx []int, keyTmp []float64, idxTmp []int, n
 func inversions(a, tmp []float64) int64 {
 	n := len(a)
 	var inv int64
+	// Runs of 16 by insertion sort, counting each step past a larger
+	// element, then merges.
+	const run = 16
+	for lo := 0; lo < n; lo += run {
+		hi := min(lo+run, n)
+		for i := lo + 1; i < hi; i++ {
+			v := a[i]
+			j := i
+			for j > lo && a[j-1] > v {
+				a[j] = a[j-1]
+				j--
+			}
+			a[j] = v
+			inv += int64(i - j)
+		}
+	}
 	src, dst := a, tmp
-	for width := 1; width < n; width *= 2 {
+	for width := run; width < n; width *= 2 {
 		for lo := 0; lo < n; lo += 2 * width {
 			mid := min(lo+width, n)
 			hi := min(lo+2*width, n)
