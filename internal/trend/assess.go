@@ -189,10 +189,6 @@ const (
 	// keep steady climbs out.
 	flatAlpha = 0.05
 
-	// shortTail is the least number of snapshots in a flat last quarter
-	// that stops a climb from being a leak.
-	shortTail = 8
-
 	// concentration: a leak's rise is spread over the series; when one
 	// third of the span holds more than this share of it, it was a jump.
 	concentration = 0.85
@@ -309,10 +305,8 @@ func assess(points []Point, opt Options, sc *scratch) Assessment {
 			hoursStr(s.span), rateStr(-f.slope, s.span), stats)
 		return a
 	}
-	// Rose. Stopped rising: a plateau when at least a third of the span ago,
-	// growing (but no leak) when more recently.
-	g, stopped := s.flatTail(l0, l1, q, noise, sc)
-	if stopped && g <= 2.0/3 {
+	// Rose. A plateau stopped rising at least a third of the span ago.
+	if g, ok := s.flatTail(l0, l1, q, noise, sc); ok {
 		a.Verdict = Plateau
 		a.Score = score(conf * min(1, (1-g)/0.5))
 		a.Reason = fmt.Sprintf("rose from %s to %s, then flat for the last %s (%s)", bytesStr(l0), bytesStr(l1),
@@ -356,7 +350,7 @@ func assess(points []Point, opt Options, sc *scratch) Assessment {
 			concentrated = true
 		}
 	}
-	if share >= leakShare && !slowed && !concentrated && !(stopped && g <= 2.0/3) {
+	if share >= leakShare && !slowed && !concentrated {
 		a.Verdict = Leak
 		a.Score = score(conf * min(1, share/0.75) * (0.5 + 0.5*f.r2))
 		a.Reason = fmt.Sprintf("rose from %s to %s in %s at a steady %s (%s)", bytesStr(l0), bytesStr(max(l1, end)),
@@ -367,9 +361,6 @@ func assess(points []Point, opt Options, sc *scratch) Assessment {
 	a.Score = score(conf)
 	third := s.span / 3
 	switch {
-	case stopped:
-		a.Reason = fmt.Sprintf("rose from %s to %s, flat for the last %s (%s)", bytesStr(l0), bytesStr(l1),
-			hoursStr((1-g)*s.span), stats)
 	case slowed:
 		a.Reason = fmt.Sprintf("rose from %s to %s in %s, slowing down: %s in the first third, %s in the last (%s)",
 			bytesStr(l0), bytesStr(l1), hoursStr(s.span), rateStr(thirds[0]/third, s.span), rateStr(max(thirds[2], 0)/third, s.span), stats)
@@ -462,21 +453,19 @@ func scatter(y []float64, sc *scratch) float64 {
 }
 
 // flatTail finds where a rising series stopped rising: the earliest g of
-// the fractions 0.75, 2/3, 0.55, ..., 0.15 of the span (scanning back
-// from 0.75 while the stretch from g on did not rise by more than a third
-// of what the climb before it, at its average pace r, would have added)
-// such that from g on the series
+// the fractions 2/3, 0.55, ..., 0.15 of the span (scanning back from 2/3
+// while the stretch from g on did not rise by more than a third of what
+// the climb before it, at its average pace r, would have added) such that
+// from g on the series
 //   - falls behind that climb: y - r*x falls with Mann-Kendall p < flatAlpha;
 //   - is long enough that the climb would have added at least flatSamples
 //     sampled allocations, so that a flat stretch is not chance: a small
-//     leak is a staircase of a few samples with flat runs between them;
-//     the last quarter alone also needs shortTail snapshots, as leaks of
-//     maps that grow in doublings pause for a few snapshots at a time.
+//     leak is a staircase of a few samples with flat runs between them.
 func (s *series) flatTail(l0, l1, q, noise float64, sc *scratch) (float64, bool) {
 	best := -1.0
 	for _, g := range []float64{2.0 / 3, 0.55, 0.45, 0.35, 0.25, 0.15} {
 		i := s.from(g)
-		if len(s.x)-i < minPoints || g > 2.0/3 && len(s.x)-i < shortTail {
+		if len(s.x)-i < minPoints {
 			continue
 		}
 		lg := s.level(g, sc)

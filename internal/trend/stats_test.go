@@ -158,6 +158,22 @@ func TestMannKendallByHand(t *testing.T) {
 	if k.S != 4 || math.Abs(k.Var-20.0/3) > 1e-9 || math.Abs(k.P-2.0/6) > 1e-12 || math.Abs(k.Tau-4/math.Sqrt(24)) > 1e-12 {
 		t.Errorf("ties: got S=%d Var=%v P=%v Tau=%v; want 4, 6.667, 0.333, 0.816", k.S, k.Var, k.P, k.Tau)
 	}
+	// 20 snapshots, the first two 0 and the rest equal: S = 2*18 = 36,
+	// and of the C(20,2) = 190 equally likely places of the two zeros,
+	// only first-two and last-two give |S| >= 36: p = 2/190. (The normal
+	// approximation gives 0.027.)
+	x20 := make([]float64, 20)
+	y20 := make([]float64, 20)
+	for i := range x20 {
+		x20[i] = float64(i)
+		if i >= 2 {
+			y20[i] = 1
+		}
+	}
+	k = mannKendall(x20, y20, new(scratch))
+	if k.S != 36 || math.Abs(k.P-2.0/190) > 1e-12 {
+		t.Errorf("appeared: got S=%d P=%v; want 36, %v", k.S, k.P, 2.0/190)
+	}
 	// Constant: no trend.
 	k = mannKendall([]float64{0, 1, 2, 3}, []float64{7, 7, 7, 7}, new(scratch))
 	if k.S != 0 || k.P != 1 {
