@@ -16,10 +16,10 @@ type kendall struct {
 // run of equal x, y ascending.
 //
 // S is counted in O(n log n) (Knight 1966): the falling pairs are the
-// inversions of y in this order. The variance is Kendall's (1975, eq.
-// 4.3) with both time ties and value ties. The p-value is exact for
-// n <= exactN without time ties, from the distribution of S over all orders of
-// the values (ties in value included, as the q-multinomial coefficient
+// inversions of y in this order. The variance is Kendall's (1975) with
+// both time ties and value ties. The p-value is exact for n <= exactN
+// without time ties, from the distribution of S over all orders of the
+// values (ties in value included, as the q-multinomial coefficient
 // counts inversions of a multiset); otherwise it is the normal
 // approximation with a continuity correction of 1, which errs on the safe
 // side in the tail; TestNormalApproximation bounds the error just above

@@ -12,16 +12,16 @@ import (
 // such pairs are left out. ok is false when no pair has distinct x.
 //
 // The median is exact. Up to exactPairs pairs are enumerated. Beyond that a
-// random sample of pair slopes brackets the median's rank, the number of
-// pairs below and above each end of the bracket is counted in O(n log n)
-// as inversions (slope(i,j) < s exactly when y-s*x is smaller at the later
-// point), and only the pairs inside the bracket are listed and selected
-// from. For n points that lists about 3*N/sqrt(m) of the N = n(n-1)/2
-// pairs, m the sample size; a bracket that misses the median (a
-// three-sigma event of the sample) is widened and counted again. The sample
-// uses a fixed seed, so the result is deterministic; it does not depend on
-// the sample, only the running time does. (Should the bracket ever hold
-// more than maxListed pairs, the sample's median is returned instead.)
+// sample of m = (3N)^(2/3) pair slopes (N pairs) brackets the median's rank
+// three standard errors wide; the pairs below and above the bracket are
+// counted in O(n log n) as inversions (slope(i,j) < s exactly when y-s*x
+// is smaller at the later point), and only the ~(3N)^(2/3) pairs inside
+// are listed and selected from: O(n^(4/3)) expected. A bracket that misses
+// the median (a three-sigma event) is widened and counted again; a mass of
+// equal slopes at its ends (the zero slopes of flat stretches) is answered
+// from the counts without listing it. The sample has a fixed seed: it
+// changes the running time, never the result. (Should a bracket ever hold
+// more than maxListed pairs, the sample's quantile is returned instead.)
 func theilSen(x, y []float64, s *scratch) (slope float64, ok bool) {
 	n := len(x)
 	groupEnd := s.ints(&s.groupEnd, n)
