@@ -17,12 +17,14 @@ import (
 	"github.com/mapscope/mapscope/internal/labcmd"
 	"github.com/mapscope/mapscope/internal/lintcmd"
 	"github.com/mapscope/mapscope/internal/trendcmd"
+	"github.com/mapscope/mapscope/internal/watchcmd"
 )
 
 // commands lists every subcommand in the order "mapscope help" shows them.
 var commands = []*base.Command{
 	heapcmd.Cmd,
 	trendcmd.Cmd,
+	watchcmd.Cmd,
 	lintcmd.Cmd,
 	labcmd.Cmd,
 }

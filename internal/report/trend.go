@@ -339,3 +339,39 @@ func rate(perHour float64) string {
 	}
 	return fmt.Sprintf("%s%s/h", sign, Bytes(int64(perHour)))
 }
+
+// Line is the one-line state of a watch after a snapshot, for output that
+// is not a terminal: the time, the heap, and the most worrying map site.
+func (t *Trend) Line() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %d snapshots", t.End.Format("15:04:05"), t.Snapshots)
+	if n := len(t.Heap); n > 0 {
+		h := t.Heap[n-1]
+		fmt.Fprintf(&b, "  heap %s, maps %s", Bytes(h.Bytes), Bytes(h.MapBytes))
+	}
+	counts := map[trend.Verdict]int{}
+	var worst *TrendSite
+	for i := range t.Sites {
+		s := &t.Sites[i]
+		if !s.Map {
+			continue
+		}
+		counts[s.Verdict]++
+		if worst == nil {
+			worst = s
+		}
+	}
+	for _, v := range []trend.Verdict{trend.Leak, trend.Growing} {
+		if counts[v] > 0 {
+			fmt.Fprintf(&b, "  %d %s", counts[v], v)
+		}
+	}
+	if worst != nil && (worst.Verdict == trend.Leak || worst.Verdict == trend.Growing) {
+		name := worst.Expr
+		if name == "" {
+			name = funcname.Short(worst.Function)
+		}
+		fmt.Fprintf(&b, "  first: %s %s (%s)", worst.Verdict, name, rate(worst.BytesPerHour))
+	}
+	return b.String()
+}

@@ -305,8 +305,26 @@ func assess(points []Point, opt Options, sc *scratch) Assessment {
 			hoursStr(s.span), rateStr(-f.slope, s.span), stats)
 		return a
 	}
-	// Rose. A plateau stopped rising at least a third of the span ago.
+	// Rose. A map that doubles in waves may be flat at the end, or have
+	// grown mostly at one time, and still be gaining entries
+	// (doubling.go): what would read as a plateau, or as growing at one
+	// time, is a leak when the doublings keep their rhythm.
+	doublingLeak := func() bool {
+		last, due, ok := s.doublingLeak(q)
+		if !ok {
+			return false
+		}
+		a.Verdict = Leak
+		a.Score = score(conf * 0.8)
+		a.Reason = fmt.Sprintf("rose from %s to %s in %s in doublings, as one map's tables split together: the last %s ago, the next due within %s (%s)",
+			bytesStr(l0), bytesStr(l1), hoursStr(s.span), hoursStr(s.span-last), hoursStr(due-s.span), stats)
+		return true
+	}
+	// A plateau stopped rising at least a third of the span ago.
 	if g, ok := s.flatTail(l0, l1, q, noise, sc); ok {
+		if doublingLeak() {
+			return a
+		}
 		a.Verdict = Plateau
 		a.Score = score(conf * min(1, (1-g)/0.5))
 		a.Reason = fmt.Sprintf("rose from %s to %s, then flat for the last %s (%s)", bytesStr(l0), bytesStr(l1),
@@ -355,6 +373,9 @@ func assess(points []Point, opt Options, sc *scratch) Assessment {
 		a.Score = score(conf * min(1, share/0.75) * (0.5 + 0.5*f.r2))
 		a.Reason = fmt.Sprintf("rose from %s to %s in %s at a steady %s (%s)", bytesStr(l0), bytesStr(max(l1, end)),
 			hoursStr(s.span), rateStr(f.slope, s.span), stats)
+		return a
+	}
+	if concentrated && share >= leakShare && doublingLeak() {
 		return a
 	}
 	a.Verdict = Growing
