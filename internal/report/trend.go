@@ -269,12 +269,23 @@ func (t *Trend) WriteText(w io.Writer, top int) error {
 	if len(maps) == 0 {
 		b.WriteString("  none found\n")
 	}
-	for i, s := range maps {
-		if top > 0 && i >= top {
-			fmt.Fprintf(&b, "  ... %d more (-top)\n", len(maps)-top)
+	// Steady sites that hold next to nothing are noise to a reader (the
+	// JSON keeps them): per-request maps sampled now and then.
+	shown, quiet := 0, 0
+	for _, s := range maps {
+		if s.Verdict == trend.Stable && max(s.FirstBytes, s.LastBytes) < quietBytes {
+			quiet++
+			continue
+		}
+		if top > 0 && shown >= top {
+			fmt.Fprintf(&b, "  ... %d more (-top)\n", len(maps)-quiet-top)
 			break
 		}
-		writeTrendSite(&b, i+1, s)
+		shown++
+		writeTrendSite(&b, shown, s)
+	}
+	if quiet > 0 {
+		fmt.Fprintf(&b, "  (%d more map sites, stable and under %s, left out)\n", quiet, Bytes(quietBytes))
 	}
 	if growing := worrying(other); len(growing) > 0 {
 		b.WriteString("\nnot map storage, but growing:\n")
@@ -291,6 +302,10 @@ func (t *Trend) WriteText(w io.Writer, top int) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// quietBytes is the size under which a stable map site is left out of the
+// text report: two samples at the default rate.
+const quietBytes = 1 << 20
 
 func worrying(sites []*TrendSite) []*TrendSite {
 	var out []*TrendSite
@@ -344,7 +359,10 @@ func rate(perHour float64) string {
 // is not a terminal: the time, the heap, and the most worrying map site.
 func (t *Trend) Line() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %d snapshots", t.End.Format("15:04:05"), t.Snapshots)
+	fmt.Fprintf(&b, "%s  %d snapshot", t.End.Format("15:04:05"), t.Snapshots)
+	if t.Snapshots != 1 {
+		b.WriteString("s")
+	}
 	if n := len(t.Heap); n > 0 {
 		h := t.Heap[n-1]
 		fmt.Fprintf(&b, "  heap %s, maps %s", Bytes(h.Bytes), Bytes(h.MapBytes))
