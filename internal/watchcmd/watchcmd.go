@@ -233,7 +233,7 @@ func (w *Watch) Run(ctx context.Context) (*report.Trend, error) {
 			// Back off while the service is down, restarting or
 			// overloaded, up to a minute between tries.
 			wait = min(w.Interval<<min(failures-1, 6), max(maxBackoff, w.Interval))
-			fmt.Fprintf(w.Out, "mapscope watch: %v; trying again in %s\n", err, wait.Round(time.Second))
+			fmt.Fprintf(w.Out, "mapscope watch: %v; trying again in %s\n", err, roundWait(wait))
 		}
 	}
 }
@@ -343,4 +343,13 @@ func (w *Watch) finish(in *trendcmd.Input, lastErr error) (*report.Trend, error)
 		fmt.Fprint(w.Out, "\x1b[H\x1b[2J")
 	}
 	return w.report(in, lastErr), nil
+}
+
+// roundWait shows a wait as a person reads it: seconds, or milliseconds
+// under a second.
+func roundWait(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Second)
 }
