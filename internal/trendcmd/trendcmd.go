@@ -222,7 +222,7 @@ func (in *Input) Close() {
 // Skip records a snapshot that could not be used, and why.
 func (in *Input) Skip(name string, err error) {
 	if in.firstErr == nil {
-		in.firstErr = err
+		in.firstErr = &base.InputError{Name: name, Err: err}
 	}
 	msg := err.Error()
 	if !strings.Contains(msg, name) {
