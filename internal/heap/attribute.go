@@ -95,6 +95,11 @@ type Site struct {
 	Objects  int64
 	Samples  int
 	Note     string // why a site is unknown, or conflicting evidence
+	// Root is the outermost function of the site's first stack that is
+	// not the runtime's: the goroutine that allocated, by its entry. A
+	// goroutine that never exits holds what it made; goroutine profiles
+	// tell by this name.
+	Root string
 	// Owner is set when the map is a library's, reached from the site's
 	// line: the library's frame that grew or made it, whose source names
 	// Map and Type.
@@ -419,10 +424,16 @@ func (a *attributor) classify(stack []frame, block int64) *Site {
 			note = "no evidence: give -binary or -source"
 		}
 	}
+	var site *Site
 	if owner != nil {
-		return a.site(user, below, kind, ev, note, owner, alloc, false)
+		site = a.site(user, below, kind, ev, note, owner, alloc, false)
+	} else {
+		site = a.site(user, below, kind, ev, note, line, frame{}, alloc == user)
 	}
-	return a.site(user, below, kind, ev, note, line, frame{}, alloc == user)
+	if site.Root == "" {
+		site.Root = rootOf(stack)
+	}
+	return site
 }
 
 // fromStack looks for map frames below the user frame. When several
@@ -446,6 +457,18 @@ func (a *attributor) fromStack(below []frame) (Kind, []Evidence, string) {
 		return NonMap, []Evidence{FromStack}, ""
 	}
 	return Unknown, nil, ""
+}
+
+// rootOf returns the outermost function of a stack that is not the
+// runtime's: the entry of the goroutine that allocated (a go statement's
+// function, or main.main).
+func rootOf(stack []frame) string {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if !stack[i].runtime {
+			return stack[i].fn
+		}
+	}
+	return ""
 }
 
 func firstNonRuntime(stack []frame) frame {

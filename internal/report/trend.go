@@ -88,8 +88,9 @@ type TrendSite struct {
 	// Goroutines is the number of goroutines whose stacks pass through the
 	// site's function, per snapshot, when goroutine profiles were read;
 	// HeldByGoroutines says they keep growing with the map.
-	Goroutines       []int `json:"goroutines,omitempty"`
-	HeldByGoroutines bool  `json:"held_by_goroutines,omitempty"`
+	Goroutines        []int  `json:"goroutines,omitempty"`
+	HeldByGoroutines  bool   `json:"held_by_goroutines,omitempty"`
+	GoroutineFunction string `json:"goroutine_function,omitempty"` // the goroutines' function, when not Function
 
 	Suggestion string `json:"suggestion,omitempty"`
 }
@@ -155,7 +156,15 @@ func NewTrend(in TrendInput) *Trend {
 		}
 		ts.Points = s.Points
 		if in.Goroutines != nil && in.Goroutines.Len() > 0 {
+			// The goroutines that hold a map are those of the function
+			// that started them (the stack's root), not always of the
+			// function that made the map.
 			ts.Goroutines, ts.HeldByGoroutines = heldBy(in.Goroutines, s.Function, times, a, in.Options)
+			if !ts.HeldByGoroutines && s.Root != "" && s.Root != s.Function && !strings.HasSuffix(s.Root, "main.main") {
+				if g, held := heldBy(in.Goroutines, s.Root, times, a, in.Options); held {
+					ts.Goroutines, ts.HeldByGoroutines, ts.GoroutineFunction = g, true, s.Root
+				}
+			}
 		}
 		ts.Suggestion = trendSuggestion(&ts, s)
 		t.Sites = append(t.Sites, ts)
@@ -196,7 +205,8 @@ func heldBy(g *trend.Goroutines, fn string, times []time.Time, site trend.Assess
 	if len(pts) < 4 || (site.Verdict != trend.Leak && site.Verdict != trend.Growing) {
 		return counts, false
 	}
-	ga := trend.Assess(pts, opt)
+	// Goroutine counts are exact, not sampled bytes.
+	ga := trend.Assess(pts, trend.Options{SampleRate: 1})
 	return counts, (ga.Verdict == trend.Leak || ga.Verdict == trend.Growing) && pts[len(pts)-1].Bytes > pts[0].Bytes
 }
 
@@ -210,7 +220,11 @@ func trendSuggestion(ts *TrendSite, s trend.Site) string {
 	case !ts.Map:
 		return ""
 	case ts.HeldByGoroutines:
-		return fmt.Sprintf("the goroutines in %s keep growing with these maps: they never exit, and each holds its map; find why they block", funcname.Short(ts.Function))
+		fn := ts.Function
+		if ts.GoroutineFunction != "" {
+			fn = ts.GoroutineFunction
+		}
+		return fmt.Sprintf("the goroutines of %s keep growing with these maps: they never exit, and each holds what it made; find why they block", funcname.Short(fn))
 	}
 	switch ts.Verdict {
 	case trend.Leak:

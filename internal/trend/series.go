@@ -26,6 +26,7 @@ type SiteKey struct {
 type SiteSeries struct {
 	SiteKey
 	Type     string
+	Root     string // the goroutine that allocated, by its entry function
 	Evidence []heap.Evidence
 	Path     []string
 	Note     string
@@ -103,7 +104,7 @@ func (s *Series) Add(name string, p *profile.Profile) error {
 		k := SiteKey{site.Function, site.File, site.Line, site.Kind, site.Map}
 		ss := s.sites[k]
 		if ss == nil {
-			ss = &SiteSeries{SiteKey: k, Type: site.Type, Evidence: site.Evidence, Path: site.Path, Note: site.Note}
+			ss = &SiteSeries{SiteKey: k, Type: site.Type, Root: site.Root, Evidence: site.Evidence, Path: site.Path, Note: site.Note}
 			s.sites[k] = ss
 		}
 		for len(ss.bytes) <= idx {

@@ -103,6 +103,11 @@ func checkScenario(t *testing.T, rep *report.Trend, sc heaptest.Scenario, source
 			if source && w.Map != "" && maps[0].Expr != w.Map {
 				t.Errorf("%v: the source named %q", w, maps[0].Expr)
 			}
+			// The goroutines scenario's maps are held by goroutines that
+			// never exit, which its goroutine profiles show.
+			if sc.Name == "goroutines" && !maps[0].HeldByGoroutines {
+				t.Errorf("%v: not seen as held by goroutines (goroutines per snapshot %v)", w, maps[0].Goroutines)
+			}
 		case w.NonMapLeak:
 			// A line that also grows a map (json.Unmarshal into a map
 			// decodes the values too) has a map site of its own.
