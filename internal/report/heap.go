@@ -77,6 +77,7 @@ func NewHeap(in HeapInput) *Heap {
 			Suggestion: heap.Suggest(s, h.Sample),
 			Note:       s.Note,
 			Owner:      ownerOf(s.Owner),
+			Facts:      heap.FactLinks(heap.Facts(s, h.Sample)),
 		}
 		if h.TotalBytes > 0 {
 			site.Share = float64(s.Bytes) / float64(h.TotalBytes)
@@ -287,6 +288,9 @@ func writeSite(b *strings.Builder, n int, s *Site, withBase bool) {
 	}
 	if s.Suggestion != "" {
 		fmt.Fprintf(b, "    -> %s\n", s.Suggestion)
+	}
+	if len(s.Facts) > 0 {
+		fmt.Fprintf(b, "       check it on your Go: mapscope lab %s\n", strings.Join(factNames(s.Facts), " "))
 	}
 	if s.Note != "" && s.Note != s.Suggestion {
 		fmt.Fprintf(b, "    note: %s\n", s.Note)

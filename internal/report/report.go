@@ -62,6 +62,10 @@ type Site struct {
 	Suggestion string   `json:"suggestion,omitempty"`
 	Note       string   `json:"note,omitempty"`
 
+	// Facts links the lab's measurements (docs/facts.md) the suggestion
+	// rests on.
+	Facts []string `json:"facts,omitempty"`
+
 	// Owner is set when the map is a library's own, reached from this
 	// site's line: the library line whose source names Expr and Type.
 	Owner *Owner `json:"owner,omitempty"`
@@ -119,3 +123,13 @@ func Bytes(n int64) string {
 
 // Percent formats a 0..1 share.
 func Percent(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
+
+// factNames returns the experiment names of fact links, which
+// "mapscope lab NAME..." runs.
+func factNames(links []string) []string {
+	out := make([]string, len(links))
+	for i, l := range links {
+		_, out[i], _ = strings.Cut(l, "#")
+	}
+	return out
+}

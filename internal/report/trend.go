@@ -92,7 +92,8 @@ type TrendSite struct {
 	HeldByGoroutines  bool   `json:"held_by_goroutines,omitempty"`
 	GoroutineFunction string `json:"goroutine_function,omitempty"` // the goroutines' function, when not Function
 
-	Suggestion string `json:"suggestion,omitempty"`
+	Suggestion string   `json:"suggestion,omitempty"`
+	Facts      []string `json:"facts,omitempty"` // the lab's measurements the suggestion rests on
 }
 
 // TrendInput is what NewTrend builds a trend report from.
@@ -167,6 +168,7 @@ func NewTrend(in TrendInput) *Trend {
 			}
 		}
 		ts.Suggestion = trendSuggestion(&ts, s)
+		ts.Facts = heap.FactLinks(trendFacts(&ts, s))
 		t.Sites = append(t.Sites, ts)
 	}
 	slices.SortStableFunc(t.Sites, func(a, b TrendSite) int {
@@ -236,6 +238,22 @@ func trendSuggestion(ts *TrendSite, s trend.Site) string {
 		return fmt.Sprintf("%s creeps: a map at a steady length still grows under insert/delete churn (tombstones, table splits); bound it, or rebuild it now and then if the creep matters", name)
 	}
 	return ""
+}
+
+// trendFacts names the lab experiments behind a trend suggestion.
+func trendFacts(ts *TrendSite, s trend.Site) []string {
+	if !ts.Map || ts.HeldByGoroutines {
+		return nil
+	}
+	switch ts.Verdict {
+	case trend.Leak:
+		return heap.Facts(&heap.Site{Kind: s.Kind, Map: s.Map}, "inuse")
+	case trend.Plateau:
+		return []string{"delete-all-frees", "clear-frees", "remake-frees"}
+	case trend.Growing:
+		return []string{"churn-steady-bytes"}
+	}
+	return nil
 }
 
 // WriteJSON writes the report as indented JSON (docs/json.md).
@@ -351,6 +369,9 @@ func writeTrendSite(b *strings.Builder, n int, s *TrendSite) {
 	}
 	if s.Suggestion != "" {
 		fmt.Fprintf(b, "    -> %s\n", s.Suggestion)
+	}
+	if len(s.Facts) > 0 {
+		fmt.Fprintf(b, "       check it on your Go: mapscope lab %s\n", strings.Join(factNames(s.Facts), " "))
 	}
 }
 
