@@ -79,6 +79,9 @@ type Options struct {
 	// main module (MainModule, or package main when that is empty).
 	Focus      *regexp.Regexp
 	MainModule string
+	// Blocks, when it has one entry per sample, gives the samples' block
+	// sizes in place of their "bytes" labels (heapprof.ParseLean).
+	Blocks []int64
 }
 
 // Site is one source location with the bytes allocated there of one kind.
@@ -249,7 +252,9 @@ func Attribute(p *profile.Profile, opt Options) *Result {
 		}
 		stack = a.stack(stack[:0], s)
 		var block int64
-		if b := s.NumLabel["bytes"]; len(b) == 1 {
+		if len(opt.Blocks) == len(p.Sample) {
+			block = opt.Blocks[i]
+		} else if b := s.NumLabel["bytes"]; len(b) == 1 {
 			block = b[0]
 		}
 		site := a.classify(stack, block)

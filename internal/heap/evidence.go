@@ -184,7 +184,10 @@ func (ev *Analyzer) Options(fig heapprof.Figures) Options {
 // disagrees with most of the lines it was asked about: reporting names
 // from the wrong source would be worse than reporting none.
 func (ev *Analyzer) Attribute(p *profile.Profile, fig heapprof.Figures) (*Result, error) {
-	res := Attribute(p, ev.Options(fig))
+	return ev.checkSource(Attribute(p, ev.Options(fig)))
+}
+
+func (ev *Analyzer) checkSource(res *Result) (*Result, error) {
 	if ev.source == nil || res.SourceChecked == 0 {
 		return res, nil
 	}
@@ -196,6 +199,15 @@ func (ev *Analyzer) Attribute(p *profile.Profile, fig heapprof.Figures) (*Result
 		return nil, base.Inputf(ev.sourceDir, "source does not match the profile (%d of %d lines)%s", res.SourceMismatched, res.SourceChecked, first)
 	}
 	return res, nil
+}
+
+// AttributeLean is Attribute for a profile read by heapprof.ParseLean,
+// whose samples carry their block sizes beside them.
+func (ev *Analyzer) AttributeLean(l *heapprof.Lean, fig heapprof.Figures) (*Result, error) {
+	opt := ev.Options(fig)
+	opt.Blocks = l.Blocks
+	res := Attribute(l.Profile, opt)
+	return ev.checkSource(res)
 }
 
 // SameProgram refuses to compare profiles of two different builds when

@@ -67,7 +67,8 @@ func NewSeries(an *heap.Analyzer) *Series {
 // Add attributes the heap profile p, read from name, and adds it. It
 // refuses a profile of another program than the ones before it, and one
 // that the evidence does not match.
-func (s *Series) Add(name string, p *profile.Profile) error {
+func (s *Series) Add(name string, l *heapprof.Lean) error {
+	p := l.Profile
 	prog := heap.ProgramOf(p)
 	for _, o := range s.snaps {
 		if o.program != "" && prog != "" && o.program != prog {
@@ -81,7 +82,7 @@ func (s *Series) Add(name string, p *profile.Profile) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", name, err)
 	}
-	res, err := s.an.Attribute(p, fig)
+	res, err := s.an.AttributeLean(l, fig)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/pprof/profile"
 	"github.com/mapscope/mapscope/internal/base"
 	"github.com/mapscope/mapscope/internal/heap"
 	"github.com/mapscope/mapscope/internal/heap/heapprof"
@@ -236,7 +235,8 @@ func (in *Input) Skip(name string, err error) {
 // snapshot the binary does not match (another build, after a deploy) is
 // skipped with a note; an error is returned only for what makes the whole
 // series unusable (another program, a source tree that does not match).
-func (in *Input) Add(name string, p *profile.Profile) error {
+func (in *Input) Add(name string, l *heapprof.Lean) error {
+	p := l.Profile
 	if heapprof.IsGoroutine(p) {
 		in.Goroutines.Add(p)
 		return nil
@@ -251,7 +251,7 @@ func (in *Input) Add(name string, p *profile.Profile) error {
 		an.Preload(heap.Profile{Name: name, Profile: p})
 		in.Analyzer, in.Series = an, trend.NewSeries(an)
 	}
-	if err := in.Series.Add(name, p); err != nil {
+	if err := in.Series.Add(name, l); err != nil {
 		var ie *base.InputError
 		if errors.As(err, &ie) && in.cfg.Binary != "" && ie.Name == in.cfg.Binary {
 			in.Skip(name, err)
@@ -264,15 +264,15 @@ func (in *Input) Add(name string, p *profile.Profile) error {
 
 // Decode decodes a snapshot's bytes: a heap profile, or a goroutine
 // profile (watch -goroutines stores them beside the heap profiles).
-func Decode(data []byte) (*profile.Profile, error) {
-	p, err := heapprof.Parse(data)
+func Decode(data []byte) (*heapprof.Lean, error) {
+	l, err := heapprof.ParseLean(data)
 	if err != nil {
 		if g, gerr := heapprof.Decode(data); gerr == nil && heapprof.IsGoroutine(g) {
-			return g, nil
+			return &heapprof.Lean{Profile: g}, nil
 		}
 		return nil, err
 	}
-	return p, nil
+	return l, nil
 }
 
 // Read reads every file once, in order, attributing each heap profile as
@@ -320,7 +320,7 @@ func Read(ctx context.Context, files []snapshot.Entry, cfg heap.Config, tick fun
 // A decodedFile is one input, decoded, or why it could not be.
 type decodedFile struct {
 	name string
-	p    *profile.Profile
+	p    *heapprof.Lean
 	err  error
 }
 

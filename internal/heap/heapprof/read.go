@@ -11,6 +11,7 @@ package heapprof
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -87,9 +88,17 @@ func gunzip(data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("bad gzip data: %v", err)
 	}
 	var out bytes.Buffer
-	// Profiles compress about 4:1; start with room for that to avoid
-	// repeated buffer growth on large files.
-	out.Grow(4 * len(data))
+	// A gzip stream ends with its uncompressed size modulo 2^32 (RFC
+	// 1952): with room for exactly that (plus one byte, so that the copy
+	// sees the end without growing), a large profile is never copied.
+	// A size that lies only costs growth.
+	size := 4 * len(data)
+	if len(data) >= 18 {
+		if isize := int(binary.LittleEndian.Uint32(data[len(data)-4:])); isize > 0 && isize <= maxDecompressed && isize < 64*len(data) {
+			size = isize + 1
+		}
+	}
+	out.Grow(size)
 	n, err := io.Copy(&out, io.LimitReader(zr, maxDecompressed+1))
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
