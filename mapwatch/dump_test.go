@@ -34,10 +34,10 @@ func dumpFiles(t *testing.T, dir string) []string {
 func TestDumpAboveBytesWithCooldown(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "dumps")
 	clock := &fakeClock{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	w := New(WithTopSites(5), WithDump(DumpRule{Dir: dir, AboveBytes: 1 << 20, Cooldown: time.Hour}))
+	w := New(WithTopSites(5), WithLogger(quiet), WithDump(DumpRule{Dir: dir, AboveBytes: 1 << 20, Cooldown: time.Hour}))
 	w.cfg.now = clock.now
 	big := map[int]int{}
-	if err := w.Register("big", &big); err != nil {
+	if err := Watch(w, "big", &big, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Poll(); err != nil {
@@ -60,7 +60,7 @@ func TestDumpAboveBytesWithCooldown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum Summary
+	var sum summary
 	if err := json.Unmarshal(js, &sum); err != nil {
 		t.Fatalf("summary is not JSON: %v\n%s", err, js)
 	}
@@ -100,13 +100,13 @@ func TestDumpAboveBytesWithCooldown(t *testing.T) {
 func TestDumpGrowthOverWindow(t *testing.T) {
 	dir := t.TempDir()
 	clock := &fakeClock{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	w := New(WithTopSites(0), WithDump(DumpRule{Dir: dir, Growth: 2, Window: 10 * time.Minute, MinBytes: 64 << 10}))
+	w := New(WithTopSites(0), WithLogger(quiet), WithDump(DumpRule{Dir: dir, Growth: 2, Window: 10 * time.Minute, MinBytes: 64 << 10}))
 	w.cfg.now = clock.now
 	m := map[int]int{}
 	for i := 0; i < 20000; i++ {
 		m[i] = i
 	}
-	if err := w.Register("m", m); err != nil {
+	if err := Watch(w, "m", &m, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Poll(); err != nil {
@@ -146,9 +146,9 @@ func TestDumpErrorNamesDirectory(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w := New(WithTopSites(0), WithDump(DumpRule{Dir: filepath.Join(file, "sub"), AboveBytes: 1}))
+	w := New(WithTopSites(0), WithLogger(quiet), WithDump(DumpRule{Dir: filepath.Join(file, "sub"), AboveBytes: 1}))
 	m := map[int]int{1: 1}
-	if err := w.Register("m", m); err != nil {
+	if err := Watch(w, "m", &m, nil); err != nil {
 		t.Fatal(err)
 	}
 	err := w.Poll()
