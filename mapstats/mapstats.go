@@ -46,7 +46,8 @@ func (s Stats) Reclaimable() int64 {
 // Stats. Anything else is an error naming its type; a layout this Go
 // version does not support gives ErrUnsupported.
 //
-// Of does not allocate and does not lock. For a builtin map the caller
+// Of does not allocate (but for a check of sync.Map's layout, once per
+// process) and does not lock. For a builtin map the caller
 // must hold the lock that guards the map's writers; Of walks the map's
 // tables, not its entries. A sync.Map needs no lock (Of reads its links
 // atomically, as Range does), but Of visits every entry: its cost grows
