@@ -176,8 +176,9 @@ func store(m map[int]int) {
 }
 
 func TestNamesMapsFromSource(t *testing.T) {
-	seen = map[int]bool{}
-	shops.inner.byID = index{}
+	// Fresh maps: the growth must start with the measurement.
+	registry, seen = map[string]int{}, map[int]bool{}
+	shops.tags, shops.inner.byID = map[int][]string{}, index{}
 	param := map[int]int{}
 	for _, c := range []struct {
 		name, marker, expr, typ string
