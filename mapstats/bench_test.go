@@ -1,6 +1,7 @@
 package mapstats_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -94,5 +95,29 @@ func BenchmarkOf1MCold(b *testing.B) {
 			b.Fatal(err)
 		}
 		benchSink = st
+	}
+}
+
+// A sync.Map is read entry by entry (a trie has no tables to sum), so
+// Of's cost grows with its length, like Range's.
+func BenchmarkOfSyncMap1M(b *testing.B) {
+	var m sync.Map
+	for i := 0; i < 1_000_000; i++ {
+		m.Store(i, nil)
+	}
+	benchOf(b, &m)
+}
+
+func BenchmarkRangeSyncMap1M(b *testing.B) {
+	var m sync.Map
+	for i := 0; i < 1_000_000; i++ {
+		m.Store(i, nil)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		m.Range(func(any, any) bool { n++; return true })
+		benchSink.Len = n
 	}
 }

@@ -14,13 +14,18 @@
 //		cache = mapstats.Rebuild(cache)
 //	}
 //
-// Supported: Go 1.24 to 1.27, Swiss tables (the default) and, on Go 1.24
-// and 1.25, the bucket implementation of a GOEXPERIMENT=noswissmap build.
-// Any other layout returns ErrUnsupported; mapstats never guesses.
+// Of also reads a *sync.Map, which since Go 1.24 is a hash-trie and holds
+// no builtin map: Len and Bytes come from walking its nodes, entry by
+// entry, with atomic loads and no lock.
 //
-// Concurrency: Of reads the map without synchronization. Reading a map
-// while another goroutine writes it is a data race; the caller must hold
-// whatever lock guards the map's writers (mapwatch takes that lock for
-// you). Of bounds every pointer it follows and returns ErrInconsistent
+// Supported: Go 1.24 to 1.27, Swiss tables (the default) and, on Go 1.24
+// and 1.25, the bucket implementation of a GOEXPERIMENT=noswissmap build;
+// sync.Map where it is the hash-trie (the default). Any other layout
+// returns ErrUnsupported; mapstats never guesses.
+//
+// Concurrency: Of reads a builtin map without synchronization. Reading a
+// map while another goroutine writes it is a data race; the caller must
+// hold whatever lock guards the map's writers (mapwatch takes that lock
+// for you). Of bounds every pointer it follows and returns ErrInconsistent
 // rather than crashing when it catches a header in the middle of a change.
 package mapstats

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 	"unsafe"
 )
 
@@ -20,15 +21,15 @@ var ErrInconsistent = errors.New("mapstats: map header inconsistent (written con
 // Stats describes the memory a map holds at the moment Of read it.
 type Stats struct {
 	Len          int    // entries
-	Capacity     int    // slots (swiss) or buckets*8 (bucket implementation)
-	Bytes        int64  // bytes the map holds now: header, directory, tables, groups, indirect keys/elems, each rounded up to the allocator's size class
-	RebuildBytes int64  // what a map rebuilt with make(map[K]V, Len) and refilled would hold
+	Capacity     int    // slots (swiss) or buckets*8 (bucket implementation); 0 for a sync.Map
+	Bytes        int64  // bytes the map holds now: header, directory, tables, groups, indirect keys/elems (sync.Map: trie nodes), each rounded up to the allocator's size class
+	RebuildBytes int64  // what a map rebuilt with make(map[K]V, Len) and refilled would hold (sync.Map: a trie of the same keys built afresh)
 	Tables       int    // distinct swiss tables (0 for a small map)
 	Groups       int    // swiss groups
 	Buckets      int    // bucket implementation only
 	Overflow     int    // bucket implementation only (approximate, from noverflow)
 	Tombstones   int    // deleted slots not yet reusable (swiss: capacity*7/8 - used - growthLeft per table)
-	Impl         string // "swiss" or "buckets"
+	Impl         string // "swiss", "buckets" or "hashtrie" (sync.Map)
 }
 
 // Reclaimable returns Bytes - RebuildBytes, never negative: the memory a
@@ -40,13 +41,18 @@ func (s Stats) Reclaimable() int64 {
 	return s.Bytes - s.RebuildBytes
 }
 
-// Of reads the map m, given as a map value or a non-nil pointer to a map
-// variable, and returns what it holds. A nil map gives zero Stats. Anything
-// that is not a map or a pointer to one is an error naming its type; a map
-// layout this Go version does not support gives ErrUnsupported.
+// Of reads the map m, given as a map value, a non-nil pointer to a map
+// variable or a *sync.Map, and returns what it holds. A nil map gives zero
+// Stats. Anything else is an error naming its type; a layout this Go
+// version does not support gives ErrUnsupported.
 //
-// Of does not allocate and does not lock: the caller must hold the lock
-// that guards the map's writers.
+// Of does not allocate (but for a check of sync.Map's layout, once per
+// process) and does not lock. For a builtin map the caller
+// must hold the lock that guards the map's writers; Of walks the map's
+// tables, not its entries. A sync.Map needs no lock (Of reads its links
+// atomically, as Range does), but Of visits every entry: its cost grows
+// with the length, about what Range with an empty function costs, and
+// like Range it is not a snapshot when other goroutines write.
 func Of(m any) (st Stats, err error) {
 	e := (*eface)(unsafe.Pointer(&m))
 	if e.typ == nil {
@@ -61,6 +67,15 @@ func Of(m any) (st Stats, err error) {
 		hdr = e.data
 	case reflect.Pointer:
 		t = t.Elem()
+		if t == syncMapType {
+			if e.data == nil {
+				return Stats{}, fmt.Errorf("mapstats: Of(%T): nil pointer", m)
+			}
+			if err := trieOf((*sync.Map)(e.data), &st); err != nil {
+				return Stats{}, err
+			}
+			return st, nil
+		}
 		if t.Kind() != reflect.Map {
 			return Stats{}, fmt.Errorf("mapstats: Of(%T): want a map or a pointer to a map", m)
 		}
@@ -79,6 +94,8 @@ func Of(m any) (st Stats, err error) {
 	}
 	return st, nil
 }
+
+var syncMapType = reflect.TypeOf(sync.Map{})
 
 // Rebuild returns a copy of m made with make(M, len(m)): unlike maps.Clone,
 // which copies the tables at their current size, the copy holds only what

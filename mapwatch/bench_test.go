@@ -59,7 +59,7 @@ func BenchmarkMapHeavy(b *testing.B) {
 			stop, done := make(chan struct{}), make(chan struct{})
 			if bc.interval > 0 {
 				w := New(WithInterval(bc.interval))
-				if err := Watch(w, "cache", &h.cache, WithLock(&h.mu)); err != nil {
+				if err := Watch(w, "cache", &h.cache, &h.mu); err != nil {
 					b.Fatal(err)
 				}
 				// The same loop as Start, timed.
@@ -112,7 +112,7 @@ func BenchmarkPoll(b *testing.B) {
 		h.request()
 	}
 	w := New()
-	if err := Watch(w, "cache", &h.cache, WithLock(&h.mu)); err != nil {
+	if err := Watch(w, "cache", &h.cache, &h.mu); err != nil {
 		b.Fatal(err)
 	}
 	run := func(b *testing.B) {

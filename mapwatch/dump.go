@@ -12,16 +12,17 @@ import (
 )
 
 // DumpRule says when the watcher writes a heap profile and a JSON summary
-// to Dir. Map memory is the larger of the bytes of the registered maps
-// and the in-use bytes of all map sites in the heap profile (the sampler
-// sees every map, mapstats sees the registered ones exactly).
+// to Dir (WithDump). Map memory is the larger of the bytes of the watched
+// maps and the in-use bytes of all map sites in the heap profile (the
+// sampler sees every map, mapstats sees the watched ones exactly).
 type DumpRule struct {
 	// Dir receives mapscope-<time>-heap.pb.gz and mapscope-<time>.json.
 	Dir string
 	// AboveBytes dumps when map memory reaches it; 0 disables.
 	AboveBytes int64
 	// Growth dumps when map memory reaches Growth times its smallest value
-	// within Window (e.g. 2 for a doubling); 0 disables.
+	// within Window (e.g. 2 for a doubling); 0 disables, else it must be
+	// above 1.
 	Growth float64
 	// Window is the period Growth compares against; default 10m.
 	Window time.Duration
@@ -31,18 +32,34 @@ type DumpRule struct {
 	Cooldown time.Duration
 }
 
-// WithDump turns on the dump policy, evaluated at every poll.
+// WithDump turns on the dump policy, evaluated at every poll. The JSON
+// summary's format is documented in docs/mapwatch.md and versioned by its
+// "schema" field. It panics on a rule without Dir, with neither AboveBytes
+// nor Growth, or with a negative field or a Growth of 1 or less.
 func WithDump(rule DumpRule) Option {
-	return func(c *config) {
-		r := rule
-		if r.Window <= 0 {
-			r.Window = 10 * time.Minute
-		}
-		if r.Cooldown <= 0 {
-			r.Cooldown = 30 * time.Minute
-		}
-		c.dump = &r
+	r := rule
+	name := fmt.Sprintf("WithDump(%+v)", rule)
+	var problem string
+	switch {
+	case r.Dir == "":
+		problem = "Dir is empty"
+	case r.AboveBytes < 0 || r.MinBytes < 0 || r.Window < 0 || r.Cooldown < 0 || r.Growth < 0:
+		problem = "a field is negative"
+	case r.Growth != 0 && r.Growth <= 1:
+		problem = "Growth must be above 1 (2 dumps on a doubling)"
+	case r.AboveBytes == 0 && r.Growth == 0:
+		problem = "neither AboveBytes nor Growth is set: the rule never dumps"
 	}
+	if problem != "" {
+		panic("mapwatch: " + name + ": " + problem)
+	}
+	if r.Window == 0 {
+		r.Window = 10 * time.Minute
+	}
+	if r.Cooldown == 0 {
+		r.Cooldown = 30 * time.Minute
+	}
+	return newOption(name, func(c *config) { c.dump = &r })
 }
 
 type observation struct {
@@ -60,19 +77,22 @@ type dumper struct {
 
 func newDumper(rule DumpRule) *dumper { return &dumper{rule: rule} }
 
-// Summary is the JSON document written next to each dumped profile.
-type Summary struct {
+// summary is the JSON document written next to each dumped profile. Its
+// format is documented in docs/mapwatch.md; a change to it is a new
+// schema number.
+type summary struct {
 	Schema   int           `json:"schema"`
 	Time     time.Time     `json:"time"`
 	Reason   string        `json:"reason"`
 	MapBytes int64         `json:"map_bytes"`
 	Profile  string        `json:"profile"`
-	Maps     []SummaryMap  `json:"maps"`
-	Sites    []SummarySite `json:"sites"`
+	Maps     []summaryMap  `json:"maps"`
+	Sites    []summarySite `json:"sites"`
 }
 
-// SummaryMap is one registered map in a Summary.
-type SummaryMap struct {
+const summarySchema = 1
+
+type summaryMap struct {
 	Name             string `json:"name"`
 	Entries          int    `json:"entries"`
 	CapacitySlots    int    `json:"capacity_slots"`
@@ -82,9 +102,9 @@ type SummaryMap struct {
 	Error            string `json:"error,omitempty"`
 }
 
-// SummarySite is one map allocation site in a Summary, named as in
+// summarySite is one map allocation site, a source line, named as in
 // mapscope's JSON output.
-type SummarySite struct {
+type summarySite struct {
 	Function     string `json:"function"`
 	File         string `json:"file"`
 	Line         int    `json:"line"`
@@ -95,7 +115,7 @@ type SummarySite struct {
 }
 
 // observe records map memory and dumps when the rule says so.
-func (d *dumper) observe(now time.Time, registered int64, sites siteSample, maps []MapStats) error {
+func (d *dumper) observe(now time.Time, registered int64, sites siteSample, maps []Map) error {
 	value := max(registered, sites.total)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -133,10 +153,10 @@ func (d *dumper) reason(value int64) string {
 	return ""
 }
 
-func writeDump(dir string, now time.Time, reason string, value int64, sites siteSample, maps []MapStats) error {
-	if dir == "" {
-		return errors.New("mapwatch: dump rule has no directory")
-	}
+// dumpSites is how many source lines a summary lists, largest first.
+const dumpSites = 50
+
+func writeDump(dir string, now time.Time, reason string, value int64, sites siteSample, maps []Map) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("mapwatch: creating dump directory: %w", err)
 	}
@@ -149,18 +169,18 @@ func writeDump(dir string, now time.Time, reason string, value int64, sites site
 	if err := writeFileAtomic(filepath.Join(dir, profileName), prof.Bytes()); err != nil {
 		return err
 	}
-	sum := Summary{Schema: 1, Time: now.UTC(), Reason: reason, MapBytes: value, Profile: profileName,
-		Maps: []SummaryMap{}, Sites: []SummarySite{}}
+	sum := summary{Schema: summarySchema, Time: now.UTC(), Reason: reason, MapBytes: value, Profile: profileName,
+		Maps: []summaryMap{}, Sites: []summarySite{}}
 	for _, m := range maps {
-		sm := SummaryMap{Name: m.Name, Entries: m.Stats.Len, CapacitySlots: m.Stats.Capacity,
+		sm := summaryMap{Name: m.Name, Entries: m.Stats.Len, CapacitySlots: m.Stats.Capacity,
 			Bytes: m.Stats.Bytes, ReclaimableBytes: m.Stats.Reclaimable(), PeakEntries: m.Peak}
 		if m.Err != nil {
 			sm.Error = m.Err.Error()
 		}
 		sum.Maps = append(sum.Maps, sm)
 	}
-	for _, u := range sites.top {
-		sum.Sites = append(sum.Sites, SummarySite{Function: u.Function, File: u.File, Line: u.Line,
+	for _, u := range sites.lines[:min(len(sites.lines), dumpSites)] {
+		sum.Sites = append(sum.Sites, summarySite{Function: u.Function, File: u.File, Line: u.Line,
 			Map: true, Kind: string(u.Kind), InUseBytes: u.InUseBytes, InUseObjects: u.InUseObjects})
 	}
 	js, err := json.MarshalIndent(sum, "", "  ")

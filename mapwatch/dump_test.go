@@ -3,8 +3,10 @@ package mapwatch
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -34,10 +36,13 @@ func dumpFiles(t *testing.T, dir string) []string {
 func TestDumpAboveBytesWithCooldown(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "dumps")
 	clock := &fakeClock{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	w := New(WithTopSites(5), WithDump(DumpRule{Dir: dir, AboveBytes: 1 << 20, Cooldown: time.Hour}))
+	// The sampler is off: map memory is then the watched map's alone, not
+	// also every map earlier tests of this process left in the heap.
+	const above = 1 << 20
+	w := New(WithTopSites(0), WithLogger(quiet), WithDump(DumpRule{Dir: dir, AboveBytes: above, Cooldown: time.Hour}))
 	w.cfg.now = clock.now
 	big := map[int]int{}
-	if err := w.Register("big", &big); err != nil {
+	if err := Watch(w, "big", &big, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Poll(); err != nil {
@@ -46,7 +51,7 @@ func TestDumpAboveBytesWithCooldown(t *testing.T) {
 	if files := dumpFiles(t, dir); len(files) != 0 {
 		t.Fatalf("dumped below the rule: %v", files)
 	}
-	for i := 0; i < 100000; i++ { // ~4 MB of tables
+	for i := 0; i < 100000; i++ { // ~4 MB of tables, counted by mapstats
 		big[i] = i
 	}
 	if err := w.Poll(); err != nil {
@@ -60,12 +65,12 @@ func TestDumpAboveBytesWithCooldown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum Summary
+	var sum summary
 	if err := json.Unmarshal(js, &sum); err != nil {
 		t.Fatalf("summary is not JSON: %v\n%s", err, js)
 	}
 	if sum.Schema != 1 || sum.Profile != files[0] || len(sum.Maps) != 1 || sum.Maps[0].Entries != 100000 ||
-		sum.MapBytes < sum.Maps[0].Bytes || !strings.Contains(sum.Reason, ">= 1048576") {
+		sum.MapBytes < sum.Maps[0].Bytes || !strings.Contains(sum.Reason, fmt.Sprintf(">= %d", above)) {
 		t.Errorf("summary = %+v", sum)
 	}
 	prof, err := os.ReadFile(filepath.Join(dir, files[0]))
@@ -100,13 +105,13 @@ func TestDumpAboveBytesWithCooldown(t *testing.T) {
 func TestDumpGrowthOverWindow(t *testing.T) {
 	dir := t.TempDir()
 	clock := &fakeClock{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	w := New(WithTopSites(0), WithDump(DumpRule{Dir: dir, Growth: 2, Window: 10 * time.Minute, MinBytes: 64 << 10}))
+	w := New(WithTopSites(0), WithLogger(quiet), WithDump(DumpRule{Dir: dir, Growth: 2, Window: 10 * time.Minute, MinBytes: 64 << 10}))
 	w.cfg.now = clock.now
 	m := map[int]int{}
 	for i := 0; i < 20000; i++ {
 		m[i] = i
 	}
-	if err := w.Register("m", m); err != nil {
+	if err := Watch(w, "m", &m, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Poll(); err != nil {
@@ -146,13 +151,51 @@ func TestDumpErrorNamesDirectory(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w := New(WithTopSites(0), WithDump(DumpRule{Dir: filepath.Join(file, "sub"), AboveBytes: 1}))
+	w := New(WithTopSites(0), WithLogger(quiet), WithDump(DumpRule{Dir: filepath.Join(file, "sub"), AboveBytes: 1}))
 	m := map[int]int{1: 1}
-	if err := w.Register("m", m); err != nil {
+	if err := Watch(w, "m", &m, nil); err != nil {
 		t.Fatal(err)
 	}
 	err := w.Poll()
 	if err == nil || !strings.Contains(err.Error(), "dump directory") {
 		t.Errorf("Poll with an unusable dump directory: err = %v", err)
 	}
+}
+
+// TestDumpSummaryListsSites: with the sampler on, the summary lists the
+// map sites of the heap profile by source line.
+func TestDumpSummaryListsSites(t *testing.T) {
+	old := runtime.MemProfileRate
+	runtime.MemProfileRate = 1
+	defer func() { runtime.MemProfileRate = old }()
+	fillProfiledMap()
+	runtime.GC()
+	dir := t.TempDir()
+	w := New(WithTopSites(5), WithLogger(quiet), WithDump(DumpRule{Dir: dir, AboveBytes: 1}))
+	if err := w.Poll(); err != nil {
+		t.Fatal(err)
+	}
+	files := dumpFiles(t, dir)
+	if len(files) != 2 {
+		t.Fatalf("dump files = %v", files)
+	}
+	js, err := os.ReadFile(filepath.Join(dir, files[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum summary
+	if err := json.Unmarshal(js, &sum); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range sum.Sites {
+		if strings.HasSuffix(s.Function, ".fillProfiledMap") && s.Kind == "grow" && s.Map &&
+			strings.HasSuffix(s.File, "profile_test.go") && s.Line > 0 && s.InUseBytes >= 20000*16 {
+			found = true
+		}
+	}
+	if !found || len(sum.Sites) > dumpSites {
+		t.Errorf("summary sites %+v: want fillProfiledMap's growth line, at most %d sites", sum.Sites, dumpSites)
+	}
+	runtime.KeepAlive(profiledMap)
 }

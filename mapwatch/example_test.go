@@ -13,30 +13,42 @@ import (
 	"github.com/mapscope/mapscope/mapwatch"
 )
 
-func ExampleWatch() {
-	var mu sync.Mutex
-	sessions := map[string]int{}
+type server struct {
+	mu       sync.Mutex
+	sessions map[string]int // guarded by mu
+	tokens   sync.Map
+}
+
+func Example() {
+	s := &server{sessions: map[string]int{}}
 
 	w := mapwatch.New()
 	defer w.Close()
-	if err := mapwatch.Watch(w, "sessions", &sessions, mapwatch.WithLock(&mu)); err != nil {
+	if err := mapwatch.Watch(w, "sessions", &s.sessions, &s.mu); err != nil {
 		log.Fatal(err)
 	}
+	if err := mapwatch.WatchSyncMap(w, "tokens", &s.tokens); err != nil {
+		log.Fatal(err)
+	}
+	w.Start()
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(w.Collector())
 	http.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	http.Handle("/debug/mapscope/heap", mapwatch.HeapProfileHandler())
 
-	mu.Lock()
+	s.mu.Lock()
 	for i := 0; i < 1000; i++ {
-		sessions[strconv.Itoa(i)] = i
+		s.sessions[strconv.Itoa(i)] = i
 	}
-	mu.Unlock()
+	s.mu.Unlock()
+	s.tokens.Store("t", 1)
 	for _, m := range w.Maps() {
 		fmt.Println(m.Name, m.Stats.Len, m.Peak)
 	}
 	// Output:
 	// sessions 1000 1000
+	// tokens 1 1
 }
 
 func ExampleWithRebuild() {
@@ -50,7 +62,7 @@ func ExampleWithRebuild() {
 	}
 
 	w := mapwatch.New(mapwatch.WithTopSites(0))
-	if err := mapwatch.Watch(w, "cache", &cache, mapwatch.WithLock(&mu), mapwatch.WithRebuild(1<<20)); err != nil {
+	if err := mapwatch.Watch(w, "cache", &cache, &mu, mapwatch.WithRebuild(1<<20)); err != nil {
 		log.Fatal(err)
 	}
 	before := w.Maps()[0].Stats.Bytes

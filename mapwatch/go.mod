@@ -21,7 +21,6 @@ require (
 	github.com/mapscope/mapscope/internal/mapruntime v0.2.0
 	github.com/mapscope/mapscope/mapstats v0.2.0
 	github.com/prometheus/client_golang v1.23.2
-	go.uber.org/goleak v1.3.0
 )
 
 // Development only: a module's replace directives apply when it is the

@@ -23,7 +23,10 @@ import (
 
 // TestRealPrometheus runs Debian's prometheus against the demo program:
 // the rules from deploy/ must load, the scraped values must be the
-// program's own, and the leak alert must fire on the leaking map.
+// program's own, and the leak alert must fire on the map that leaks at a
+// steady rate and never on the bounded cache that fills and then stays
+// full. The rules are the shipped ones with every duration divided by 60
+// (testRules), so that the test takes about a minute instead of an hour.
 func TestRealPrometheus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts prometheus and a demo service")
@@ -39,7 +42,7 @@ func TestRealPrometheus(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the rules of deploy/: %v", err)
 	}
-
+	// The shipped rules, at their real time scales.
 	for _, args := range [][]string{{"check", "rules", "rules.yml"}, {"test", "rules", "rules_test.yml"}} {
 		cmd := exec.Command(promtool, args...)
 		cmd.Dir = rulesDir
@@ -53,21 +56,23 @@ func TestRealPrometheus(t *testing.T) {
 	if out, err := exec.Command(goTool, "build", "-o", demo, "./example/mapwatchdemo").CombinedOutput(); err != nil {
 		t.Fatalf("building the demo: %v\n%s", err, out)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
-	defer cancel()
-	demoAddr := startDemo(t, ctx, demo)
-
-	// The test copy of the rules keeps every expression and shortens the
-	// for: durations, so the alert fires within seconds, not minutes.
-	forRE := regexp.MustCompile(`(?m)^(\s+for:\s*)\S+$`)
-	if n := len(forRE.FindAll(rules, -1)); n < 2 {
-		t.Fatalf("found %d for: clauses in rules.yml, want the two alerts'", n)
-	}
-	testRules := forRE.ReplaceAll(rules, []byte("${1}3s"))
 	ruleFile := filepath.Join(tmp, "rules.yml")
-	if err := os.WriteFile(ruleFile, testRules, 0o644); err != nil {
+	if err := os.WriteFile(ruleFile, append(testRules(t, rules), controlRule...), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if out, err := exec.Command(promtool, "check", "rules", ruleFile).CombinedOutput(); err != nil {
+		t.Fatalf("promtool check rules on the scaled copy: %v\n%s", err, out)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	defer cancel()
+	// In scaled time: sessions leak 1,000 a second from the start; the
+	// bounded cache "recent" is empty for 35 s (35 minutes), fills in 5 s
+	// and then stays at 200,000 entries while pages churn through it.
+	const recentCap = 200000
+	demoAddr := startDemo(t, ctx, demo, "-interval", "500ms",
+		"-leak", "10000000", "-per-tick", "100", "-tick", "100ms",
+		"-recent-cap", strconv.Itoa(recentCap), "-recent-after", "35s", "-recent-fill", "5s", "-recent-churn", "2000")
 	promAddr := freeAddr(t)
 	config := fmt.Sprintf(`global:
   scrape_interval: 1s
@@ -105,46 +110,65 @@ scrape_configs:
 		}
 	})
 	api := "http://" + promAddr
+	start := time.Now()
 
-	// Prometheus first sees the sessions map flat, then the test makes it
-	// leak in steps; at the end Prometheus must hold exactly the program's
-	// own numbers.
-	var state struct {
-		Sessions    int   `json:"sessions"`
-		Cache       int   `json:"cache"`
-		CachePeak   int   `json:"cache_peak"`
-		Config      int   `json:"config"`
-		ConfigBytes int64 `json:"config_bytes"`
-	}
-	if err := getJSON("http://"+demoAddr+"/state", &state); err != nil {
-		t.Fatal(err)
-	}
-	before := state.Sessions
-	waitFor(t, ctx, "a first scrape of the sessions map", func() (bool, string) {
-		got, err := queryValues(api, `mapscope_map_entries{map="sessions"}`)
-		return err == nil && len(got) == 1 && got[0] == float64(before), fmt.Sprint(got, err)
-	})
-	time.Sleep(2 * time.Second) // a few flat samples
-	for i := 0; i < 8; i++ {
-		var leaked struct{ Sessions int }
-		if err := getJSON("http://"+demoAddr+"/leak?n=2500", &leaked); err != nil {
-			t.Fatal(err)
+	// Watch the alerts until the leak pages, the control rule has fired on
+	// the bounded cache, and the cache has been full for 20 s (20 minutes
+	// scaled: the leak rule would have fired by then).
+	var leakFired, controlFired, recentFull time.Duration
+	waitFor(t, ctx, "the leak alert on sessions, and the bounded cache full for 20s", func() (bool, string) {
+		var state struct{ Recent int }
+		if err := getJSON("http://"+demoAddr+"/state", &state); err != nil {
+			return false, err.Error()
 		}
-		time.Sleep(700 * time.Millisecond)
+		if state.Recent == recentCap && recentFull == 0 {
+			recentFull = time.Since(start)
+		}
+		alerts, err := getAlerts(api)
+		if err != nil {
+			return false, err.Error()
+		}
+		var seen []string
+		for _, a := range alerts {
+			seen = append(seen, a.Labels["alertname"]+"/"+a.Labels["map"]+"/"+a.State)
+			switch {
+			case a.State != "firing":
+			case a.Labels["alertname"] == "MapscopeMapLeaking" && a.Labels["map"] == "sessions":
+				if leakFired == 0 {
+					leakFired = time.Since(start)
+				}
+			case a.Labels["alertname"] == "MapscopeMapLeaking":
+				t.Errorf("leak alert on a map that does not leak, after %s: %v", time.Since(start).Round(time.Second), a.Labels)
+			case a.Labels["alertname"] == "ControlDerivRule" && a.Labels["map"] == "recent":
+				if controlFired == 0 {
+					controlFired = time.Since(start)
+				}
+			}
+		}
+		done := leakFired > 0 && controlFired > 0 && recentFull > 0 && time.Since(start) > recentFull+20*time.Second
+		return done, fmt.Sprint(seen)
+	})
+	t.Logf("sessions leak alert fired after %s; the bounded cache was full after %s and quiet for 20s since; the deriv rule this replaced fired on it after %s",
+		leakFired.Round(time.Second), recentFull.Round(time.Second), controlFired.Round(time.Second))
+
+	// Prometheus holds the program's own numbers.
+	var before, after struct {
+		Sessions, Recent, Cache, Tokens int
+		CachePeak                       int   `json:"cache_peak"`
+		Config                          int   `json:"config"`
+		ConfigBytes                     int64 `json:"config_bytes"`
 	}
-	if err := getJSON("http://"+demoAddr+"/state", &state); err != nil {
+	if err := getJSON("http://"+demoAddr+"/state", &before); err != nil {
 		t.Fatal(err)
-	}
-	if state.Sessions != before+8*2500 {
-		t.Fatalf("demo reports %d sessions after leaking 20000 more than %d", state.Sessions, before)
 	}
 	want := map[string]float64{
-		`mapscope_map_entries{map="sessions"}`:     float64(state.Sessions),
-		`mapscope_map_entries{map="cache"}`:        float64(state.Cache),
-		`mapscope_map_peak_entries{map="cache"}`:   float64(state.CachePeak),
-		`mapscope_map_entries{map="config"}`:       float64(state.Config),
-		`mapscope_map_bytes{map="config"}`:         float64(state.ConfigBytes),
-		`mapscope_map_read_errors{map="sessions"}`: 0,
+		`mapscope_map_entries{map="recent"}`:             recentCap,
+		`mapscope_map_entries{map="cache"}`:              float64(before.Cache),
+		`mapscope_map_peak_entries{map="cache"}`:         float64(before.CachePeak),
+		`mapscope_map_entries{map="config"}`:             float64(before.Config),
+		`mapscope_map_bytes{map="config"}`:               float64(before.ConfigBytes),
+		`mapscope_map_entries{map="tokens"}`:             float64(before.Tokens),
+		`mapscope_map_read_errors_total{map="sessions"}`: 0,
 	}
 	for q, v := range want {
 		waitFor(t, ctx, q+" = "+strconv.FormatFloat(v, 'f', -1, 64), func() (bool, string) {
@@ -155,44 +179,85 @@ scrape_configs:
 			return len(got) == 1 && got[0] == v, fmt.Sprint(got)
 		})
 	}
+	sessions, err := queryValues(api, `mapscope_map_entries{map="sessions"}`)
+	if err := getJSON("http://"+demoAddr+"/state", &after); err != nil {
+		t.Fatal(err)
+	}
+	if err != nil || len(sessions) != 1 || sessions[0] < float64(before.Sessions)-5000 || sessions[0] > float64(after.Sessions) {
+		t.Errorf("sessions in Prometheus = %v (err %v), the program had %d then %d", sessions, err, before.Sessions, after.Sessions)
+	}
 	// The cache kept the tables of its peak: most of it is reclaimable.
 	ratio, err := queryValues(api, `mapscope:map_reclaimable:ratio{map="cache"}`)
 	if err != nil || len(ratio) != 1 || ratio[0] < 0.9 {
 		t.Errorf("reclaimable ratio of the emptied cache = %v (err %v), want > 0.9", ratio, err)
 	}
-	waitFor(t, ctx, "a map allocation site series", func() (bool, string) {
-		got, err := queryValues(api, `mapscope_map_site_inuse_bytes`)
+	// A sync.Map has bytes where mapstats reads it, and no capacity.
+	if n, err := queryValues(api, `mapscope_map_capacity_slots{map="tokens"}`); err != nil || len(n) != 0 {
+		t.Errorf("capacity of the sync.Map: %v (err %v), want no series", n, err)
+	}
+	// Site series name functions; the info series carries the line.
+	waitFor(t, ctx, "the site of the session leak, with its line", func() (bool, string) {
+		got, err := queryValues(api, `mapscope_map_site_inuse_bytes{site="main.(*service).login"} * on (site, kind) group_left (file, line) mapscope_map_site_info{file="main.go"}`)
 		return err == nil && len(got) > 0, fmt.Sprint(got, err)
 	})
 
-	waitFor(t, ctx, "MapscopeMapLeaking to fire on map sessions", func() (bool, string) {
-		var resp struct {
-			Data struct {
-				Alerts []struct {
-					Labels map[string]string `json:"labels"`
-					State  string            `json:"state"`
-				} `json:"alerts"`
-			} `json:"data"`
-		}
-		if err := getJSON(api+"/api/v1/alerts", &resp); err != nil {
-			return false, err.Error()
-		}
-		var seen []string
-		for _, a := range resp.Data.Alerts {
-			seen = append(seen, a.Labels["alertname"]+"/"+a.Labels["map"]+"/"+a.State)
-			if a.Labels["alertname"] == "MapscopeMapLeaking" && a.Labels["map"] != "sessions" {
-				t.Errorf("leak alert on a map that does not leak: %v", a.Labels)
-			}
-		}
-		for _, a := range resp.Data.Alerts {
-			if a.Labels["alertname"] == "MapscopeMapLeaking" && a.Labels["map"] == "sessions" && a.State == "firing" {
-				return true, ""
-			}
-		}
-		return false, fmt.Sprint(seen)
-	})
-
 	checkDashboardQueries(t, api)
+}
+
+// testRules returns the shipped rules with every duration of their
+// expressions and for: clauses divided by 60: a range of [5m] becomes
+// [5s], offset 2h becomes offset 120s, for: 10m becomes for: 10s. With
+// one-second scrapes and evaluations, one minute of the shipped rules is
+// one second of the test.
+func testRules(t *testing.T, rules []byte) []byte {
+	t.Helper()
+	durRE := regexp.MustCompile(`(\[|offset\s+|for:\s*)(\d+)([smhd])\b`)
+	unit := map[string]int{"s": 1, "m": 60, "h": 3600, "d": 86400}
+	n := 0
+	out := durRE.ReplaceAllFunc(rules, func(m []byte) []byte {
+		sub := durRE.FindSubmatch(m)
+		v, _ := strconv.Atoi(string(sub[2]))
+		secs := v * unit[string(sub[3])]
+		if secs%60 != 0 {
+			t.Fatalf("rules.yml: %s is not a whole number of minutes: cannot scale it", m)
+		}
+		n++
+		return fmt.Appendf(nil, "%s%ds", sub[1], secs/60)
+	})
+	if n < 20 {
+		t.Fatalf("scaled %d durations in rules.yml, want every range, offset and for: of the alerts", n)
+	}
+	if left := regexp.MustCompile(`\[\d+[mhd]\]|offset\s+\d+[mhd]|for:\s*\d+[mhd]`).Find(out); left != nil {
+		t.Fatalf("unscaled duration %q left in the test rules", left)
+	}
+	return out
+}
+
+// controlRule is the leak rule that deploy/ shipped before (issue 10),
+// scaled the same way and on entries alone: it fires on a cache that
+// filled and went flat, so the test shows its scenario is the one the new
+// rule gets right.
+var controlRule = []byte(`
+  - name: test-control
+    rules:
+      - alert: ControlDerivRule
+        expr: mapscope_map_bytes > 16 * 1024 * 1024 and deriv(mapscope_map_entries[30s]) > 0
+        for: 10s
+`)
+
+type alert struct {
+	Labels map[string]string `json:"labels"`
+	State  string            `json:"state"`
+}
+
+func getAlerts(api string) ([]alert, error) {
+	var resp struct {
+		Data struct {
+			Alerts []alert `json:"alerts"`
+		} `json:"data"`
+	}
+	err := getJSON(api+"/api/v1/alerts", &resp)
+	return resp.Data.Alerts, err
 }
 
 // checkDashboardQueries runs every query of the Grafana dashboard against
@@ -231,9 +296,9 @@ func checkDashboardQueries(t *testing.T, api string) {
 	}
 }
 
-func startDemo(t *testing.T, ctx context.Context, bin string) string {
+func startDemo(t *testing.T, ctx context.Context, bin string, args ...string) string {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, bin, "-addr", "127.0.0.1:0", "-interval", "500ms", "-leak", "0")
+	cmd := exec.CommandContext(ctx, bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

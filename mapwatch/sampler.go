@@ -1,10 +1,14 @@
 package mapwatch
 
 import (
+	"path"
+	"path/filepath"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 
+	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
 	"github.com/mapscope/mapscope/internal/mapruntime/mapkind"
 	"github.com/mapscope/mapscope/internal/mapruntime/mapsite"
 )
@@ -24,9 +28,29 @@ type sampler struct {
 // siteSample is one reading of the map sites.
 type siteSample struct {
 	time  time.Time
-	top   []mapsite.Usage // at most topN sites, by in-use bytes
+	top   []siteSeries // at most topN, by in-use bytes
 	other map[mapkind.Kind]int64
-	total int64 // in-use map bytes over all sites
+	total int64           // in-use map bytes over all sites
+	lines []mapsite.Usage // every source line, by in-use bytes, for dumps
+}
+
+// siteSeries is one site of the metrics: a function and a kind, so that
+// an edit above a line does not start a new series. The line holding the
+// most bytes in it goes to the info metric.
+type siteSeries struct {
+	site       string // "svc.(*Server).login"
+	kind       mapkind.Kind
+	inUseBytes int64
+	file       string // base name
+	line       int
+	lineBytes  int64
+}
+
+// siteLabel names a function for the site label: the package's last path
+// element, type arguments elided ("lru.(*Cache[...]).Add"), so that the
+// label is short and stable across builds.
+func siteLabel(fn string) string {
+	return funcname.Generic(funcname.Short(fn))
 }
 
 func newSampler(topN int) *sampler {
@@ -37,28 +61,42 @@ func (s *sampler) sample(now time.Time) siteSample {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.buf = mapsite.ReadMemProfile(s.buf)
-	sites := s.c.Sites(s.buf, runtime.MemProfileRate)
 	out := siteSample{time: now, other: map[mapkind.Kind]int64{}}
-	seen := map[[2]string]int{}
-	for _, u := range sites {
+	type key struct {
+		site string
+		kind mapkind.Kind
+	}
+	index := map[key]int{}
+	var all []siteSeries
+	for _, u := range s.c.Sites(s.buf, runtime.MemProfileRate) {
 		if u.InUseBytes <= 0 {
 			continue
 		}
 		out.total += u.InUseBytes
-		// Two sites can share a label (same short name, file base and
-		// line in different directories): they must share one series.
-		key := [2]string{u.Site.String(), string(u.Kind)}
-		if i, ok := seen[key]; ok {
-			out.top[i].InUseBytes += u.InUseBytes
-			out.top[i].InUseObjects += u.InUseObjects
-			continue
+		out.lines = append(out.lines, u)
+		k := key{siteLabel(u.Function), u.Kind}
+		i, ok := index[k]
+		if !ok {
+			i = len(all)
+			index[k] = i
+			all = append(all, siteSeries{site: k.site, kind: k.kind})
 		}
-		if len(out.top) < s.topN {
-			seen[key] = len(out.top)
-			out.top = append(out.top, u)
-			continue
+		ss := &all[i]
+		ss.inUseBytes += u.InUseBytes
+		if u.InUseBytes > ss.lineBytes {
+			ss.file, ss.line, ss.lineBytes = path.Base(filepath.ToSlash(u.File)), u.Line, u.InUseBytes
 		}
-		out.other[u.Kind] += u.InUseBytes
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].inUseBytes != all[j].inUseBytes {
+			return all[i].inUseBytes > all[j].inUseBytes
+		}
+		return all[i].site < all[j].site
+	})
+	n := min(len(all), s.topN)
+	out.top = all[:n:n]
+	for _, ss := range all[n:] {
+		out.other[ss.kind] += ss.inUseBytes
 	}
 	s.last = out
 	return out
@@ -74,15 +112,4 @@ func (s *sampler) current(now time.Time, maxAge time.Duration) siteSample {
 		return s.sample(now)
 	}
 	return last
-}
-
-// MapSites returns the map allocation sites of the last heap profile
-// sample (taking one if none is recent), largest in-use first. It is nil
-// when the sampler is off (WithTopSites(0)).
-func (w *Watcher) MapSites() []mapsite.Usage {
-	if w.sampler == nil {
-		return nil
-	}
-	s := w.sampler.current(w.cfg.now(), w.cfg.interval)
-	return append([]mapsite.Usage(nil), s.top...)
 }

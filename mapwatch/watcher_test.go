@@ -1,8 +1,11 @@
 package mapwatch
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -11,19 +14,21 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"go.uber.org/goleak"
 
 	"github.com/mapscope/mapscope/mapstats"
 )
 
-func TestCollectorExportsRegisteredMaps(t *testing.T) {
-	w := New(WithTopSites(0))
+// quiet is a logger for tests that expect no log, or do not care.
+var quiet = slog.New(slog.DiscardHandler)
+
+func TestCollectorExportsWatchedMaps(t *testing.T) {
+	w := New(WithTopSites(0), WithLogger(quiet))
 	users := map[int]string{}
 	for i := 0; i < 5000; i++ {
 		users[i] = "u"
 	}
 	var mu sync.Mutex
-	if err := w.Register("users", &users, WithLock(&mu)); err != nil {
+	if err := Watch(w, "users", &users, &mu); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Poll(); err != nil { // sees the peak of 5000
@@ -43,7 +48,7 @@ func TestCollectorExportsRegisteredMaps(t *testing.T) {
 # HELP mapscope_map_bytes Heap bytes the map holds, indirect keys and elems included.
 # TYPE mapscope_map_bytes gauge
 mapscope_map_bytes{map="users"} %d
-# HELP mapscope_map_capacity_slots Slots the map's tables (or buckets) hold; a map never shrinks them.
+# HELP mapscope_map_capacity_slots Slots the map's tables (or buckets) hold; a map never shrinks them. Absent for a sync.Map.
 # TYPE mapscope_map_capacity_slots gauge
 mapscope_map_capacity_slots{map="users"} %d
 # HELP mapscope_map_entries Entries in the map (len).
@@ -52,14 +57,22 @@ mapscope_map_entries{map="users"} 1000
 # HELP mapscope_map_peak_entries Largest length of the map seen by the watcher.
 # TYPE mapscope_map_peak_entries gauge
 mapscope_map_peak_entries{map="users"} 5000
+# HELP mapscope_map_read_errors_total Reads of the map that failed (its other series are then absent); the service log says why.
+# TYPE mapscope_map_read_errors_total counter
+mapscope_map_read_errors_total{map="users"} 0
 # HELP mapscope_map_reclaimable_bytes Bytes a right-sized rebuild of the map would release.
 # TYPE mapscope_map_reclaimable_bytes gauge
 mapscope_map_reclaimable_bytes{map="users"} %d
+# HELP mapscope_map_rebuilds_total Rebuilds done by the mapwatch WithRebuild policy.
+# TYPE mapscope_map_rebuilds_total counter
+mapscope_map_rebuilds_total{map="users"} 0
 `, st.Bytes, st.Capacity, st.Reclaimable())
-	names := []string{"mapscope_map_bytes", "mapscope_map_capacity_slots", "mapscope_map_entries",
-		"mapscope_map_peak_entries", "mapscope_map_reclaimable_bytes"}
-	if err := testutil.CollectAndCompare(w.Collector(), strings.NewReader(want), names...); err != nil {
+	if err := testutil.CollectAndCompare(w.Collector(), strings.NewReader(want)); err != nil {
 		t.Error(err)
+	}
+	ms := w.Maps()
+	if len(ms) != 1 || ms[0].Name != "users" || ms[0].Stats != st || ms[0].Peak != 5000 || ms[0].Err != nil {
+		t.Errorf("Maps() = %+v, want users with %+v and peak 5000", ms, st)
 	}
 }
 
@@ -70,9 +83,14 @@ func TestCollectorLintClean(t *testing.T) {
 	fillProfiledMap()
 	runtime.GC()
 
-	w := New()
+	w := New(WithLogger(quiet))
 	m := map[string]int{"a": 1}
-	if err := w.Register("m", m); err != nil {
+	if err := Watch(w, "m", &m, nil); err != nil {
+		t.Fatal(err)
+	}
+	var sm sync.Map
+	sm.Store("k", 1)
+	if err := WatchSyncMap(w, "sm", &sm); err != nil {
 		t.Fatal(err)
 	}
 	problems, err := testutil.CollectAndLint(w.Collector())
@@ -116,13 +134,56 @@ func site4() { manySites[4] = fillN(1600) }
 //go:noinline
 func site5() { manySites[5] = fillN(3200) }
 
+// fillN is one function with two map lines: both are one site series.
+//
 //go:noinline
 func fillN(n int) map[int]int {
-	m := make(map[int]int, n)
+	m := make(map[int]int, n/2)
 	for i := 0; i < n; i++ {
 		m[i] = i
 	}
 	return m
+}
+
+var twoLines [2]map[int]int
+
+//go:noinline
+func growTwoMaps() {
+	twoLines[0] = map[int]int{}
+	for i := 0; i < 3000; i++ {
+		twoLines[0][i] = i
+	}
+	twoLines[1] = map[int]int{}
+	for i := 0; i < 9000; i++ {
+		twoLines[1][i] = i // the line with the most bytes
+	}
+}
+
+func siteSeriesOf(t *testing.T, w *Watcher) (inUse, info map[string]map[string]string) {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(w.Collector())
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inUse, info = map[string]map[string]string{}, map[string]map[string]string{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			key := labels["site"] + "/" + labels["kind"]
+			switch mf.GetName() {
+			case "mapscope_map_site_inuse_bytes":
+				inUse[key] = labels
+			case "mapscope_map_site_info":
+				info[key] = labels
+			}
+		}
+	}
+	return inUse, info
 }
 
 func TestSiteCardinalityBounded(t *testing.T) {
@@ -137,53 +198,94 @@ func TestSiteCardinalityBounded(t *testing.T) {
 	site5()
 	runtime.GC()
 
-	w := New(WithTopSites(2))
-	if got := len(w.MapSites()); got != 2 {
-		t.Errorf("MapSites() returned %d sites, want 2", got)
-	}
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(w.Collector())
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := New(WithTopSites(2), WithLogger(quiet))
+	inUse, info := siteSeriesOf(t, w)
 	var named, other int
-	for _, mf := range mfs {
-		if mf.GetName() != "mapscope_map_site_inuse_bytes" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "site" && l.GetValue() == "other" {
-					other++
-				} else if l.GetName() == "site" {
-					named++
-				}
+	for key := range inUse {
+		if strings.HasPrefix(key, "other/") {
+			other++
+		} else {
+			named++
+			if info[key] == nil {
+				t.Errorf("site %s has no mapscope_map_site_info series", key)
 			}
 		}
 	}
-	if named != 2 || other == 0 || other > 5 {
-		t.Errorf("site series: %d named, %d other; want 2 named and 1-5 other", named, other)
+	if named != 2 || other == 0 || other > 5 || len(info) != 2 {
+		t.Errorf("site series: %d named, %d other, %d info; want 2 named, 1-5 other, 2 info", named, other, len(info))
 	}
 	runtime.KeepAlive(manySites)
 }
 
-func TestRegisterRejectsBadInput(t *testing.T) {
-	w := New()
+// TestSiteLabelIsTheFunction: the site label names the function, so that
+// an edit above a line keeps the series; the line is in the info metric.
+func TestSiteLabelIsTheFunction(t *testing.T) {
+	old := runtime.MemProfileRate
+	runtime.MemProfileRate = 1
+	defer func() { runtime.MemProfileRate = old }()
+	growTwoMaps()
+	runtime.GC()
+
+	w := New(WithLogger(quiet))
+	inUse, info := siteSeriesOf(t, w)
+	const site = "mapwatch.growTwoMaps"
+	if inUse[site+"/grow"] == nil {
+		t.Fatalf("no site series %s/grow; have %v", site, keys(inUse))
+	}
+	for key := range inUse {
+		if strings.Contains(key, ".go:") {
+			t.Errorf("site label %q holds a file:line", key)
+		}
+	}
+	got := info[site+"/grow"]
+	if got["file"] != "watcher_test.go" || got["line"] == "" {
+		t.Errorf("mapscope_map_site_info for %s = %v, want file watcher_test.go and a line", site, got)
+	}
+	if line := lineOf(t, "// the line with the most bytes"); got["line"] != fmt.Sprint(line) {
+		t.Errorf("info line = %s, want %d (the line that grew the bigger map)", got["line"], line)
+	}
+	runtime.KeepAlive(twoLines)
+}
+
+// lineOf returns the line of this file that ends with marker.
+func lineOf(t *testing.T, marker string) int {
+	t.Helper()
+	data, err := os.ReadFile("watcher_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasSuffix(l, marker) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line ends with %q", marker)
+	return 0
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestWatchRejectsBadInput(t *testing.T) {
+	w := New(WithLogger(quiet))
 	var nilPtr *map[int]int
+	var nilMutex *sync.Mutex
 	m := map[int]int{}
 	cases := []struct {
 		name string
 		reg  func() error
 		want string
 	}{
-		{"not a map", func() error { return w.Register("x", 42) }, "int is not a map"},
-		{"nil", func() error { return w.Register("x", nil) }, "nil is not a map"},
-		{"nil pointer", func() error { return w.Register("x", nilPtr) }, "nil *map[int]int"},
-		{"empty name", func() error { return w.Register("", m) }, "empty name"},
-		{"generic rebuild without Watch", func() error { return w.Register("x", &m, WithRebuild(1)) }, "WithRebuild needs Watch"},
-		{"negative threshold", func() error { return Watch(w, "x", &m, WithRebuild(-1)) }, "negative rebuild threshold"},
-		{"nil Watch pointer", func() error { return Watch[map[int]int](w, "x", nil) }, "nil map pointer"},
+		{"nil map pointer", func() error { return Watch(w, "x", nilPtr, nil) }, "nil map pointer"},
+		{"nil lock pointer", func() error { return Watch(w, "x", &m, nilMutex) }, "nil *sync.Mutex as the lock"},
+		{"empty name", func() error { return Watch(w, "", &m, nil) }, "empty name"},
+		{"invalid UTF-8", func() error { return Watch(w, "\xff", &m, nil) }, "not valid UTF-8"},
+		{"nil sync.Map", func() error { return WatchSyncMap(w, "x", nil) }, "nil *sync.Map"},
 	}
 	for _, c := range cases {
 		err := c.reg()
@@ -191,37 +293,84 @@ func TestRegisterRejectsBadInput(t *testing.T) {
 			t.Errorf("%s: err = %v, want it to contain %q", c.name, err, c.want)
 		}
 	}
-	if err := w.Register("dup", m); err != nil {
+	if err := Watch(w, "dup", &m, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Register("dup", m); !errors.Is(err, errNameTaken) {
-		t.Errorf("second registration of a name: err = %v, want errNameTaken", err)
+	var sm sync.Map
+	if err := WatchSyncMap(w, "dup", &sm); !errors.Is(err, errNameTaken) {
+		t.Errorf("second map under one name: err = %v, want errNameTaken", err)
 	}
-	w.Unregister("dup")
-	if err := w.Register("dup", m); err != nil {
-		t.Errorf("registering after Unregister: %v", err)
+	w.Unwatch("dup")
+	if err := Watch(w, "dup", &m, nil); err != nil {
+		t.Errorf("watching after Unwatch: %v", err)
 	}
 }
 
+// TestInvalidOptionsPanic: every invalid option value, and every option
+// given to the function it does not configure, panics with a message
+// naming it.
+func TestInvalidOptionsPanic(t *testing.T) {
+	m := map[int]int{}
+	cases := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"zero interval", func() { WithInterval(0) }, "WithInterval(0s): the interval must be positive"},
+		{"negative interval", func() { WithInterval(-time.Second) }, "WithInterval(-1s)"},
+		{"negative top sites", func() { WithTopSites(-1) }, "WithTopSites(-1): want 0 (sampler off) or more sites"},
+		{"nil logger", func() { WithLogger(nil) }, "WithLogger(nil)"},
+		{"zero rebuild threshold", func() { WithRebuild(0) }, "WithRebuild(0): the threshold must be a positive number of bytes"},
+		{"negative rebuild threshold", func() { WithRebuild(-5) }, "WithRebuild(-5)"},
+		{"dump without dir", func() { WithDump(DumpRule{AboveBytes: 1}) }, "Dir is empty"},
+		{"dump that never fires", func() { WithDump(DumpRule{Dir: "d"}) }, "neither AboveBytes nor Growth"},
+		{"dump growth of 1", func() { WithDump(DumpRule{Dir: "d", Growth: 1}) }, "Growth must be above 1"},
+		{"dump negative field", func() { WithDump(DumpRule{Dir: "d", AboveBytes: 1, Cooldown: -time.Second}) }, "a field is negative"},
+		{"rebuild given to New", func() { New(WithRebuild(1)) }, "mapwatch: New: WithRebuild(1) is an option of Watch"},
+		{"interval given to Watch", func() { Watch(New(), "m", &m, nil, WithInterval(time.Second)) }, "mapwatch: Watch: WithInterval(1s) is an option of New"},
+		{"nil option", func() { New(nil) }, "mapwatch: New: nil Option"},
+	}
+	for _, c := range cases {
+		got := panicOf(c.f)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s: panic %q, want it to contain %q", c.name, got, c.want)
+		}
+	}
+}
+
+func panicOf(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint(r)
+		}
+	}()
+	f()
+	return "no panic"
+}
+
 // TestConcurrentWritesUnderLock runs scrapes and polls while writers
-// change the maps under the registered locks; go test -race checks it.
+// change the maps under the locks given to Watch; go test -race checks it.
 func TestConcurrentWritesUnderLock(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	w := New(WithInterval(time.Millisecond), WithErrorHandler(func(err error) { t.Error(err) }))
+	defer checkNoLoop(t)
+	w := New(WithInterval(time.Millisecond), WithLogger(quiet))
 	var mu sync.Mutex
 	var rw sync.RWMutex
 	a := map[int]int{}
 	b := map[string][]byte{}
-	if err := Watch(w, "a", &a, WithLock(&mu), WithRebuild(1)); err != nil {
+	var c sync.Map
+	if err := Watch(w, "a", &a, &mu, WithRebuild(1)); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Register("b", &b, WithRWMutex(&rw)); err != nil {
+	if err := Watch(w, "b", &b, &rw); err != nil {
+		t.Fatal(err)
+	}
+	if err := WatchSyncMap(w, "c", &c); err != nil {
 		t.Fatal(err)
 	}
 	w.Start()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		for i := 0; ; i++ {
@@ -251,21 +400,53 @@ func TestConcurrentWritesUnderLock(t *testing.T) {
 			rw.Unlock()
 		}
 	}()
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			c.Store(i%5000, i)
+			if i%2 == 0 {
+				c.Delete((i / 2) % 5000)
+			}
+		}
+	}()
 	deadline := time.Now().Add(300 * time.Millisecond)
 	for time.Now().Before(deadline) {
-		if n := testutil.CollectAndCount(w.Collector(), "mapscope_map_entries"); n != 2 {
-			t.Errorf("scrape has %d entries series, want 2", n)
+		if n := testutil.CollectAndCount(w.Collector(), "mapscope_map_entries"); n != 3 {
+			t.Errorf("scrape has %d entries series, want 3", n)
 		}
 	}
 	close(stop)
 	wg.Wait()
 	w.Close()
+	for _, m := range w.Maps() {
+		if m.Err != nil {
+			t.Errorf("map %s: %v", m.Name, m.Err)
+		}
+	}
 }
 
+// countingLock records how the watcher takes it.
+type countingLock struct {
+	sync.RWMutex
+	ops []string
+}
+
+func (l *countingLock) Lock()    { l.RWMutex.Lock(); l.ops = append(l.ops, "W") }
+func (l *countingLock) RLock()   { l.RWMutex.RLock(); l.ops = append(l.ops, "R") }
+func (l *countingLock) Unlock()  { l.RWMutex.Unlock() }
+func (l *countingLock) RUnlock() { l.RWMutex.RUnlock() }
+
 // TestRebuildReleasesMemory checks that the policy really gives memory
-// back to the heap, measured by runtime.ReadMemStats, not only by mapstats.
+// back to the heap, measured by runtime.ReadMemStats, not only by
+// mapstats, that it rebuilds under the write lock and reads under the
+// read lock.
 func TestRebuildReleasesMemory(t *testing.T) {
-	var mu sync.Mutex
+	var lock countingLock
 	cache := map[int]int{}
 	for i := 0; i < 200000; i++ {
 		cache[i] = i
@@ -273,8 +454,8 @@ func TestRebuildReleasesMemory(t *testing.T) {
 	for i := 100; i < 200000; i++ {
 		delete(cache, i)
 	}
-	w := New(WithTopSites(0))
-	if err := Watch(w, "cache", &cache, WithLock(&mu), WithRebuild(1<<20)); err != nil {
+	w := New(WithTopSites(0), WithLogger(quiet))
+	if err := Watch(w, "cache", &cache, &lock, WithRebuild(1<<20)); err != nil {
 		t.Fatal(err)
 	}
 	before, err := mapstats.Of(cache)
@@ -300,6 +481,9 @@ func TestRebuildReleasesMemory(t *testing.T) {
 	if released < before.Reclaimable()*9/10 {
 		t.Errorf("heap released %d bytes, want >= 90%% of the %d reclaimable", released, before.Reclaimable())
 	}
+	if got := strings.Join(lock.ops, ""); got != "WR" {
+		t.Errorf("lock taken as %q, want W (decide and rebuild) then R (read)", got)
+	}
 	ms := w.Maps()
 	if len(ms) != 1 || ms[0].Rebuilds != 1 {
 		t.Errorf("Maps() = %+v, want one map rebuilt once", ms)
@@ -313,34 +497,6 @@ func TestRebuildReleasesMemory(t *testing.T) {
 	}
 }
 
-func TestRebuildFunc(t *testing.T) {
-	var mu sync.Mutex
-	m := map[int]bool{}
-	for i := 0; i < 10000; i++ {
-		m[i] = true
-	}
-	clear(m)
-	calls := 0
-	w := New(WithTopSites(0))
-	err := w.Register("m", &m, WithLock(&mu), WithRebuildFunc(1, func() {
-		if mu.TryLock() {
-			t.Error("rebuild func called without the map's lock held")
-			mu.Unlock()
-		}
-		calls++
-		m = make(map[int]bool)
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Poll(); err != nil {
-		t.Fatal(err)
-	}
-	if calls != 1 {
-		t.Errorf("rebuild func called %d times, want 1", calls)
-	}
-}
-
 func heapAlloc() uint64 {
 	runtime.GC()
 	var ms runtime.MemStats
@@ -348,12 +504,156 @@ func heapAlloc() uint64 {
 	return ms.HeapAlloc
 }
 
+// syncLog is a slog destination that tests can read while the watcher
+// writes.
+type syncLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// TestReadErrorsCountedAndLoggedOnce: a map that cannot be read is counted
+// at every read, logged once when it starts failing and once when it
+// recovers, not at every poll.
+func TestReadErrorsCountedAndLoggedOnce(t *testing.T) {
+	var log syncLog
+	w := New(WithTopSites(0), WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+	failing := true
+	e := &watched{name: "broken", read: func() (mapstats.Stats, error) {
+		if failing {
+			return mapstats.Stats{}, mapstats.ErrUnsupported
+		}
+		return mapstats.Stats{Len: 3, Impl: "swiss"}, nil
+	}}
+	e.setLock(nil)
+	if err := w.add(e); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := w.Poll(); !errors.Is(err, mapstats.ErrUnsupported) || !strings.Contains(err.Error(), `reading map "broken"`) {
+			t.Fatalf("Poll: err = %v, want the map's ErrUnsupported", err)
+		}
+	}
+	want := `
+# HELP mapscope_map_read_errors_total Reads of the map that failed (its other series are then absent); the service log says why.
+# TYPE mapscope_map_read_errors_total counter
+mapscope_map_read_errors_total{map="broken"} 4
+`
+	if err := testutil.CollectAndCompare(w.Collector(), strings.NewReader(want)); err != nil {
+		t.Error(err) // 3 polls and this scrape, and no other series of the map
+	}
+	failing = false
+	w.Poll()
+	w.Poll()
+	out := log.String()
+	if n := strings.Count(out, "cannot read map"); n != 1 {
+		t.Errorf("logged the failure %d times, want once:\n%s", n, out)
+	}
+	if n := strings.Count(out, "map readable again"); n != 1 || !strings.Contains(out, "level=WARN") || !strings.Contains(out, "map=broken") {
+		t.Errorf("want one WARN naming the map and one recovery, got:\n%s", out)
+	}
+}
+
+// TestSyncMap: a sync.Map exports entries, bytes and peak, no capacity,
+// and scrapes reuse the last poll's reading within an interval.
+func TestSyncMap(t *testing.T) {
+	clock := &fakeClock{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	w := New(WithTopSites(0), WithLogger(quiet), WithInterval(time.Minute))
+	w.cfg.now = clock.now
+	var tokens sync.Map
+	for i := 0; i < 1000; i++ {
+		tokens.Store(i, nil)
+	}
+	if err := WatchSyncMap(w, "tokens", &tokens); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Poll(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1000; i < 1500; i++ {
+		tokens.Store(i, nil)
+	}
+	entries := func() float64 {
+		return testutil.ToFloat64(onlyMetric(w.Collector(), "mapscope_map_entries"))
+	}
+	if got := entries(); got != 1000 {
+		t.Errorf("scrape within the interval: %v entries, want the poll's 1000", got)
+	}
+	clock.t = clock.t.Add(2 * time.Minute)
+	if got := entries(); got != 1500 {
+		t.Errorf("scrape after the interval: %v entries, want 1500", got)
+	}
+	if n := testutil.CollectAndCount(w.Collector(), "mapscope_map_capacity_slots"); n != 0 {
+		t.Errorf("a sync.Map has %d capacity series, want none", n)
+	}
+	bytes := testutil.CollectAndCount(w.Collector(), "mapscope_map_bytes")
+	if _, err := mapstats.Of(new(sync.Map)); errors.Is(err, mapstats.ErrUnsupported) {
+		if bytes != 0 {
+			t.Errorf("a sync.Map mapstats cannot read has %d bytes series, want none", bytes)
+		}
+		return
+	}
+	if bytes != 1 {
+		t.Errorf("sync.Map: %d bytes series, want 1", bytes)
+	}
+	if m := w.Maps()[0]; m.Stats.Impl != "hashtrie" || m.Stats.Bytes <= 0 || m.Peak != 1500 {
+		t.Errorf("Maps() = %+v, want the hash-trie's bytes and a peak of 1500", m)
+	}
+}
+
+// onlyMetric narrows a collector to one metric name, for testutil.ToFloat64.
+func onlyMetric(c prometheus.Collector, name string) prometheus.Collector {
+	return filtered{c, name}
+}
+
+type filtered struct {
+	c    prometheus.Collector
+	name string
+}
+
+func (f filtered) Describe(ch chan<- *prometheus.Desc) { f.c.Describe(ch) }
+func (f filtered) Collect(ch chan<- prometheus.Metric) {
+	all := make(chan prometheus.Metric)
+	go func() { f.c.Collect(all); close(all) }()
+	for m := range all {
+		if strings.Contains(m.Desc().String(), `fqName: "`+f.name+`"`) {
+			ch <- m
+		}
+	}
+}
+
 func TestStartCloseLeavesNoGoroutine(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	w := New(WithInterval(time.Millisecond))
+	w := New(WithInterval(time.Millisecond), WithLogger(quiet))
 	w.Start()
 	w.Start() // idempotent
 	time.Sleep(5 * time.Millisecond)
 	w.Close()
 	w.Close()
+	checkNoLoop(t)
+}
+
+// checkNoLoop fails when a watcher's polling goroutine is still running:
+// the check goleak would make, narrowed to this package's goroutine.
+func checkNoLoop(t *testing.T) {
+	t.Helper()
+	var stacks string
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		buf := make([]byte, 1<<20)
+		stacks = string(buf[:runtime.Stack(buf, true)])
+		if !strings.Contains(stacks, "mapwatch.(*Watcher).loop") {
+			return
+		}
+	}
+	t.Errorf("a Watcher's polling goroutine is still running after Close:\n%s", stacks)
 }

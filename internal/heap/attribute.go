@@ -64,7 +64,10 @@ type Line struct {
 	Module, Version string
 	Ops             []Op
 	// LoopLine is the line of the innermost loop around this line (0 if
-	// none); LoopTrips its trip count when known before the loop starts.
+	// none); LoopTrips its trip count when known before the loop starts,
+	// set only when the line fills a local map of the function once per
+	// iteration, whose make a size hint can go to (not a field or package
+	// map, which grows across calls).
 	LoopLine  int
 	LoopTrips string
 }

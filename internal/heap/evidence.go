@@ -285,7 +285,10 @@ func (s *sourceAdapter) Line(fn, file string, line int) (*Line, error) {
 			SlotSize: op.SlotSize, BucketSize: op.BucketSize, Size: op.Size,
 		})
 	}
-	if l.Loop != nil && l.Loop.InsertsOncePerIteration && l.Loop.KnownTrips != "" {
+	// A loop's trip count is advice for the map's make only when that make
+	// is a local one in reach: a field or package map lives on and grows
+	// across calls.
+	if l.Loop != nil && l.Loop.InsertsOncePerIteration && l.Loop.KnownTrips != "" && l.Loop.LocalMap {
 		out.LoopLine, out.LoopTrips = l.Loop.Line, l.Loop.KnownTrips
 	}
 	return out, nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mapscope/mapscope/internal/heap/heapprof"
+	"github.com/mapscope/mapscope/internal/heap/srcline"
 	"github.com/mapscope/mapscope/internal/mapruntime/testenv"
 )
 
@@ -35,6 +36,18 @@ func fill(n int) map[int]int {
 	return m
 }
 
+// store lives as long as the program: its map grows across calls to
+// login, whatever the loop inside one call runs.
+type store struct{ sessions map[int]int }
+
+var st = &store{sessions: map[int]int{}}
+
+func (s *store) login(n int) {
+	for i := 0; i < n; i++ {
+		s.sessions[len(s.sessions)] = i // field
+	}
+}
+
 func objects(n int) []*T {
 	out := make([]*T, 0, n) // nonmap
 	for i := 0; i < n; i++ {
@@ -46,6 +59,9 @@ func objects(n int) []*T {
 func main() {
 	runtime.MemProfileRate = 1
 	keep = append(keep, fill(50000), objects(2000))
+	for i := 0; i < 10; i++ {
+		st.login(3000)
+	}
 	runtime.GC()
 	f, err := os.Create(os.Args[1])
 	if err != nil {
@@ -100,7 +116,11 @@ func TestFullStackProfiles(t *testing.T) {
 		t.Run(w.name, func(t *testing.T) {
 			src := strings.NewReplacer("IMPORT", w.imp, "WRITE", w.write).Replace(fullStackProgram)
 			prof := runProgram(t, "module example.com/fullstack\n\ngo 1.24\n\n"+w.require, w.sums, src)
-			checkFullStack(t, prof, w.nonMapKnown)
+			tree, err := srcline.Open(filepath.Dir(prof))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFullStack(t, prof, &sourceAdapter{tree}, w.nonMapKnown)
 		})
 	}
 }
@@ -128,7 +148,9 @@ func runProgram(t *testing.T, gomod, gosum, src string) string {
 	return prof
 }
 
-func checkFullStack(t *testing.T, prof string, nonMapKnown bool) {
+// checkFullStack attributes the profile from its stacks, with the
+// program's source for names and advice.
+func checkFullStack(t *testing.T, prof string, src Source, nonMapKnown bool) {
 	t.Helper()
 	p, err := heapprof.ReadFile(prof)
 	if err != nil {
@@ -138,12 +160,12 @@ func checkFullStack(t *testing.T, prof string, nonMapKnown bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := Attribute(p, Options{Figures: fig})
+	res := Attribute(p, Options{Figures: fig, Source: src})
 	lines := strings.Split(fullStackProgram, "\n") // the markers do not move with IMPORT
 	lineOf := func(marker string) int {
 		return slices.IndexFunc(lines, func(l string) bool { return strings.HasSuffix(l, "// "+marker) }) + 1
 	}
-	var growBytes int64
+	var growBytes, fieldBytes int64
 	for _, s := range res.Sites {
 		if !strings.HasPrefix(s.Function, "main.") {
 			continue
@@ -151,10 +173,22 @@ func checkFullStack(t *testing.T, prof string, nonMapKnown bool) {
 		t.Logf("%s:%d %s %d %v", s.Function, s.Line, s.Kind, s.Bytes, s.Evidence)
 		switch {
 		case s.Function == "main.fill" && s.Line == lineOf("grow"):
-			if s.Kind != Grow || !slices.Equal(s.Evidence, []Evidence{FromStack}) {
-				t.Errorf("fill line: %s by %v, want grow by stack", s.Kind, s.Evidence)
+			if s.Kind != Grow || s.Evidence[0] != FromStack {
+				t.Errorf("fill line: %s by %v, want grow by stack first", s.Kind, s.Evidence)
+			}
+			// A local map filled by a loop of known length: a hint fixes it.
+			if adv := Suggest(s, "inuse"); !strings.Contains(adv, "make m with that size hint") {
+				t.Errorf("advice for the local map filled by a loop: %q, want a size hint", adv)
 			}
 			growBytes += s.Bytes
+		case s.Function == "main.(*store).login" && s.Line == lineOf("field"):
+			// A long-lived field that grows across calls: no hint sized
+			// for one loop, the advice for a map that only grows.
+			adv := Suggest(s, "inuse")
+			if s.Kind != Grow || s.Map != "s.sessions" || strings.Contains(adv, "size hint") || !strings.Contains(adv, "bound or evict it") {
+				t.Errorf("long-lived field s.sessions: %s %q, advice %q; want grow with advice to bound it, not a size hint", s.Kind, s.Map, adv)
+			}
+			fieldBytes += s.Bytes
 		case s.Function == "main.objects":
 			if s.Kind.IsMap() || nonMapKnown && s.Kind != NonMap {
 				t.Errorf("objects line %d: %s, want nonmap", s.Line, s.Kind)
@@ -167,5 +201,8 @@ func checkFullStack(t *testing.T, prof string, nonMapKnown bool) {
 	// 50,000 int entries need at least 50,000*16 bytes of slots.
 	if growBytes < 50000*16 {
 		t.Errorf("growth at the fill line = %d bytes, want at least %d", growBytes, 50000*16)
+	}
+	if fieldBytes < 30000*16 {
+		t.Errorf("growth at the field line = %d bytes, want at least %d", fieldBytes, 30000*16)
 	}
 }

@@ -31,6 +31,7 @@ type found struct {
 	key  token.Pos // where the compiler places the operation: calls at "(", index at "["
 	seq  int
 	stmt ast.Stmt // MapAssign: the statement doing the store
+	node ast.Node // the operation (MapAssign: the index expression)
 }
 
 func (c *classifier) run() ([]Op, *Loop) {
@@ -70,7 +71,7 @@ func (c *classifier) add(k Kind, at ast.Node, op Op, stmt ast.Stmt) {
 	case *ast.IndexExpr:
 		key = at.Lbrack
 	}
-	c.ops = append(c.ops, found{op: op, pos: at.Pos(), key: key, seq: len(c.ops), stmt: stmt})
+	c.ops = append(c.ops, found{op: op, pos: at.Pos(), key: key, seq: len(c.ops), stmt: stmt, node: at})
 }
 
 // at reports whether the compiler may attribute n's allocation to the

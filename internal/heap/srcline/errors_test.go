@@ -29,7 +29,7 @@ func lineOfText(t *testing.T, rel, text string) int {
 func TestLookupErrors(t *testing.T) {
 	tr := testTree(t)
 	put := lineOfText(t, "internal/store/store.go", "s.sessions[id] = sess")
-	fill := lineOfText(t, "cmd/alloc/main.go", "m[i] = i // want: mapassign \"m\" \"map[int]int\"; loop \"n\" once sampled")
+	fill := lineOfText(t, "cmd/alloc/main.go", "m[i] = i // want: mapassign \"m\" \"map[int]int\"; loop \"n\" once local sampled")
 	otherMain := lineOfText(t, "cmd/other/main.go", `m["x"] = 1`)
 	const storePut = testModule + "/internal/store.(*Store).Put"
 	for _, tc := range []struct {

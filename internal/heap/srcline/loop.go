@@ -3,6 +3,7 @@ package srcline
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 
 	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/internal/tripcount"
@@ -41,9 +42,46 @@ func (c *classifier) loop() *Loop {
 		}
 		if l, b, child := enclosingLoop(c.file, f.pos); l == lp && child == f.stmt && c.runsEveryIteration(b, child) {
 			res.InsertsOncePerIteration = true
+			res.LocalMap = c.localOutside(f.node, lp)
 		}
 	}
 	return res
+}
+
+// localOutside reports whether the map indexed by ix is a local variable
+// of the function around the loop, declared in its body before the loop
+// (not a parameter, a field, a package variable, or a variable of an
+// enclosing function captured by a closure).
+func (c *classifier) localOutside(ix ast.Node, lp ast.Stmt) bool {
+	x, ok := ix.(*ast.IndexExpr)
+	if !ok || c.info == nil {
+		return false
+	}
+	id, ok := ast.Unparen(x.X).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := c.info.Uses[id].(*types.Var)
+	if !ok || v.IsField() {
+		return false
+	}
+	body := enclosingBody(c.file, lp.Pos())
+	return body != nil && body.Pos() < v.Pos() && v.Pos() < lp.Pos()
+}
+
+// enclosingBody returns the body of the innermost function (declaration
+// or literal) around pos.
+func enclosingBody(f *ast.File, pos token.Pos) *ast.BlockStmt {
+	path, _ := astutil.PathEnclosingInterval(f, pos, pos)
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return n.Body
+		case *ast.FuncDecl:
+			return n.Body
+		}
+	}
+	return nil
 }
 
 // enclosingLoop returns the innermost for or range statement whose body

@@ -156,6 +156,13 @@ type Loop struct {
 	// unconditionally once per iteration: it is a statement of the loop
 	// body itself, with no continue or goto before it.
 	InsertsOncePerIteration bool
+	// LocalMap reports that the map of that MapAssign is a variable
+	// declared in the line's function, outside the loop: the make that a
+	// size hint would go to is in reach, and the map is filled here. A
+	// struct field, a package variable or a parameter is not: such a map
+	// outlives the call and grows across calls, which a hint sized for
+	// one loop does not fix. Needs type information.
+	LocalMap bool
 }
 
 // pos returns the 1-based line and column of p in fset.

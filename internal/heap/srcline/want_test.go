@@ -91,6 +91,10 @@ func parseWant(tokens []heaptest.Token) (want, error) {
 				w.loop.InsertsOncePerIteration = true
 				i++
 			}
+			if i < len(toks) && toks[i] == "local" {
+				w.loop.LocalMap = true
+				i++
+			}
 		case "func":
 			d, err := str(i + 1)
 			if err != nil {
@@ -175,8 +179,9 @@ func checkLine(t *testing.T, w want, got *Line) {
 	case w.loop != nil && got.Loop == nil:
 		t.Errorf("%s:%d: no Loop, want %+v", w.file, w.line, *w.loop)
 	case w.loop != nil:
-		if got.Loop.KnownTrips != w.loop.KnownTrips || got.Loop.InsertsOncePerIteration != w.loop.InsertsOncePerIteration {
-			t.Errorf("%s:%d: Loop = %+v, want trips %q once %v", w.file, w.line, *got.Loop, w.loop.KnownTrips, w.loop.InsertsOncePerIteration)
+		if got.Loop.KnownTrips != w.loop.KnownTrips || got.Loop.InsertsOncePerIteration != w.loop.InsertsOncePerIteration ||
+			got.Loop.LocalMap != w.loop.LocalMap {
+			t.Errorf("%s:%d: Loop = %+v, want trips %q once %v local %v", w.file, w.line, *got.Loop, w.loop.KnownTrips, w.loop.InsertsOncePerIteration, w.loop.LocalMap)
 		}
 		if got.Loop.Line >= w.line || got.Loop.Line < 1 {
 			t.Errorf("%s:%d: Loop.Line = %d", w.file, w.line, got.Loop.Line)

@@ -1,13 +1,21 @@
-// Command mapwatchdemo is a small service with three map problems, watched
-// by mapwatch: a session map that leaks (entries are never deleted), a
-// cache that peaked and kept its tables after its entries were deleted,
-// and a static configuration map as a control.
+// Command mapwatchdemo is a small service with the map problems mapwatch
+// and the rules in deploy/ are about, each in a map of its own:
+//
+//   - sessions: a session map that leaks (entries are never deleted), at a
+//     steady rate (-per-tick every -tick, up to -leak sessions);
+//   - recent: a bounded FIFO cache of -recent-cap pages that starts
+//     filling after -recent-after, fills in -recent-fill, then stays full
+//     while -recent-churn pages a second replace the oldest: flat in
+//     entries, creeping in bytes (insert/delete churn);
+//   - cache: a cache that peaked and kept its tables after its entries
+//     were deleted (mostly reclaimable);
+//   - config: a static configuration map, the control;
+//   - tokens: a sync.Map of 10,000 entries.
 //
 // It serves /metrics (Prometheus), /debug/mapscope/heap (the full-stack
 // heap profile), /state (what the program itself knows about its maps, as
 // JSON) and /leak?n=N (N more sessions at once), and prints
-// "listening on http://ADDR" once it is ready. With -leak 0 sessions leak
-// only through /leak, which lets a test decide when the map grows.
+// "listening on http://ADDR" once it is ready.
 //
 //	go run ./example/mapwatchdemo -addr 127.0.0.1:8080
 package main
@@ -39,51 +47,82 @@ type session struct {
 	scratch [180]byte
 }
 
+// page is stored inline in the map's slots (under 128 bytes).
+type page [96]byte
+
 type service struct {
 	mu       sync.Mutex
 	sessions map[uint64]session
 	next     uint64 // next session id
+
+	recentMu     sync.Mutex
+	recent       map[uint64]page
+	recentOldest uint64 // FIFO: keys recentOldest..recentNext-1 are live
+	recentNext   uint64
 
 	cacheMu   sync.RWMutex
 	cache     map[int]int
 	cachePeak int
 
 	config map[string]int
+	tokens sync.Map
+}
+
+type flags struct {
+	addr           string
+	prefill, leak  int
+	perTick        int
+	tick, interval time.Duration
+	recentCap      int
+	recentAfter    time.Duration
+	recentFill     time.Duration
+	recentChurn    int
 }
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:0", "listen address")
-	prefill := flag.Int("prefill", 70000, "sessions created at start")
-	leak := flag.Int("leak", 1000000, "sessions leaked by the background leak before it stops (0: only /leak)")
-	perTick := flag.Int("per-tick", 100, "sessions leaked per tick")
-	tick := flag.Duration("tick", time.Second, "leak tick")
-	interval := flag.Duration("interval", time.Second, "mapwatch poll interval")
+	var f flags
+	flag.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen address")
+	flag.IntVar(&f.prefill, "prefill", 70000, "sessions created at start")
+	flag.IntVar(&f.leak, "leak", 1000000, "sessions leaked by the background leak before it stops (0: only /leak)")
+	flag.IntVar(&f.perTick, "per-tick", 100, "sessions leaked per tick")
+	flag.DurationVar(&f.tick, "tick", time.Second, "leak tick")
+	flag.DurationVar(&f.interval, "interval", time.Second, "mapwatch poll interval")
+	flag.IntVar(&f.recentCap, "recent-cap", 200000, "pages the bounded cache holds (0: no bounded cache)")
+	flag.DurationVar(&f.recentAfter, "recent-after", time.Minute, "when the bounded cache starts filling")
+	flag.DurationVar(&f.recentFill, "recent-fill", 3*time.Minute, "how long it takes to fill")
+	flag.IntVar(&f.recentChurn, "recent-churn", 2000, "pages a second that replace the oldest once it is full")
 	flag.Parse()
-	if err := run(*addr, *prefill, *leak, *perTick, *tick, *interval); err != nil {
+	if err := run(f); err != nil {
 		fmt.Fprintln(os.Stderr, "mapwatchdemo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, prefill, leak, perTick int, tick, interval time.Duration) error {
-	if prefill < 0 || leak < 0 || perTick <= 0 || tick <= 0 {
-		return fmt.Errorf("bad flags: -prefill %d -leak %d -per-tick %d -tick %s", prefill, leak, perTick, tick)
+func run(f flags) error {
+	if f.prefill < 0 || f.leak < 0 || f.perTick <= 0 || f.tick <= 0 || f.interval <= 0 ||
+		f.recentCap < 0 || f.recentAfter < 0 || f.recentFill <= 0 || f.recentChurn < 0 {
+		return fmt.Errorf("bad flags: %+v", f)
 	}
-	s := &service{sessions: map[uint64]session{}, cache: map[int]int{}, config: map[string]int{}}
+	s := &service{sessions: map[uint64]session{}, recent: map[uint64]page{}, cache: map[int]int{}, config: map[string]int{}}
 	for i := 0; i < 5000; i++ {
 		s.config["key-"+strconv.Itoa(i)] = i
 	}
-	s.login(prefill)
-	w := mapwatch.New(mapwatch.WithInterval(interval))
+	for i := 0; i < 10000; i++ {
+		s.tokens.Store("token-"+strconv.Itoa(i), i)
+	}
+	s.login(f.prefill)
+	w := mapwatch.New(mapwatch.WithInterval(f.interval))
 	defer w.Close()
-	if err := mapwatch.Watch(w, "sessions", &s.sessions, mapwatch.WithLock(&s.mu)); err != nil {
-		return err
-	}
-	if err := mapwatch.Watch(w, "cache", &s.cache, mapwatch.WithRWMutex(&s.cacheMu)); err != nil {
-		return err
-	}
-	if err := w.Register("config", s.config); err != nil {
-		return err
+	for _, err := range []error{
+		mapwatch.Watch(w, "sessions", &s.sessions, &s.mu),
+		mapwatch.Watch(w, "recent", &s.recent, &s.recentMu),
+		mapwatch.Watch(w, "cache", &s.cache, &s.cacheMu),
+		mapwatch.Watch(w, "config", &s.config, nil), // never written after start
+		mapwatch.WatchSyncMap(w, "tokens", &s.tokens),
+	} {
+		if err != nil {
+			return err
+		}
 	}
 	// The cache peaks at 50000 entries, the watcher sees the peak, then
 	// all but 100 entries are deleted: the tables stay.
@@ -107,13 +146,16 @@ func run(addr string, prefill, leak, perTick int, tick, interval time.Duration) 
 	mux.Handle("/debug/mapscope/heap", mapwatch.HeapProfileHandler())
 	mux.HandleFunc("/state", s.state)
 	mux.HandleFunc("/leak", s.leakHandler)
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err
 	}
 	w.Start()
-	if leak > 0 {
-		go s.leak(leak, perTick, tick)
+	if f.leak > 0 {
+		go s.leak(f.leak, f.perTick, f.tick)
+	}
+	if f.recentCap > 0 {
+		go s.fillRecent(f.recentCap, f.recentAfter, f.recentFill, f.recentChurn)
 	}
 	fmt.Printf("listening on http://%s\n", ln.Addr())
 	return http.Serve(ln, mux)
@@ -129,13 +171,46 @@ func (s *service) login(n int) {
 	}
 }
 
-// leak logs in perTick sessions every tick until total have leaked.
+// leak logs in perTick sessions every tick, on average, until total have
+// leaked: the rate holds even when ticks are late (a loaded machine), so
+// that the leak is as steady as a real one driven by traffic.
 func (s *service) leak(total, perTick int, tick time.Duration) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
-	for left := total; left > 0; left -= perTick {
+	start := time.Now()
+	for leaked := 0; leaked < total; {
 		<-t.C
-		s.login(min(perTick, left))
+		due := min(total, int(int64(perTick)*int64(time.Since(start))/int64(tick)))
+		s.login(due - leaked)
+		leaked = due
+	}
+}
+
+// fillRecent fills the bounded cache at a steady rate over fill, starting
+// after a delay, then replaces its oldest pages at churn per second.
+func (s *service) fillRecent(capacity int, after, fill time.Duration, churn int) {
+	time.Sleep(after)
+	const step = 50 * time.Millisecond
+	perStep := max(1, int(int64(capacity)*int64(step)/int64(fill)))
+	t := time.NewTicker(step)
+	defer t.Stop()
+	for {
+		<-t.C
+		s.recentMu.Lock()
+		room := capacity - len(s.recent)
+		n := min(perStep, room)
+		if room == 0 {
+			n = churn * int(step) / int(time.Second)
+		}
+		for i := 0; i < n; i++ {
+			if len(s.recent) == capacity {
+				delete(s.recent, s.recentOldest)
+				s.recentOldest++
+			}
+			s.recent[s.recentNext] = page{}
+			s.recentNext++
+		}
+		s.recentMu.Unlock()
 	}
 }
 
@@ -159,6 +234,9 @@ func (s *service) state(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	out["sessions"] = len(s.sessions)
 	s.mu.Unlock()
+	s.recentMu.Lock()
+	out["recent"] = len(s.recent)
+	s.recentMu.Unlock()
 	s.cacheMu.RLock()
 	out["cache"], out["cache_peak"] = len(s.cache), s.cachePeak
 	s.cacheMu.RUnlock()
@@ -168,6 +246,9 @@ func (s *service) state(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out["config"], out["config_bytes"] = len(s.config), st.Bytes
+	tokens := 0
+	s.tokens.Range(func(any, any) bool { tokens++; return true })
+	out["tokens"] = tokens
 	w.Header().Set("Content-Type", "application/json")
 	if err := json.NewEncoder(w).Encode(out); err != nil {
 		log.Print(err)

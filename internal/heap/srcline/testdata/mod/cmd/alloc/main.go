@@ -41,7 +41,7 @@ type conn struct{ id int }
 func fill(n int) map[int]int {
 	m := make(map[int]int) // want: mapmake "m" "map[int]int"
 	for i := 0; i < n; i++ {
-		m[i] = i // want: mapassign "m" "map[int]int"; loop "n" once sampled
+		m[i] = i // want: mapassign "m" "map[int]int"; loop "n" once local sampled
 	}
 	return m
 }
@@ -50,7 +50,7 @@ func fill(n int) map[int]int {
 func sized(n int) map[int]int {
 	m := make(map[int]int, n) // want: mapmake "m" "map[int]int" hint "n" sampled
 	for i := range n {
-		m[i] = i // want: mapassign "m" "map[int]int"; loop "n" once
+		m[i] = i // want: mapassign "m" "map[int]int"; loop "n" once local
 	}
 	return m
 }
@@ -70,7 +70,7 @@ func (s *Server) handle(ids []int) {
 func build[K comparable, V any](keys []K, v V) map[K]V {
 	m := map[K]V{} // want: mapliteral "m" "map[K]V"
 	for _, k := range keys {
-		m[k] = v // want: mapassign "m" "map[K]V"; loop "len(keys)" once sampled
+		m[k] = v // want: mapassign "m" "map[K]V"; loop "len(keys)" once local sampled
 	}
 	return m
 }
@@ -116,7 +116,7 @@ func upTo(n int) iter.Seq[int] {
 func viaIterator(n int) map[int]int {
 	m := make(map[int]int)
 	for i := range upTo(n) {
-		m[i] = i // want: mapassign "m" "map[int]int"; loop "" once sampled
+		m[i] = i // want: mapassign "m" "map[int]int"; loop "" once local sampled
 	}
 	return m
 }

@@ -94,7 +94,7 @@ func (s *Store) Remember(k string, v *Session) {
 func Build[K comparable, V any](keys []K, v V) map[K]V {
 	m := make(map[K]V, len(keys)) // want: mapmake "m" "map[K]V" hint "len(keys)"
 	for _, k := range keys {
-		m[k] = v // want: mapassign "m" "map[K]V"; loop "len(keys)" once
+		m[k] = v // want: mapassign "m" "map[K]V"; loop "len(keys)" once local
 	}
 	return m
 }
@@ -152,7 +152,7 @@ func Others(n int, name string) (any, error) {
 func Loops(items []string, n int, in chan string, stop func(string) bool) Index {
 	ix := Index{} // want: mapliteral "ix" "Index"
 	for i := 0; i < n; i++ {
-		ix[items[i]] = nil // want: mapassign "ix" "Index"; loop "n" once
+		ix[items[i]] = nil // want: mapassign "ix" "Index"; loop "n" once local
 	}
 	for i := 1; i <= n; i++ {
 		if i%2 == 0 {
@@ -164,13 +164,13 @@ func Loops(items []string, n int, in chan string, stop func(string) bool) Index 
 		if stop(it) {
 			break
 		}
-		ix[it] = nil // want: mapassign "ix" "Index"; loop "" once
+		ix[it] = nil // want: mapassign "ix" "Index"; loop "" once local
 	}
 	for it := range in {
-		ix[it] = nil // want: mapassign "ix" "Index"; loop "" once
+		ix[it] = nil // want: mapassign "ix" "Index"; loop "" once local
 	}
 	for {
-		ix["x"] = nil // want: mapassign "ix" "Index"; loop "" once
+		ix["x"] = nil // want: mapassign "ix" "Index"; loop "" once local
 		if len(ix) > n {
 			return ix
 		}
@@ -214,7 +214,7 @@ func Nested(groups [][]string) map[string]int {
 	count := map[string]int{} // want: mapliteral "count" "map[string]int"
 	for _, g := range groups {
 		for j := len(g) - 1; j >= 0; j-- {
-			count[g[j]]++ // want: mapassign "count" "map[string]int"; loop "len(g)" once
+			count[g[j]]++ // want: mapassign "count" "map[string]int"; loop "len(g)" once local
 		}
 	}
 	each := func(f func(string)) {
@@ -226,4 +226,30 @@ func Nested(groups [][]string) map[string]int {
 		count[s] = 0 // want: mapassign "count" "map[string]int"; noloop fn "example.com/svc/internal/store.Nested.func2" func "Nested.func2"
 	})
 	return count
+}
+
+// Sessions lives on: its map grows across calls, so the trip count of the
+// loop that fills it is no size hint for it (local is not set).
+type Sessions struct{ byID map[int]string }
+
+func (s *Sessions) Login(ids []int) {
+	for _, id := range ids {
+		s.byID[id] = "x" // want: mapassign "s.byID" "map[int]string"; loop "len(ids)" once
+	}
+}
+
+// FillParam fills its caller's map: the make is not in reach here.
+func FillParam(m map[int]int, n int) {
+	for i := 0; i < n; i++ {
+		m[i] = i // want: mapassign "m" "map[int]int"; loop "n" once
+	}
+}
+
+var registry = map[int]int{}
+
+// FillGlobal fills a package map, which lives on.
+func FillGlobal(n int) {
+	for i := 0; i < n; i++ {
+		registry[i] = i // want: mapassign "registry" "map[int]int"; loop "n" once
+	}
 }
