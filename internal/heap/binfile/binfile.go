@@ -15,20 +15,26 @@ import (
 
 // File is an opened executable.
 //
-// The file is mapped, not read: Open parses only the ELF headers and checks
-// the Go pclntab header; the symbol table, build info and instruction bytes
-// are read when a query needs them. A File is safe for concurrent use.
+// The file is mapped, not read: Open parses only the headers (ELF, Mach-O
+// or PE) and checks the Go pclntab header; the symbol table, build info
+// and instruction bytes are read when a query needs them. A File is safe
+// for concurrent use.
 type File struct {
 	path  string
 	data  []byte
 	unmap func() error
 
+	format  string // "ELF", "Mach-O" or "PE"
 	arch    string
 	order   binary.ByteOrder
-	loads   []segment // loaded segments, for file offset <-> address
+	loads   []segment // loaded segments (PE: sections), for file offset <-> address
 	buildID string
 	textLo  uint64 // [textLo, textHi): the text section, where calls can be
 	textHi  uint64
+
+	// A PE image is loaded whole at one base, and windows profiles give
+	// addresses relative to it: these translate them (see linkAddr).
+	imageBase, imageSize uint64
 
 	pcln *pclntab
 
@@ -56,10 +62,12 @@ type callee struct {
 	ok   bool
 }
 
-// Open opens the executable at path. It fails when the file is not an ELF
-// executable, is built for an architecture other than amd64 or arm64, or has
-// no readable Go pclntab (the table every Go binary carries, even when
-// built with -ldflags=-s).
+// Open opens the executable at path. It fails when the file is not an ELF,
+// Mach-O or PE executable, is built for an architecture other than amd64 or
+// arm64, or has no readable Go pclntab (the table every Go binary carries,
+// even when built with -ldflags=-s). A universal (fat) Mach-O file is
+// refused with the architectures it holds: a profile does not say which
+// one wrote it.
 func Open(path string) (f *File, err error) {
 	osf, err := os.Open(path)
 	if err != nil {
@@ -121,7 +129,8 @@ func (f *File) Arch() string { return f.arch }
 
 // BuildID returns the GNU build ID note in hex, the value runtime/pprof puts
 // in Mapping.BuildID for this executable, or "" when it has none (Go before
-// 1.24 writes no such note unless linked with -B).
+// 1.24 writes no such note unless linked with -B; Mach-O and PE files have
+// none).
 func (f *File) BuildID() string { return f.buildID }
 
 // GoVersion returns the Go version that built the binary ("go1.26.8"), or
@@ -147,15 +156,16 @@ func (f *File) readBuildInfo() {
 	})
 }
 
-// parseBuildInfo decodes the .go.buildinfo section of Go 1.18+ binaries
-// (strings stored inline). debug/buildinfo is not used because on a corrupt
-// file it searches the whole claimed data segment, which a crafted header
-// can make practically endless.
+// parseBuildInfo decodes the build info blob of Go 1.18+ binaries (strings
+// stored inline): ELF's .go.buildinfo, Mach-O's __go_buildinfo, the start
+// of PE's .data. debug/buildinfo is not used because on a corrupt file it
+// searches the whole claimed data segment, which a crafted header can make
+// practically endless; the search here (findBuildInfo) is bounded by the
+// bytes of the file.
 func parseBuildInfo(b []byte) (goVersion, mainModule string) {
-	const magic = "\xff Go buildinf:"
 	const headerSize = 32
 	const flagsInline = 2
-	if len(b) < headerSize || string(b[:len(magic)]) != magic || b[15]&flagsInline == 0 {
+	if len(b) < headerSize || string(b[:len(buildInfoMagic)]) != buildInfoMagic || b[15]&flagsInline == 0 {
 		return "", ""
 	}
 	b = b[headerSize:]
@@ -184,7 +194,28 @@ func parseBuildInfo(b []byte) (goVersion, mainModule string) {
 	return vers, bi.Main.Path
 }
 
-var errNotELF = errors.New("not an ELF executable")
+var errNotExec = errors.New("not an executable (ELF, Mach-O or PE)")
+
+const buildInfoMagic = "\xff Go buildinf:"
+
+// findBuildInfo returns the build info blob in b, a section or segment
+// starting at a 16-byte aligned address, for formats that do not give the
+// blob a section of its own: the linker aligns it to 16 bytes, and
+// debug/buildinfo searches the same way.
+func findBuildInfo(b []byte) []byte {
+	for i := 0; i < len(b); {
+		j := bytes.Index(b[i:], []byte(buildInfoMagic))
+		if j < 0 {
+			return nil
+		}
+		i += j
+		if i%16 == 0 {
+			return b[i:]
+		}
+		i = (i + 15) &^ 15
+	}
+	return nil
+}
 
 // layout is what a format's parser hands to the format-independent rest of
 // Open.
@@ -200,13 +231,26 @@ type layout struct {
 
 // parse reads the headers and the pclntab header.
 func (f *File) parse() (err error) {
-	// debug/elf is fuzzed upstream but a corrupt file must never crash the
-	// caller, so a panic in parsing is turned into an error.
+	// debug/elf, debug/macho and debug/pe are fuzzed upstream but a corrupt
+	// file must never crash the caller, so a panic in parsing is turned
+	// into an error.
 	defer guard(&err)
-	if !bytes.HasPrefix(f.data, []byte(elf.ELFMAG)) {
-		return fmt.Errorf("%w%s", errNotELF, describeFormat(f.data))
+	var lay *layout
+	switch {
+	case bytes.HasPrefix(f.data, []byte(elf.ELFMAG)):
+		f.format = "ELF"
+		lay, err = f.parseELF()
+	case isMachO(f.data):
+		f.format = "Mach-O"
+		lay, err = f.parseMachO()
+	case isFat(f.data):
+		return fatError(f.data)
+	case bytes.HasPrefix(f.data, []byte("MZ")):
+		f.format = "PE"
+		lay, err = f.parsePE()
+	default:
+		return fmt.Errorf("%w%s", errNotExec, describeFormat(f.data))
 	}
-	lay, err := f.parseELF()
 	if err != nil {
 		return err
 	}
@@ -236,7 +280,8 @@ func (f *File) parse() (err error) {
 }
 
 // goEntry reports whether the entry point is the start of a Go function
-// (_rt0_amd64_linux and friends) according to the pclntab as parsed.
+// (_rt0_amd64_linux, _rt0_arm64_darwin and friends) according to the
+// pclntab as parsed.
 func (f *File) goEntry(entry uint64) bool {
 	fn, ok := f.pcln.funcAtEntry(entry)
 	if !ok {
@@ -270,7 +315,8 @@ func (f *File) moduledataText(regions [][]byte, tab []byte, tabAddr uint64) (uin
 // Offsets of the fields of runtime.moduledata that we read (64-bit). The
 // layout of these fields is the same from Go 1.18 through 1.27.
 const (
-	mdFuncnametab  = 8 // funcnametab []byte: its data pointer
+	mdFuncnametab  = 8   // funcnametab []byte: its data pointer
+	mdPclntable    = 104 // pclntable []byte: data pointer, then length
 	mdMinPC        = 160
 	mdText         = 176
 	moduledataSize = 192 // enough to hold the fields above
@@ -293,6 +339,63 @@ func (f *File) eachModuledata(regions [][]byte, tabAddr, funcnameOff uint64, yie
 	}
 }
 
+// findPclntab finds the pclntab of a binary that names it neither by a
+// section nor by symbols (a PE file linked with -s) by its header, and
+// trusts a candidate only when the runtime's module data in regions points
+// at it. The module data also says where the table ends.
+func (f *File) findPclntab(regions [][]byte) ([]byte, uint64) {
+	minLC := byte(1)
+	if f.arch == "arm64" {
+		minLC = 4
+	}
+	for _, magic := range []uint32{magicGo120, magicGo118} {
+		var hdr [8]byte
+		f.order.PutUint32(hdr[:], magic)
+		hdr[6], hdr[7] = minLC, 8
+		for _, s := range f.loads {
+			b, ok := f.slice(s.off, s.filesz)
+			if !ok {
+				continue
+			}
+			for i := 0; i < len(b); i++ {
+				j := bytes.Index(b[i:], hdr[:])
+				if j < 0 {
+					break
+				}
+				i += j
+				if tab, ok := f.pclntabAt(regions, b[i:], s.vaddr+uint64(i)); ok {
+					return tab, s.vaddr + uint64(i)
+				}
+			}
+		}
+	}
+	return nil, 0
+}
+
+// pclntabAt returns the pclntab at the start of rest, at address addr, if
+// the module data confirms it: its pclntable slice must be where the
+// header says, and its end is the end of the table.
+func (f *File) pclntabAt(regions [][]byte, rest []byte, addr uint64) ([]byte, bool) {
+	if len(rest) < 8+8*8 {
+		return nil, false
+	}
+	funcnameOff := f.order.Uint64(rest[8+3*8:])
+	pclnOff := f.order.Uint64(rest[8+7*8:])
+	if pclnOff > uint64(len(rest)) {
+		return nil, false
+	}
+	var tab []byte
+	f.eachModuledata(regions, addr, funcnameOff, func(md []byte) bool {
+		ptr, n := f.order.Uint64(md[mdPclntable:]), f.order.Uint64(md[mdPclntable+8:])
+		if ptr != addr+pclnOff || n > uint64(len(rest))-pclnOff {
+			return true
+		}
+		tab = rest[:pclnOff+n]
+		return false
+	})
+	return tab, tab != nil
+}
+
 // loadedData returns the file bytes of the segments that are not
 // executable: the last place to look for the module data.
 func (f *File) loadedData() [][]byte {
@@ -305,14 +408,10 @@ func (f *File) loadedData() [][]byte {
 	return regions
 }
 
-// describeFormat names the format of a file that is not ELF, so the error
-// says what the file is rather than only what it is not.
+// describeFormat names the format of a file that is not an executable, so
+// the error says what the file is rather than only what it is not.
 func describeFormat(data []byte) string {
 	switch {
-	case len(data) >= 4 && (binary.LittleEndian.Uint32(data) == 0xfeedfacf || binary.LittleEndian.Uint32(data) == 0xfeedface || binary.BigEndian.Uint32(data) == 0xcafebabe):
-		return " (Mach-O file: only ELF executables are supported)"
-	case bytes.HasPrefix(data, []byte("MZ")):
-		return " (PE file: only ELF executables are supported)"
 	case bytes.HasPrefix(data, []byte{0x1f, 0x8b}):
 		return " (gzip data: is this a profile?)"
 	case bytes.HasPrefix(data, []byte("#!")):
@@ -337,6 +436,14 @@ func guard(errp *error) {
 func withFaults() func() {
 	old := debug.SetPanicOnFault(true)
 	return func() { debug.SetPanicOnFault(old) }
+}
+
+// slice returns n bytes of the file at offset off.
+func (f *File) slice(off, n uint64) ([]byte, bool) {
+	if off > uint64(len(f.data)) || n > uint64(len(f.data))-off {
+		return nil, false
+	}
+	return f.data[off : off+n], true
 }
 
 // offsetToAddr converts a file offset inside a loaded segment to the
@@ -369,9 +476,9 @@ func (f *File) bytesAt(addr, n uint64) ([]byte, bool) {
 	return nil, false
 }
 
-// A symbolTable is the linker's symbol table of an executable. It is the
-// fallback for names the pclntab does not have (C code) and, in binaries an
-// external linker made, says where Go's text starts.
+// A symbolTable is the linker's symbol table of an executable, in its
+// format. It is the fallback for names the pclntab does not have (C code)
+// and, in binaries an external linker made, says where Go's text starts.
 type symbolTable interface {
 	// value returns the address of the defined symbol called name,
 	// scanning the table without building an index.
