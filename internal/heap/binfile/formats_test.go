@@ -77,6 +77,23 @@ func TestMachOAndPE(t *testing.T) {
 			stripped := prog.build(t, "local", env, append(trim, "-ldflags=-s -w")...)
 			other := modified.build(t, "local", env, trim...)
 			calls := objdumpCalls(t, exe)
+			// A relink with -s -w has the same code and the same __TEXT,
+			// but on windows a smaller image (no DWARF, no symbols): it is
+			// refused there for the unstripped run's profile, as a
+			// different build ID refuses it on linux.
+			unstripped, _ := crossProfile(t, exe, calls)
+			if f, err := Open(stripped); err != nil {
+				t.Fatal(err)
+			} else {
+				err := f.Match(unstripped)
+				if tg.format == "PE" && (err == nil || !strings.Contains(err.Error(), "more than the binary's image")) {
+					t.Errorf("Match(profile of the unstripped build) with the stripped one = %v, want an image size error", err)
+				}
+				if tg.format == "Mach-O" && err != nil {
+					t.Errorf("Match(profile of the unstripped build) with the stripped one = %v, want nil: same code, same __TEXT", err)
+				}
+				f.Close()
+			}
 			var p *profile.Profile
 			for i, path := range []string{exe, stripped} {
 				// The stripped twin has the same text, but on windows a
