@@ -3,6 +3,8 @@ package binfile
 import (
 	"bytes"
 	"debug/elf"
+	"debug/macho"
+	"debug/pe"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -39,6 +41,7 @@ type File struct {
 	pcln *pclntab
 
 	symtab   symbolTable // nil when the binary has no usable symbol table
+	elfSyms  elfSymtab   // what symtab points to in an ELF file, kept here to save an allocation
 	symsOnce sync.Once
 	syms     *symIndex // function symbols, built on first use
 
@@ -224,9 +227,24 @@ type layout struct {
 	entry    uint64 // the entry point, 0 if unknown
 	tab      []byte // the Go pclntab, nil if not found
 	tabAddr  uint64
-	// dataRegions lists where the runtime's module data may be, likeliest
-	// first; it is called only for a binary whose text start is in doubt.
-	dataRegions func() [][]byte
+	// The headers of the format read, for dataRegions.
+	ef *elf.File
+	mf *macho.File
+	pf *pe.File
+}
+
+// dataRegions lists where the runtime's module data may be, likeliest
+// first; it is called only for a binary whose text start is in doubt.
+func (f *File) dataRegions(lay *layout) [][]byte {
+	switch {
+	case lay.ef != nil:
+		return f.elfDataRegions(lay.ef)
+	case lay.mf != nil:
+		return f.machoDataRegions(lay.mf)
+	case lay.pf != nil:
+		return f.peDataRegions(lay.pf)
+	}
+	return nil
 }
 
 // parse reads the headers and the pclntab header.
@@ -235,7 +253,7 @@ func (f *File) parse() (err error) {
 	// file must never crash the caller, so a panic in parsing is turned
 	// into an error.
 	defer guard(&err)
-	var lay *layout
+	var lay layout
 	switch {
 	case bytes.HasPrefix(f.data, []byte(elf.ELFMAG)):
 		f.format = "ELF"
@@ -267,7 +285,7 @@ func (f *File) parse() (err error) {
 	if !f.goEntry(lay.entry) {
 		if v, ok := f.symbolValue("runtime.text"); ok {
 			f.pcln.textStart = v
-		} else if v, ok := f.moduledataText(lay.dataRegions(), lay.tab, lay.tabAddr); ok {
+		} else if v, ok := f.moduledataText(f.dataRegions(&lay), lay.tab, lay.tabAddr); ok {
 			// Externally linked and stripped: only the runtime's module
 			// data still says where Go's text starts.
 			f.pcln.textStart = v

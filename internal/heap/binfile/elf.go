@@ -10,10 +10,10 @@ import (
 )
 
 // parseELF reads the headers of an ELF executable (linux and the BSDs).
-func (f *File) parseELF() (*layout, error) {
+func (f *File) parseELF() (layout, error) {
 	ef, err := elf.NewFile(bytes.NewReader(f.data))
 	if err != nil {
-		return nil, fmt.Errorf("bad ELF file: %w", err)
+		return layout{}, fmt.Errorf("bad ELF file: %w", err)
 	}
 	switch ef.Machine {
 	case elf.EM_X86_64:
@@ -21,13 +21,13 @@ func (f *File) parseELF() (*layout, error) {
 	case elf.EM_AARCH64:
 		f.arch = "arm64"
 	default:
-		return nil, fmt.Errorf("unsupported architecture %v (want amd64 or arm64)", ef.Machine)
+		return layout{}, fmt.Errorf("unsupported architecture %v (want amd64 or arm64)", ef.Machine)
 	}
 	if ef.Class != elf.ELFCLASS64 {
-		return nil, fmt.Errorf("unsupported ELF class %v", ef.Class)
+		return layout{}, fmt.Errorf("unsupported ELF class %v", ef.Class)
 	}
 	if ef.Type != elf.ET_EXEC && ef.Type != elf.ET_DYN {
-		return nil, fmt.Errorf("ELF file of type %v is not an executable", ef.Type)
+		return layout{}, fmt.Errorf("ELF file of type %v is not an executable", ef.Type)
 	}
 	f.order = ef.ByteOrder
 	for _, p := range ef.Progs {
@@ -39,7 +39,7 @@ func (f *File) parseELF() (*layout, error) {
 
 	text := ef.Section(".text")
 	if text == nil || text.Type != elf.SHT_PROGBITS {
-		return nil, errors.New("no .text section")
+		return layout{}, errors.New("no .text section")
 	}
 	f.textLo, f.textHi = text.Addr, text.Addr+text.Size
 
@@ -47,7 +47,8 @@ func (f *File) parseELF() (*layout, error) {
 	symtab, ok1 := f.sectionData(ef.Section(".symtab"))
 	strtab, ok2 := f.sectionData(ef.Section(".strtab"))
 	if ok1 && ok2 {
-		f.symtab = &elfSymtab{order: f.order, symtab: symtab, strtab: strtab}
+		f.elfSyms = elfSymtab{order: f.order, symtab: symtab, strtab: strtab}
+		f.symtab = &f.elfSyms
 	}
 
 	tab, tabAddr, err := f.sectionBytes(ef, ".gopclntab", ".data.rel.ro.gopclntab")
@@ -55,29 +56,25 @@ func (f *File) parseELF() (*layout, error) {
 		tab, tabAddr = f.symbolRange("runtime.pclntab", "runtime.epclntab")
 	}
 	if err != nil {
-		return nil, err
+		return layout{}, err
 	}
 	if tab == nil {
-		return nil, errors.New("no Go symbol table (.gopclntab): not a Go program")
+		return layout{}, errors.New("no Go symbol table (.gopclntab): not a Go program")
 	}
-	return &layout{
-		textName: ".text",
-		entry:    ef.Entry,
-		tab:      tab,
-		tabAddr:  tabAddr,
-		// The Go linker puts the module data in .noptrdata; external
-		// linkers have been seen to put it in .data. Failing both, search
-		// every data segment.
-		dataRegions: func() [][]byte {
-			var regions [][]byte
-			for _, name := range []string{".noptrdata", ".data"} {
-				if b, ok := f.sectionData(ef.Section(name)); ok {
-					regions = append(regions, b)
-				}
-			}
-			return append(regions, f.loadedData()...)
-		},
-	}, nil
+	return layout{textName: ".text", entry: ef.Entry, tab: tab, tabAddr: tabAddr, ef: ef}, nil
+}
+
+// elfDataRegions lists where the module data may be: the Go linker puts it
+// in .noptrdata; external linkers have been seen to put it in .data.
+// Failing both, search every data segment.
+func (f *File) elfDataRegions(ef *elf.File) [][]byte {
+	var regions [][]byte
+	for _, name := range []string{".noptrdata", ".data"} {
+		if b, ok := f.sectionData(ef.Section(name)); ok {
+			regions = append(regions, b)
+		}
+	}
+	return append(regions, f.loadedData()...)
 }
 
 // sectionBytes returns the contents of the first of the named sections that

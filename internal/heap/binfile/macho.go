@@ -82,10 +82,10 @@ func machoCPUName(c macho.Cpu) string {
 }
 
 // parseMachO reads the headers of a Mach-O executable (darwin).
-func (f *File) parseMachO() (*layout, error) {
+func (f *File) parseMachO() (layout, error) {
 	mf, err := macho.NewFile(bytes.NewReader(f.data))
 	if err != nil {
-		return nil, fmt.Errorf("bad Mach-O file: %w", err)
+		return layout{}, fmt.Errorf("bad Mach-O file: %w", err)
 	}
 	switch mf.Cpu {
 	case macho.CpuAmd64:
@@ -93,13 +93,13 @@ func (f *File) parseMachO() (*layout, error) {
 	case macho.CpuArm64:
 		f.arch = "arm64"
 	default:
-		return nil, fmt.Errorf("unsupported architecture %s (want amd64 or arm64)", machoCPUName(mf.Cpu))
+		return layout{}, fmt.Errorf("unsupported architecture %s (want amd64 or arm64)", machoCPUName(mf.Cpu))
 	}
 	if mf.Magic != macho.Magic64 {
-		return nil, errors.New("unsupported 32-bit Mach-O file")
+		return layout{}, errors.New("unsupported 32-bit Mach-O file")
 	}
 	if mf.Type != macho.TypeExec {
-		return nil, fmt.Errorf("Mach-O file of type %v is not an executable", mf.Type)
+		return layout{}, fmt.Errorf("Mach-O file of type %v is not an executable", mf.Type)
 	}
 	f.order = mf.ByteOrder
 	for _, l := range mf.Loads {
@@ -113,7 +113,7 @@ func (f *File) parseMachO() (*layout, error) {
 
 	textIdx := machoSection(mf, "__TEXT", "__text")
 	if textIdx < 0 {
-		return nil, errors.New("no __TEXT,__text section")
+		return layout{}, errors.New("no __TEXT,__text section")
 	}
 	text := mf.Sections[textIdx]
 	f.textLo, f.textHi = text.Addr, text.Addr+text.Size
@@ -140,18 +140,6 @@ func (f *File) parseMachO() (*layout, error) {
 		}
 	}
 
-	// The module data: in __go_module (Go 1.26), __noptrdata (Go 1.23);
-	// failing those, search every data segment.
-	dataRegions := func() [][]byte {
-		var regions [][]byte
-		for _, name := range []string{"__go_module", "__noptrdata", "__data"} {
-			if b, ok := f.machoSectionData(mf, machoSection(mf, "", name)); ok {
-				regions = append(regions, b)
-			}
-		}
-		return append(regions, f.loadedData()...)
-	}
-
 	// The Go linker puts the pclntab in __TEXT,__gopclntab (Go 1.26) or
 	// __DATA_CONST,__gopclntab (Go 1.23); any segment will do.
 	var tab []byte
@@ -159,22 +147,28 @@ func (f *File) parseMachO() (*layout, error) {
 	if i := machoSection(mf, "", "__gopclntab"); i >= 0 {
 		b, ok := f.machoSectionData(mf, i)
 		if !ok {
-			return nil, errors.New("section __gopclntab is truncated")
+			return layout{}, errors.New("section __gopclntab is truncated")
 		}
 		tab, tabAddr = b, mf.Sections[i].Addr
 	} else if tab, tabAddr = f.symbolRange("runtime.pclntab", "runtime.epclntab"); tab == nil {
-		tab, tabAddr = f.findPclntab(dataRegions())
+		tab, tabAddr = f.findPclntab(f.machoDataRegions(mf))
 	}
 	if tab == nil {
-		return nil, errors.New("no Go symbol table (__gopclntab): not a Go program")
+		return layout{}, errors.New("no Go symbol table (__gopclntab): not a Go program")
 	}
-	return &layout{
-		textName:    "__text",
-		entry:       f.machoEntry(mf),
-		tab:         tab,
-		tabAddr:     tabAddr,
-		dataRegions: dataRegions,
-	}, nil
+	return layout{textName: "__text", entry: f.machoEntry(mf), tab: tab, tabAddr: tabAddr, mf: mf}, nil
+}
+
+// machoDataRegions lists where the module data may be: in __go_module (Go
+// 1.26), __noptrdata (Go 1.23); failing those, every data segment.
+func (f *File) machoDataRegions(mf *macho.File) [][]byte {
+	var regions [][]byte
+	for _, name := range []string{"__go_module", "__noptrdata", "__data"} {
+		if b, ok := f.machoSectionData(mf, machoSection(mf, "", name)); ok {
+			regions = append(regions, b)
+		}
+	}
+	return append(regions, f.loadedData()...)
 }
 
 // machoSection returns the index of the section called name in segment

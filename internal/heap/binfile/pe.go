@@ -12,10 +12,10 @@ import (
 //
 // A PE image is loaded whole, every section at ImageBase plus its relative
 // virtual address (RVA); the sections play the part of ELF's segments.
-func (f *File) parsePE() (*layout, error) {
+func (f *File) parsePE() (layout, error) {
 	pf, err := pe.NewFile(bytes.NewReader(f.data))
 	if err != nil {
-		return nil, fmt.Errorf("bad PE file: %w", err)
+		return layout{}, fmt.Errorf("bad PE file: %w", err)
 	}
 	switch pf.Machine {
 	case pe.IMAGE_FILE_MACHINE_AMD64:
@@ -23,14 +23,14 @@ func (f *File) parsePE() (*layout, error) {
 	case pe.IMAGE_FILE_MACHINE_ARM64:
 		f.arch = "arm64"
 	default:
-		return nil, fmt.Errorf("unsupported architecture %s (want amd64 or arm64)", peMachineName(pf.Machine))
+		return layout{}, fmt.Errorf("unsupported architecture %s (want amd64 or arm64)", peMachineName(pf.Machine))
 	}
 	oh, ok := pf.OptionalHeader.(*pe.OptionalHeader64)
 	if !ok {
-		return nil, errors.New("PE file without a 64-bit (PE32+) optional header")
+		return layout{}, errors.New("PE file without a 64-bit (PE32+) optional header")
 	}
 	if pf.Characteristics&pe.IMAGE_FILE_EXECUTABLE_IMAGE == 0 || pf.Characteristics&pe.IMAGE_FILE_DLL != 0 {
-		return nil, fmt.Errorf("PE file with characteristics %#x is not an executable (a DLL or an object file)", pf.Characteristics)
+		return layout{}, fmt.Errorf("PE file with characteristics %#x is not an executable (a DLL or an object file)", pf.Characteristics)
 	}
 	f.order = binary.LittleEndian
 	f.imageBase, f.imageSize = oh.ImageBase, uint64(oh.SizeOfImage)
@@ -49,7 +49,7 @@ func (f *File) parsePE() (*layout, error) {
 
 	text := peSection(pf, ".text")
 	if text < 0 || pf.Sections[text].VirtualSize == 0 {
-		return nil, errors.New("no .text section")
+		return layout{}, errors.New("no .text section")
 	}
 	f.textLo = f.loads[text].vaddr
 	f.textHi = f.textLo + f.loads[text].memsz
@@ -68,37 +68,31 @@ func (f *File) parsePE() (*layout, error) {
 		f.symtab = t
 	}
 
-	// The module data is in .data (the Go linker merges .noptrdata into
-	// it); failing that, search every data section.
-	dataRegions := func() [][]byte {
-		var regions [][]byte
-		if b, ok := f.peSectionData(peSection(pf, ".data")); ok {
-			regions = append(regions, b)
-		}
-		return append(regions, f.loadedData()...)
-	}
-
 	// The pclntab is part of .rdata, between two symbols; a binary linked
 	// with -s has no symbols, and the table is found by its header and the
 	// module data that points at it.
 	tab, tabAddr := f.symbolRange("runtime.pclntab", "runtime.epclntab")
 	if tab == nil {
-		tab, tabAddr = f.findPclntab(dataRegions())
+		tab, tabAddr = f.findPclntab(f.peDataRegions(pf))
 	}
 	if tab == nil {
-		return nil, errors.New("no Go symbol table (runtime.pclntab): not a Go program")
+		return layout{}, errors.New("no Go symbol table (runtime.pclntab): not a Go program")
 	}
 	var entry uint64
 	if oh.AddressOfEntryPoint != 0 {
 		entry = f.imageBase + uint64(oh.AddressOfEntryPoint)
 	}
-	return &layout{
-		textName:    ".text",
-		entry:       entry,
-		tab:         tab,
-		tabAddr:     tabAddr,
-		dataRegions: dataRegions,
-	}, nil
+	return layout{textName: ".text", entry: entry, tab: tab, tabAddr: tabAddr, pf: pf}, nil
+}
+
+// peDataRegions lists where the module data may be: in .data (the Go
+// linker merges .noptrdata into it); failing that, every data section.
+func (f *File) peDataRegions(pf *pe.File) [][]byte {
+	var regions [][]byte
+	if b, ok := f.peSectionData(peSection(pf, ".data")); ok {
+		regions = append(regions, b)
+	}
+	return append(regions, f.loadedData()...)
 }
 
 func peMachineName(m uint16) string {
