@@ -44,7 +44,8 @@ sample is from the evidence it has, strongest first:
           godeltaprof)
   binary  with -binary EXE: the function the code calls just before the
           frame's return address (runtime.mapassign_fast64 is growth,
-          runtime.newobject is not map storage)
+          runtime.newobject is not map storage); EXE is the executable
+          that wrote the profile, ELF, Mach-O or PE, amd64 or arm64
   source  with -source DIR: the line parsed and type-checked, which also
           names the map (s.sessions) and its type
 

@@ -3,8 +3,9 @@ package binfile
 import (
 	"bytes"
 	"debug/elf"
+	"debug/macho"
+	"debug/pe"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -16,29 +17,35 @@ import (
 
 // File is an opened executable.
 //
-// The file is mapped, not read: Open parses only the ELF headers and checks
-// the Go pclntab header; the symbol table, build info and instruction bytes
-// are read when a query needs them. A File is safe for concurrent use.
+// The file is mapped, not read: Open parses only the headers (ELF, Mach-O
+// or PE) and checks the Go pclntab header; the symbol table, build info
+// and instruction bytes are read when a query needs them. A File is safe
+// for concurrent use.
 type File struct {
 	path  string
 	data  []byte
 	unmap func() error
 
+	format  string // "ELF", "Mach-O" or "PE"
 	arch    string
 	order   binary.ByteOrder
-	loads   []segment // PT_LOAD segments, for file offset <-> address
+	loads   []segment // loaded segments (PE: sections), for file offset <-> address
 	buildID string
-	textLo  uint64 // [textLo, textHi): the .text section, where calls can be
+	textLo  uint64 // [textLo, textHi): the text section, where calls can be
 	textHi  uint64
+
+	// A PE image is loaded whole at one base, and windows profiles give
+	// addresses relative to it: these translate them (see linkAddr).
+	imageBase, imageSize uint64
 
 	pcln *pclntab
 
+	symtab   symbolTable // nil when the binary has no usable symbol table
+	elfSyms  elfSymtab   // what symtab points to in an ELF file, kept here to save an allocation
 	symsOnce sync.Once
-	syms     *symIndex // nil when the binary has no usable .symtab
-	symtab   *elf.Section
-	strtab   *elf.Section
+	syms     *symIndex // function symbols, built on first use
 
-	buildinfo  []byte // .go.buildinfo contents, nil if absent
+	buildinfo  []byte // the build info blob (.go.buildinfo), nil if absent
 	infoOnce   sync.Once
 	goVersion  string
 	mainModule string
@@ -58,10 +65,12 @@ type callee struct {
 	ok   bool
 }
 
-// Open opens the executable at path. It fails when the file is not an ELF
-// executable, is built for an architecture other than amd64 or arm64, or has
-// no readable Go pclntab (the table every Go binary carries, even when
-// built with -ldflags=-s).
+// Open opens the executable at path. It fails when the file is not an ELF,
+// Mach-O or PE executable, is built for an architecture other than amd64 or
+// arm64, or has no readable Go pclntab (the table every Go binary carries,
+// even when built with -ldflags=-s). A universal (fat) Mach-O file is
+// refused with the architectures it holds: a profile does not say which
+// one wrote it.
 func Open(path string) (f *File, err error) {
 	osf, err := os.Open(path)
 	if err != nil {
@@ -123,7 +132,8 @@ func (f *File) Arch() string { return f.arch }
 
 // BuildID returns the GNU build ID note in hex, the value runtime/pprof puts
 // in Mapping.BuildID for this executable, or "" when it has none (Go before
-// 1.24 writes no such note unless linked with -B).
+// 1.24 writes no such note unless linked with -B; Mach-O and PE files have
+// none).
 func (f *File) BuildID() string { return f.buildID }
 
 // GoVersion returns the Go version that built the binary ("go1.26.8"), or
@@ -149,15 +159,16 @@ func (f *File) readBuildInfo() {
 	})
 }
 
-// parseBuildInfo decodes the .go.buildinfo section of Go 1.18+ binaries
-// (strings stored inline). debug/buildinfo is not used because on a corrupt
-// file it searches the whole claimed data segment, which a crafted header
-// can make practically endless.
+// parseBuildInfo decodes the build info blob of Go 1.18+ binaries (strings
+// stored inline): ELF's .go.buildinfo, Mach-O's __go_buildinfo, the start
+// of PE's .data. debug/buildinfo is not used because on a corrupt file it
+// searches the whole claimed data segment, which a crafted header can make
+// practically endless; the search here (findBuildInfo) is bounded by the
+// bytes of the file.
 func parseBuildInfo(b []byte) (goVersion, mainModule string) {
-	const magic = "\xff Go buildinf:"
 	const headerSize = 32
 	const flagsInline = 2
-	if len(b) < headerSize || string(b[:len(magic)]) != magic || b[15]&flagsInline == 0 {
+	if len(b) < headerSize || string(b[:len(buildInfoMagic)]) != buildInfoMagic || b[15]&flagsInline == 0 {
 		return "", ""
 	}
 	b = b[headerSize:]
@@ -186,90 +197,109 @@ func parseBuildInfo(b []byte) (goVersion, mainModule string) {
 	return vers, bi.Main.Path
 }
 
-var (
-	errNotELF = errors.New("not an ELF executable")
-)
+var errNotExec = errors.New("not an executable (ELF, Mach-O or PE)")
 
-// parse reads the ELF headers and the pclntab header.
-func (f *File) parse() (err error) {
-	// debug/elf is fuzzed upstream but a corrupt file must never crash the
-	// caller, so a panic in parsing is turned into an error.
-	defer guard(&err)
-	if !bytes.HasPrefix(f.data, []byte(elf.ELFMAG)) {
-		return fmt.Errorf("%w%s", errNotELF, describeFormat(f.data))
-	}
-	ef, err := elf.NewFile(bytes.NewReader(f.data))
-	if err != nil {
-		return fmt.Errorf("bad ELF file: %w", err)
-	}
-	switch ef.Machine {
-	case elf.EM_X86_64:
-		f.arch = "amd64"
-	case elf.EM_AARCH64:
-		f.arch = "arm64"
-	default:
-		return fmt.Errorf("unsupported architecture %v (want amd64 or arm64)", ef.Machine)
-	}
-	if ef.Class != elf.ELFCLASS64 {
-		return fmt.Errorf("unsupported ELF class %v", ef.Class)
-	}
-	if ef.Type != elf.ET_EXEC && ef.Type != elf.ET_DYN {
-		return fmt.Errorf("ELF file of type %v is not an executable", ef.Type)
-	}
-	f.order = ef.ByteOrder
-	for _, p := range ef.Progs {
-		if p.Type == elf.PT_LOAD {
-			f.loads = append(f.loads, segment{vaddr: p.Vaddr, memsz: p.Memsz, off: p.Off, filesz: p.Filesz, align: p.Align, exec: p.Flags&elf.PF_X != 0})
+const buildInfoMagic = "\xff Go buildinf:"
+
+// findBuildInfo returns the build info blob in b, a section or segment
+// starting at a 16-byte aligned address, for formats that do not give the
+// blob a section of its own: the linker aligns it to 16 bytes, and
+// debug/buildinfo searches the same way.
+func findBuildInfo(b []byte) []byte {
+	for i := 0; i < len(b); {
+		j := bytes.Index(b[i:], []byte(buildInfoMagic))
+		if j < 0 {
+			return nil
 		}
+		i += j
+		if i%16 == 0 {
+			return b[i:]
+		}
+		i = (i + 15) &^ 15
 	}
-	f.buildID = gnuBuildID(ef, f.data)
+	return nil
+}
 
-	text := ef.Section(".text")
-	if text == nil || text.Type != elf.SHT_PROGBITS {
-		return errors.New("no .text section")
+// layout is what a format's parser hands to the format-independent rest of
+// Open.
+type layout struct {
+	textName string // the text section's name, for messages
+	entry    uint64 // the entry point, 0 if unknown
+	tab      []byte // the Go pclntab, nil if not found
+	tabAddr  uint64
+	// The headers of the format read, for dataRegions.
+	ef *elf.File
+	mf *macho.File
+	pf *pe.File
+}
+
+// dataRegions lists where the runtime's module data may be, likeliest
+// first; it is called only for a binary whose text start is in doubt.
+func (f *File) dataRegions(lay *layout) [][]byte {
+	switch {
+	case lay.ef != nil:
+		return f.elfDataRegions(lay.ef)
+	case lay.mf != nil:
+		return f.machoDataRegions(lay.mf)
+	case lay.pf != nil:
+		return f.peDataRegions(lay.pf)
 	}
-	f.textLo, f.textHi = text.Addr, text.Addr+text.Size
+	return nil
+}
 
-	f.buildinfo, _ = f.sectionData(ef.Section(".go.buildinfo"))
-	f.symtab = ef.Section(".symtab")
-	f.strtab = ef.Section(".strtab")
-
-	tab, tabAddr, err := f.sectionBytes(ef, ".gopclntab", ".data.rel.ro.gopclntab")
-	if tab == nil && err == nil {
-		tab, tabAddr = f.symbolRange("runtime.pclntab", "runtime.epclntab")
+// parse reads the headers and the pclntab header.
+func (f *File) parse() (err error) {
+	// debug/elf, debug/macho and debug/pe are fuzzed upstream but a corrupt
+	// file must never crash the caller, so a panic in parsing is turned
+	// into an error.
+	defer guard(&err)
+	var lay layout
+	switch {
+	case bytes.HasPrefix(f.data, []byte(elf.ELFMAG)):
+		f.format = "ELF"
+		lay, err = f.parseELF()
+	case isMachO(f.data):
+		f.format = "Mach-O"
+		lay, err = f.parseMachO()
+	case isFat(f.data):
+		return fatError(f.data)
+	case bytes.HasPrefix(f.data, []byte("MZ")):
+		f.format = "PE"
+		lay, err = f.parsePE()
+	default:
+		return fmt.Errorf("%w%s", errNotExec, describeFormat(f.data))
 	}
 	if err != nil {
 		return err
-	}
-	if tab == nil {
-		return errors.New("no Go symbol table (.gopclntab): not a Go program")
 	}
 	// Function entries are offsets from runtime.text, which is where the Go
-	// linker starts .text. An external linker may put C code first; then
-	// the entry point (_start) is not a Go function and runtime.text has
-	// to be looked up in the symbol table. Scanning that table touches a
-	// megabyte or more of a large binary, so it is done only then.
-	f.pcln, err = parsePclntab(tab, f.order, f.textLo)
+	// linker starts the text section. An external linker may put C code
+	// first; then the entry point (_start) is not a Go function and
+	// runtime.text has to be looked up in the symbol table. Scanning that
+	// table touches a megabyte or more of a large binary, so it is done
+	// only then.
+	f.pcln, err = parsePclntab(lay.tab, f.order, f.textLo)
 	if err != nil {
 		return err
 	}
-	if !f.goEntry(ef.Entry) {
+	if !f.goEntry(lay.entry) {
 		if v, ok := f.symbolValue("runtime.text"); ok {
 			f.pcln.textStart = v
-		} else if v, ok := f.moduledataText(ef, tab, tabAddr); ok {
+		} else if v, ok := f.moduledataText(f.dataRegions(&lay), lay.tab, lay.tabAddr); ok {
 			// Externally linked and stripped: only the runtime's module
 			// data still says where Go's text starts.
 			f.pcln.textStart = v
 		}
 	}
 	if lo, hi := f.pcln.textRange(); lo < f.textLo || hi > f.textHi || lo >= hi {
-		return fmt.Errorf("Go pclntab covers %#x-%#x, outside .text %#x-%#x", lo, hi, f.textLo, f.textHi)
+		return fmt.Errorf("Go pclntab covers %#x-%#x, outside %s %#x-%#x", lo, hi, lay.textName, f.textLo, f.textHi)
 	}
 	return nil
 }
 
-// goEntry reports whether the ELF entry point is the start of a Go function
-// (_rt0_amd64_linux and friends) according to the pclntab as parsed.
+// goEntry reports whether the entry point is the start of a Go function
+// (_rt0_amd64_linux, _rt0_arm64_darwin and friends) according to the
+// pclntab as parsed.
 func (f *File) goEntry(entry uint64) bool {
 	fn, ok := f.pcln.funcAtEntry(entry)
 	if !ok {
@@ -281,110 +311,125 @@ func (f *File) goEntry(entry uint64) bool {
 
 // moduledataText finds runtime.firstmoduledata, the runtime's description
 // of the binary, by searching the data for its first word (the address of
-// the pclntab), and returns its text field (runtime.text). The layout of
-// the fields read is the same from Go 1.18 through 1.27.
-func (f *File) moduledataText(ef *elf.File, tab []byte, tabAddr uint64) (uint64, bool) {
+// the pclntab), and returns its text field (runtime.text).
+func (f *File) moduledataText(regions [][]byte, tab []byte, tabAddr uint64) (uint64, bool) {
 	if len(tab) < 8+5*8 {
 		return 0, false
 	}
 	funcnameOff := f.order.Uint64(tab[8+3*8:])
-	// The Go linker puts it in .noptrdata; external linkers have been seen
-	// to put it in .data. Failing both, search every data segment.
-	var regions [][]byte
-	for _, name := range []string{".noptrdata", ".data"} {
-		if b, ok := f.sectionData(ef.Section(name)); ok {
-			regions = append(regions, b)
+	var text uint64
+	found := false
+	f.eachModuledata(regions, tabAddr, funcnameOff, func(md []byte) bool {
+		minpc, t := f.order.Uint64(md[mdMinPC:]), f.order.Uint64(md[mdText:])
+		if t >= f.textLo && t < f.textHi && minpc == t+f.pcln.entryOff(0) {
+			text, found = t, true
+			return false
+		}
+		return true
+	})
+	return text, found
+}
+
+// Offsets of the fields of runtime.moduledata that we read (64-bit). The
+// layout of these fields is the same from Go 1.18 through 1.27.
+const (
+	mdFuncnametab  = 8   // funcnametab []byte: its data pointer
+	mdPclntable    = 104 // pclntable []byte: data pointer, then length
+	mdMinPC        = 160
+	mdText         = 176
+	moduledataSize = 192 // enough to hold the fields above
+)
+
+// eachModuledata calls yield with every 8-aligned place in regions that
+// looks like the start of a runtime.moduledata for the pclntab at tabAddr
+// (its first word is tabAddr, its funcnametab pointer is tabAddr plus the
+// table's offset), until yield returns false.
+func (f *File) eachModuledata(regions [][]byte, tabAddr, funcnameOff uint64, yield func(md []byte) bool) {
+	for _, r := range regions {
+		for i := 0; i+moduledataSize <= len(r); i += 8 {
+			if f.order.Uint64(r[i:]) != tabAddr || f.order.Uint64(r[i+mdFuncnametab:]) != tabAddr+funcnameOff {
+				continue
+			}
+			if !yield(r[i : i+moduledataSize]) {
+				return
+			}
 		}
 	}
+}
+
+// findPclntab finds the pclntab of a binary that names it neither by a
+// section nor by symbols (a PE file linked with -s) by its header, and
+// trusts a candidate only when the runtime's module data in regions points
+// at it. The module data also says where the table ends.
+func (f *File) findPclntab(regions [][]byte) ([]byte, uint64) {
+	minLC := byte(1)
+	if f.arch == "arm64" {
+		minLC = 4
+	}
+	for _, magic := range []uint32{magicGo120, magicGo118} {
+		var hdr [8]byte
+		f.order.PutUint32(hdr[:], magic)
+		hdr[6], hdr[7] = minLC, 8
+		for _, s := range f.loads {
+			b, ok := f.slice(s.off, s.filesz)
+			if !ok {
+				continue
+			}
+			for i := 0; i < len(b); i++ {
+				j := bytes.Index(b[i:], hdr[:])
+				if j < 0 {
+					break
+				}
+				i += j
+				if tab, ok := f.pclntabAt(regions, b[i:], s.vaddr+uint64(i)); ok {
+					return tab, s.vaddr + uint64(i)
+				}
+			}
+		}
+	}
+	return nil, 0
+}
+
+// pclntabAt returns the pclntab at the start of rest, at address addr, if
+// the module data confirms it: its pclntable slice must be where the
+// header says, and its end is the end of the table.
+func (f *File) pclntabAt(regions [][]byte, rest []byte, addr uint64) ([]byte, bool) {
+	if len(rest) < 8+8*8 {
+		return nil, false
+	}
+	funcnameOff := f.order.Uint64(rest[8+3*8:])
+	pclnOff := f.order.Uint64(rest[8+7*8:])
+	if pclnOff > uint64(len(rest)) {
+		return nil, false
+	}
+	var tab []byte
+	f.eachModuledata(regions, addr, funcnameOff, func(md []byte) bool {
+		ptr, n := f.order.Uint64(md[mdPclntable:]), f.order.Uint64(md[mdPclntable+8:])
+		if ptr != addr+pclnOff || n > uint64(len(rest))-pclnOff {
+			return true
+		}
+		tab = rest[:pclnOff+n]
+		return false
+	})
+	return tab, tab != nil
+}
+
+// loadedData returns the file bytes of the segments that are not
+// executable: the last place to look for the module data.
+func (f *File) loadedData() [][]byte {
+	var regions [][]byte
 	for _, s := range f.loads {
 		if !s.exec && s.off <= uint64(len(f.data)) && s.filesz <= uint64(len(f.data))-s.off {
 			regions = append(regions, f.data[s.off:s.off+s.filesz])
 		}
 	}
-	const (
-		offFuncnametab = 8
-		offMinPC       = 160
-		offText        = 176
-		size           = 192
-	)
-	for _, r := range regions {
-		for i := 0; i+size <= len(r); i += 8 {
-			if f.order.Uint64(r[i:]) != tabAddr || f.order.Uint64(r[i+offFuncnametab:]) != tabAddr+funcnameOff {
-				continue
-			}
-			minpc, text := f.order.Uint64(r[i+offMinPC:]), f.order.Uint64(r[i+offText:])
-			if text >= f.textLo && text < f.textHi && minpc == text+f.pcln.entryOff(0) {
-				return text, true
-			}
-		}
-	}
-	return 0, false
+	return regions
 }
 
-// sectionBytes returns the contents of the first of the named sections that
-// exists, as a slice of the mapping, and its address.
-func (f *File) sectionBytes(ef *elf.File, names ...string) ([]byte, uint64, error) {
-	for _, name := range names {
-		s := ef.Section(name)
-		if s == nil {
-			continue
-		}
-		b, ok := f.sectionData(s)
-		if !ok {
-			return nil, 0, fmt.Errorf("section %s is truncated or compressed", name)
-		}
-		return b, s.Addr, nil
-	}
-	return nil, 0, nil
-}
-
-func (f *File) sectionData(s *elf.Section) ([]byte, bool) {
-	if s == nil || s.Type == elf.SHT_NOBITS || s.Flags&elf.SHF_COMPRESSED != 0 {
-		return nil, false
-	}
-	if s.Offset > uint64(len(f.data)) || s.Size > uint64(len(f.data))-s.Offset {
-		return nil, false
-	}
-	return f.data[s.Offset : s.Offset+s.Size], true
-}
-
-// gnuBuildID returns the first NT_GNU_BUILD_ID note of the SHT_NOTE sections
-// in hex, exactly as runtime/pprof's elfBuildID finds it.
-func gnuBuildID(ef *elf.File, data []byte) string {
-	for _, s := range ef.Sections {
-		if s.Type != elf.SHT_NOTE || s.Offset > uint64(len(data)) || s.Size > uint64(len(data))-s.Offset {
-			continue
-		}
-		notes := data[s.Offset : s.Offset+s.Size]
-		for len(notes) >= 12 {
-			nameSize := uint64(ef.ByteOrder.Uint32(notes[0:]))
-			descSize := uint64(ef.ByteOrder.Uint32(notes[4:]))
-			typ := ef.ByteOrder.Uint32(notes[8:])
-			descOff := 12 + (nameSize+3)&^3
-			end := descOff + (descSize+3)&^3
-			if nameSize > uint64(len(notes)) || descSize > uint64(len(notes)) || descOff+descSize > uint64(len(notes)) {
-				break
-			}
-			if nameSize == 4 && typ == 3 && string(notes[12:16]) == "GNU\x00" {
-				return hex.EncodeToString(notes[descOff : descOff+descSize])
-			}
-			if end >= uint64(len(notes)) {
-				break
-			}
-			notes = notes[end:]
-		}
-	}
-	return ""
-}
-
-// describeFormat names the format of a file that is not ELF, so the error
-// says what the file is rather than only what it is not.
+// describeFormat names the format of a file that is not an executable, so
+// the error says what the file is rather than only what it is not.
 func describeFormat(data []byte) string {
 	switch {
-	case len(data) >= 4 && (binary.LittleEndian.Uint32(data) == 0xfeedfacf || binary.LittleEndian.Uint32(data) == 0xfeedface || binary.BigEndian.Uint32(data) == 0xcafebabe):
-		return " (Mach-O file: only ELF executables are supported)"
-	case bytes.HasPrefix(data, []byte("MZ")):
-		return " (PE file: only ELF executables are supported)"
 	case bytes.HasPrefix(data, []byte{0x1f, 0x8b}):
 		return " (gzip data: is this a profile?)"
 	case bytes.HasPrefix(data, []byte("#!")):
@@ -409,6 +454,14 @@ func guard(errp *error) {
 func withFaults() func() {
 	old := debug.SetPanicOnFault(true)
 	return func() { debug.SetPanicOnFault(old) }
+}
+
+// slice returns n bytes of the file at offset off.
+func (f *File) slice(off, n uint64) ([]byte, bool) {
+	if off > uint64(len(f.data)) || n > uint64(len(f.data))-off {
+		return nil, false
+	}
+	return f.data[off : off+n], true
 }
 
 // offsetToAddr converts a file offset inside a loaded segment to the
@@ -441,8 +494,20 @@ func (f *File) bytesAt(addr, n uint64) ([]byte, bool) {
 	return nil, false
 }
 
-// symIndex is the function symbols of .symtab sorted by address, kept as
-// offsets into .strtab so that building it allocates one slice.
+// A symbolTable is the linker's symbol table of an executable, in its
+// format. It is the fallback for names the pclntab does not have (C code)
+// and, in binaries an external linker made, says where Go's text starts.
+type symbolTable interface {
+	// value returns the address of the defined symbol called name,
+	// scanning the table without building an index.
+	value(name string) (uint64, bool)
+	// index returns the function symbols sorted by address.
+	index() *symIndex
+}
+
+// symIndex is the function symbols of a symbol table sorted by address,
+// kept as offsets into a string table so that building it allocates one
+// slice.
 type symIndex struct {
 	strtab []byte
 	syms   []sym
@@ -453,32 +518,18 @@ type sym struct {
 	nameOff uint32
 }
 
-const elf64SymSize = 24
+func (s *symIndex) sort() {
+	sort.Slice(s.syms, func(i, j int) bool { return s.syms[i].addr < s.syms[j].addr })
+}
 
 // symbols returns the function symbol index, building it on first use;
 // nil when the binary is stripped.
 func (f *File) symbols() *symIndex {
 	f.symsOnce.Do(func() {
 		defer guard(nil)
-		symtab, ok1 := f.sectionData(f.symtab)
-		strtab, ok2 := f.sectionData(f.strtab)
-		if !ok1 || !ok2 {
-			return
+		if f.symtab != nil {
+			f.syms = f.symtab.index()
 		}
-		idx := &symIndex{strtab: strtab}
-		for off := elf64SymSize; off+elf64SymSize <= len(symtab); off += elf64SymSize {
-			e := symtab[off : off+elf64SymSize]
-			if elf.ST_TYPE(e[4]) != elf.STT_FUNC {
-				continue
-			}
-			v := f.order.Uint64(e[8:])
-			if v == 0 {
-				continue
-			}
-			idx.syms = append(idx.syms, sym{addr: v, nameOff: f.order.Uint32(e[0:])})
-		}
-		sort.Slice(idx.syms, func(i, j int) bool { return idx.syms[i].addr < idx.syms[j].addr })
-		f.syms = idx
 	})
 	return f.syms
 }
@@ -495,25 +546,13 @@ func (s *symIndex) nameAt(addr uint64) (string, bool) {
 	return cstring(s.strtab, uint64(s.syms[i].nameOff))
 }
 
-// symbolValue scans .symtab for one symbol by name without building the
-// index; used once at Open for runtime.text.
+// symbolValue looks one symbol up by name without building the index;
+// used at Open for runtime.text and the pclntab's bounds.
 func (f *File) symbolValue(name string) (uint64, bool) {
-	symtab, ok1 := f.sectionData(f.symtab)
-	strtab, ok2 := f.sectionData(f.strtab)
-	if !ok1 || !ok2 {
+	if f.symtab == nil {
 		return 0, false
 	}
-	for off := elf64SymSize; off+elf64SymSize <= len(symtab); off += elf64SymSize {
-		e := symtab[off : off+elf64SymSize]
-		nameOff := uint64(f.order.Uint32(e[0:]))
-		if nameOff+uint64(len(name)) >= uint64(len(strtab)) {
-			continue
-		}
-		if string(strtab[nameOff:nameOff+uint64(len(name))]) == name && strtab[nameOff+uint64(len(name))] == 0 {
-			return f.order.Uint64(e[8:]), true
-		}
-	}
-	return 0, false
+	return f.symtab.value(name)
 }
 
 // symbolRange returns the bytes between two symbols and the address of the
@@ -526,4 +565,12 @@ func (f *File) symbolRange(start, end string) ([]byte, uint64) {
 	}
 	b, _ := f.bytesAt(lo, hi-lo)
 	return b, lo
+}
+
+// cstringIs reports whether the NUL-terminated string at off in tab is name.
+func cstringIs(tab []byte, off uint64, name string) bool {
+	if off+uint64(len(name)) >= uint64(len(tab)) {
+		return false
+	}
+	return string(tab[off:off+uint64(len(name))]) == name && tab[off+uint64(len(name))] == 0
 }

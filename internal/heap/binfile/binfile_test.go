@@ -405,7 +405,7 @@ func TestOpenRefusesBadFiles(t *testing.T) {
 		{"directory", dir, "not a regular file"},
 		{"empty", write("empty", nil), "empty file"},
 		{"tiny", write("tiny", []byte("ab")), "not an executable"},
-		{"text", write("text", []byte("hello, this is not a program\n")), "not an ELF executable"},
+		{"text", write("text", []byte("hello, this is not a program\n")), "not an executable (ELF, Mach-O or PE)"},
 		{"gzip", write("gzip", []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0}), "gzip"},
 		{"macho", write("macho", []byte{0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1}), "Mach-O"},
 		{"pe", write("pe", []byte("MZ\x90\x00\x03\x00\x00\x00")), "PE file"},

@@ -1,6 +1,8 @@
 package binfile
 
 import (
+	"strings"
+
 	"github.com/google/pprof/profile"
 	"golang.org/x/arch/arm64/arm64asm"
 	"golang.org/x/arch/x86/x86asm"
@@ -10,7 +12,8 @@ import (
 // instruction that precedes the return address of loc.
 //
 // loc.Address is translated to a link-time address through loc.Mapping
-// (Start, Offset and the ELF load segments, which covers PIE). The address
+// (see linkAddr: the load segments for ELF and Mach-O, which covers PIE and
+// ASLR, the image base for PE). The address
 // may be the return address itself or one less: runtime/pprof writes
 // return address - 1 (see the package documentation); other producers write
 // the return address. A call ending at address+1 is preferred, then one
@@ -22,7 +25,8 @@ import (
 // address is not a return address at all.
 //
 // loc should belong to the main executable's mapping, the one Match checked;
-// a location whose mapping has another build ID gets ok == false.
+// a location whose mapping has another build ID, or on darwin and windows
+// is a shared library (.dylib, .dll), gets ok == false.
 //
 // Results are cached per address, so calling Callee for every location of
 // a large profile decodes each call site once.
@@ -32,6 +36,11 @@ func (f *File) Callee(loc *profile.Location) (name string, ok bool) {
 	}
 	if m := loc.Mapping; m != nil && m.BuildID != "" && f.buildID != "" && m.BuildID != f.buildID {
 		// A location in another file (a shared library) or of another build.
+		return "", false
+	}
+	if m := loc.Mapping; m != nil && f.format != "ELF" && isLibrary(m.File) {
+		// darwin and windows profiles have no build IDs to tell a system
+		// library's mapping from the executable's; its name does.
 		return "", false
 	}
 	addr, ok := f.linkAddr(loc.Address, loc.Mapping)
@@ -54,6 +63,13 @@ func (f *File) Callee(loc *profile.Location) (name string, ok bool) {
 	return name, ok
 }
 
+// isLibrary reports whether a mapping's file is a shared library of darwin
+// or windows, which File (an executable) never is.
+func isLibrary(file string) bool {
+	lower := strings.ToLower(file)
+	return strings.HasSuffix(lower, ".dll") || strings.HasSuffix(lower, ".dylib") || file == "/usr/lib/dyld"
+}
+
 // CalleeAt is Callee for a link-time address (as the symbol table and
 // `go tool objdump` show it), with no mapping to apply.
 func (f *File) CalleeAt(addr uint64) (name string, ok bool) {
@@ -62,6 +78,15 @@ func (f *File) CalleeAt(addr uint64) (name string, ok bool) {
 
 // linkAddr translates a profile address to the address the binary was
 // linked at. A nil or empty mapping means the address is already one.
+//
+// For ELF and Mach-O, Address - Start + Offset is a file offset, which the
+// load segments turn into an address: runtime/pprof on linux records each
+// mapping of the executable with its file offset, and on darwin the
+// __TEXT segment (which starts the file) at its slid address with Offset
+// 0. On windows it records the module's load address with Offset 0: the
+// distance from it is a relative virtual address (RVA), not a file offset,
+// since sections lie at other offsets in the file than in memory, and the
+// link-time address is ImageBase + RVA.
 func (f *File) linkAddr(addr uint64, m *profile.Mapping) (uint64, bool) {
 	if m == nil || m.Start == 0 && m.Limit == 0 && m.Offset == 0 {
 		return addr, true
@@ -73,6 +98,13 @@ func (f *File) linkAddr(addr uint64, m *profile.Mapping) (uint64, bool) {
 		// A mapping that starts at zero is one a converter invented to
 		// carry addresses that are already link-time addresses.
 		return addr, true
+	}
+	if f.format == "PE" {
+		rva := addr - m.Start + m.Offset
+		if rva >= f.imageSize {
+			return 0, false
+		}
+		return f.imageBase + rva, true
 	}
 	return f.offsetToAddr(addr - m.Start + m.Offset)
 }
@@ -161,8 +193,9 @@ func (f *File) arm64DirectCall(ret uint64) (uint64, bool) {
 // funcNameAtEntry names the function starting exactly at addr. The pclntab
 // comes first: its names are the ones the runtime prints (and so the ones
 // in full-stack profiles), they are present in binaries linked with -s, and
-// looking one up costs a binary search over data already mapped. The ELF
-// symbol table covers what the pclntab does not: C code in cgo binaries.
+// looking one up costs a binary search over data already mapped. The
+// symbol table (ELF, Mach-O or COFF) covers what the pclntab does not: C
+// code in cgo binaries.
 //
 // Names are cached per target: a profile's call sites call few distinct
 // functions (mapassign, newobject, ...), so this saves a string per site.

@@ -91,9 +91,14 @@ type objdumpCall struct {
 	end    uint64 // address after it: the return address
 	target string // symbol named by objdump, "" for an indirect call
 	text   string
+	fn     string // the function holding the call
+	file   string // that function's file, as the binary names it
 }
 
-var objdumpLine = regexp.MustCompile(`^\s+(\S+):(\d+)\s+0x([0-9a-f]+)\s+([0-9a-f]+)\s+(CALL|BL)\s+(\S+)`)
+var (
+	objdumpLine = regexp.MustCompile(`^\s+(\S+):(\d+)\s+0x([0-9a-f]+)\s+([0-9a-f]+)\s+(CALL|BL)\s+(\S+)`)
+	objdumpFunc = regexp.MustCompile(`^TEXT (\S+)\(SB\) (\S+)$`)
+)
 
 // objdumpCalls lists the call instructions of the main package's functions
 // using `go tool objdump`, an implementation independent of this package.
@@ -104,15 +109,20 @@ func objdumpCalls(t testing.TB, exe string) []objdumpCall {
 		t.Fatalf("go tool objdump %s: %v", exe, err)
 	}
 	var calls []objdumpCall
+	var fn, file string
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
+		if m := objdumpFunc.FindStringSubmatch(sc.Text()); m != nil {
+			fn, file = m[1], m[2]
+			continue
+		}
 		m := objdumpLine.FindStringSubmatch(sc.Text())
 		if m == nil || m[1] != "main.go" {
 			continue
 		}
 		line, _ := strconv.Atoi(m[2])
 		addr, _ := strconv.ParseUint(m[3], 16, 64)
-		c := objdumpCall{line: line, addr: addr, end: addr + uint64(len(m[4])/2), text: strings.TrimSpace(sc.Text())}
+		c := objdumpCall{line: line, addr: addr, end: addr + uint64(len(m[4])/2), text: strings.TrimSpace(sc.Text()), fn: fn, file: file}
 		if strings.HasSuffix(m[6], "(SB)") {
 			c.target = strings.TrimSuffix(m[6], "(SB)")
 		}

@@ -17,8 +17,12 @@ const maxMatchChecks = 300
 // Match returns nil when f is the executable whose run produced p, and an
 // error saying why not otherwise.
 //
-// When the profile's main mapping and the binary both carry a GNU build ID
-// (Go 1.24+ links one by default) they must be equal. Otherwise the
+// When the profile's main mapping and an ELF binary both carry a GNU build
+// ID (Go 1.24+ links one by default) they must be equal. Mach-O and PE
+// binaries have none, and their profiles carry none that says anything
+// about the content (runtime/pprof writes "" on darwin, and the
+// executable's path and modification time on windows), so the profile's
+// build ID is not compared with them. Otherwise the
 // profile's executable mapping must fit in the binary's text segment, and
 // the binary must symbolize the profile's main-executable locations exactly as the
 // profile does: for every checked location (at most maxMatchChecks, spread
@@ -38,7 +42,7 @@ func (f *File) Match(p *profile.Profile) (err error) {
 	defer guard(&err)
 
 	m := mainMapping(p)
-	if m != nil && m.BuildID != "" {
+	if m != nil && m.BuildID != "" && f.format == "ELF" {
 		switch {
 		case f.buildID == m.BuildID:
 			return nil
@@ -93,9 +97,16 @@ func (f *File) Match(p *profile.Profile) (err error) {
 // mappingFits checks that the profile's executable mapping is no larger than
 // the binary's executable segment: a build with more code is refused even if
 // no sampled location moved. A smaller mapping is fine, since the kernel may
-// split one segment into several mappings.
+// split one segment into several mappings. On windows the mapping is the
+// whole image, so it is held against the image's size.
 func (f *File) mappingFits(m *profile.Mapping) string {
 	if m == nil || m.Limit <= m.Start {
+		return ""
+	}
+	if f.format == "PE" {
+		if m.Limit-m.Start > f.imageSize {
+			return fmt.Sprintf("the profile's executable mapping (%s) is %d bytes, more than the binary's image (%d bytes)", m.File, m.Limit-m.Start, f.imageSize)
+		}
 		return ""
 	}
 	for _, s := range f.loads {
