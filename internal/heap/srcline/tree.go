@@ -2,6 +2,7 @@ package srcline
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -82,7 +83,8 @@ type parsedFile struct {
 	lines int
 }
 
-// Open prepares the module rooted at root (a directory containing go.mod).
+// Open prepares the module rooted at root, a directory containing go.mod
+// or one inside such a module.
 // Loading is lazy: files are indexed, parsed and type-checked on first
 // lookup.
 func Open(root string) (*Tree, error) {
@@ -95,13 +97,15 @@ func OpenWith(root string, opts Options) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("srcline: opening %s: %w", root, err)
 	}
-	data, err := os.ReadFile(filepath.Join(abs, "go.mod"))
+	// Like the go command, a directory inside a module means that module:
+	// "-source ./cmd/server" is as natural as "-source .".
+	abs, data, err := findModule(abs)
 	if err != nil {
-		return nil, fmt.Errorf("srcline: opening %s: %w: %v", root, ErrNoModule, err)
+		return nil, fmt.Errorf("srcline: opening %s: %w", root, err)
 	}
 	mp := modfile.ModulePath(data)
 	if mp == "" {
-		return nil, fmt.Errorf("srcline: %s: %w: no module line", filepath.Join(root, "go.mod"), ErrNoModule)
+		return nil, fmt.Errorf("srcline: %s: %w: no module line", filepath.Join(abs, "go.mod"), ErrNoModule)
 	}
 	return &Tree{
 		root:   abs,
@@ -212,4 +216,26 @@ func (t *Tree) parse(rel string) (*parsedFile, error) {
 	t.parsed[rel] = pf
 	t.mu.Unlock()
 	return pf, nil
+}
+
+// findModule returns the innermost directory at or above dir that holds a
+// go.mod, and that file's contents.
+func findModule(dir string) (string, []byte, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return "", nil, err
+	}
+	for d := dir; ; {
+		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil {
+			return d, data, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", nil, fmt.Errorf("%w: %v", ErrNoModule, err)
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", nil, fmt.Errorf("%w in it or any directory above", ErrNoModule)
+		}
+		d = parent
+	}
 }
