@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"os"
@@ -126,13 +127,18 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 		}
 	}
 	env := t.env()
-	loadDir := t.root
-	if t.loadRoot != "" {
-		loadDir = t.loadRoot
-	}
+	loadDir := loadDirOf(t)
 	mode := loadMode
 	if t.fromSource(env, patterns) {
 		mode |= packages.NeedDeps
+		// From source, the one cost left on a cold cache is cgo: "go list
+		// -compiled" runs it on the standard library's cgo packages (net,
+		// os/user, runtime/cgo), 12 of the 15 s the list takes. Without
+		// cgo those packages have pure Go files of the same API, so unless
+		// a package looked up has cgo files of its own, leave it off.
+		if !t.usesCgo(env, loadDirOf(t), patterns) {
+			env = append(env, "CGO_ENABLED=0")
+		}
 	}
 	cfg := &packages.Config{
 		Mode:  mode,
@@ -140,6 +146,9 @@ func (t *Tree) loadDirs(dirs []string, tests bool) *loadedPkg {
 		Env:   env,
 		Fset:  lp.fset,
 		Tests: tests,
+	}
+	if mode&packages.NeedDeps != 0 {
+		cfg.ParseFile = t.dependencyParser()
 	}
 	done := t.progress(fmt.Sprintf("loading the source of %d package(s) with the go command", len(patterns)))
 	pkgs, err := packages.Load(cfg, patterns...)
@@ -220,16 +229,68 @@ func (t *Tree) fromSource(env []string, patterns []string) bool {
 		return fs
 	}
 	cmd := exec.Command("go", append([]string{"list", "-e", "-deps", "-f", "{{if .Stale}}stale{{end}}"}, patterns...)...)
-	cmd.Dir, cmd.Env = t.root, env
-	if t.loadRoot != "" {
-		cmd.Dir = t.loadRoot
-	}
+	cmd.Dir, cmd.Env = loadDirOf(t), env
 	out, err := cmd.Output()
 	fs = err == nil && strings.Count(string(out), "stale") >= staleLimit
 	t.mu.Lock()
 	t.depsDecided, t.depsFromSource = true, fs
 	t.mu.Unlock()
 	return fs
+}
+
+// dependencyParser returns the ParseFile of a from-source load. The
+// tree's own files are parsed in full; a dependency's only need to declare
+// what the tree's code uses, so its function bodies are dropped:
+// type-checking them was two thirds of a cold load, and go/packages
+// records the type of every expression in them. Errors this causes in a
+// dependency (an import only its bodies used) are not looked at: only the
+// tree's packages are.
+func (t *Tree) dependencyParser() func(*token.FileSet, string, []byte) (*ast.File, error) {
+	roots := []string{t.root}
+	if real, err := filepath.EvalSymlinks(t.root); err == nil && real != t.root {
+		roots = append(roots, real) // the go command reports real paths
+	}
+	own := func(filename string) bool {
+		for _, root := range roots {
+			rel, err := filepath.Rel(root, filename)
+			if err == nil && !strings.HasPrefix(rel, "..") && !strings.HasPrefix(rel, "vendor"+string(filepath.Separator)) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+		if own(filename) {
+			return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments)
+		}
+		f, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
+		if f != nil {
+			for _, d := range f.Decls {
+				if fn, ok := d.(*ast.FuncDecl); ok {
+					fn.Body = nil
+				}
+			}
+		}
+		return f, err
+	}
+}
+
+// usesCgo reports whether a package of patterns has cgo files (or the go
+// command cannot say).
+func (t *Tree) usesCgo(env []string, dir string, patterns []string) bool {
+	cmd := exec.Command("go", append([]string{"list", "-e", "-f", "{{if .CgoFiles}}cgo{{end}}"}, patterns...)...)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.Output()
+	return err != nil || strings.Contains(string(out), "cgo")
+}
+
+// loadDirOf is where the go command runs for t: its root, or for a
+// dependency the main module that selects its version.
+func loadDirOf(t *Tree) string {
+	if t.loadRoot != "" {
+		return t.loadRoot
+	}
+	return t.root
 }
 
 // staleLimit is how many dependencies without export data make the
