@@ -71,13 +71,15 @@ func (s *series) doublingLeak(q float64) (last, due float64, ok bool) {
 	return t1, due, true
 }
 
-// doublings finds the clear steps up of a series: where the median of the
-// next three points is at least doublingRatio times the median of the
-// previous three, by at least doublingSamples sampled allocations. Steps
-// closer than three points are one step (a wave spread over snapshots),
-// timed at its first point.
+// doublings finds the clear steps up of a series: where the median of
+// three points is at least doublingRatio times the median of the three
+// before them, by at least doublingSamples sampled allocations. A wave
+// may take up to two snapshots to pass (a map's tables split over a few
+// seconds under load), so the three points after may start up to two
+// points after the three before. Steps closer than three points are one
+// step, timed at its first point.
 func (s *series) doublings(q float64) []float64 {
-	const w = 3
+	const w, wave = 3, 2
 	n := len(s.y)
 	if n < 2*w {
 		return nil
@@ -93,26 +95,61 @@ func (s *series) doublings(q float64) []float64 {
 	var out []float64
 	lastAt := -w
 	for i := w; i+w <= n; i++ {
-		if s.x[i+w-1]-s.x[i-w] > 4*float64(2*w)*spacing {
-			continue
-		}
-		before := median(slices.Clone(s.y[i-w : i]))
-		after := median(slices.Clone(s.y[i : i+w]))
-		jump := after - before
-		if after < doublingRatio*before || jump < doublingSamples*q || math.IsNaN(after) {
-			continue
-		}
-		// A step, not a ramp: flat on both sides, but for noise.
-		if spread(s.y[i-w:i]) > jump/2 || spread(s.y[i:i+w]) > jump/2 {
-			continue
-		}
 		if i-lastAt < w {
 			continue
 		}
-		out = append(out, s.x[i])
-		lastAt = i
+		for g := 0; g <= wave && i+g+w <= n; g++ {
+			if j, ok := s.isStep(i, g, w, q, spacing); ok {
+				out = append(out, s.x[j])
+				lastAt = j
+				break
+			}
+		}
 	}
 	return out
+}
+
+// isStep reports whether the w points from i+g stand clearly above the w
+// points before i: doublingRatio times as high, doublingSamples samples
+// taller, and a step rather than a ramp: flat before it, and flat after
+// it or falling, as on Go 1.23 and earlier, where the old bucket array
+// stays live beside the new one until the map has moved its entries. It
+// returns the point the step is timed at: the first at least half-way up.
+func (s *series) isStep(i, g, w int, q, spacing float64) (int, bool) {
+	lo, hi := s.y[i-w:i], s.y[i+g:i+g+w]
+	if s.x[i+g+w-1]-s.x[i-w] > 4*float64(2*w+g)*spacing {
+		return 0, false
+	}
+	before := median(slices.Clone(lo))
+	after := median(slices.Clone(hi))
+	jump := after - before
+	if after < doublingRatio*before || jump < doublingSamples*q || math.IsNaN(after) {
+		return 0, false
+	}
+	// A ramp rises (w-1) steps within the points before and w+g across
+	// the jump: the wider the wave allowed, the flatter they must be.
+	limit := jump / float64(2+g)
+	if spread(lo) > limit {
+		return 0, false
+	}
+	if spread(hi) > limit && !(falling(hi) && slices.Min(hi) >= doublingRatio*before) {
+		return 0, false
+	}
+	j := i
+	for j < i+g && s.y[j]-before < jump/2 {
+		j++
+	}
+	return j, true
+}
+
+// falling reports whether y never rises.
+func falling(y []float64) bool {
+	for i := 1; i < len(y); i++ {
+		if y[i] > y[i-1] {
+			return false
+		}
+	}
+	return true
 }
 
 func spread(y []float64) float64 { return slices.Max(y) - slices.Min(y) }
