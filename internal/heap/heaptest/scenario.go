@@ -1,6 +1,7 @@
 package heaptest
 
 import (
+	"bytes"
 	"context"
 	"debug/buildinfo"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/pprof/profile"
 	"github.com/mapscope/mapscope/internal/mapruntime/testenv"
 )
 
@@ -100,7 +102,58 @@ func BuildScenario(ctx context.Context, name, toolchain, outDir string, args ...
 	if err := s.list(); err != nil {
 		return Scenario{}, err
 	}
+	if err := restamp(s.Heaps, s.Goroutines); err != nil {
+		return Scenario{}, err
+	}
 	return s, nil
+}
+
+// SnapshotInterval is the time between a scenario's snapshots, as the
+// series carries it.
+//
+// A scenario does the same work in every step, as a service under steady
+// load does in every interval between two snapshots of mapscope watch. Run
+// on a busy machine, though, some steps take several times as long as
+// others (a Go 1.23 map's doubling with the machine's two cores shared by
+// four other processes took 470 ms, its neighbours 80), and a step's
+// length grows with the heap the collection before each snapshot scans:
+// a series stamped with the times the steps happened to end at bends the
+// time axis under the rise, and a leak at a steady pace per step can read
+// as growing mostly at one time, or as flat at the end. A service's
+// snapshots come at a steady interval whatever the machine is doing, so
+// restamp gives the snapshots the times such a service's would have.
+const SnapshotInterval = time.Second
+
+// restamp sets the time of snapshot i of each series (heap profiles, and
+// goroutine profiles taken at the same steps) to the first one's time
+// plus i intervals.
+func restamp(series ...[]string) error {
+	var start int64
+	for _, files := range series {
+		for i, name := range files {
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			p, err := profile.Parse(f)
+			f.Close()
+			if err != nil {
+				return fmt.Errorf("restamping %s: %v", name, err)
+			}
+			if start == 0 {
+				start = p.TimeNanos
+			}
+			p.TimeNanos = start + int64(i)*int64(SnapshotInterval)
+			var buf bytes.Buffer
+			if err := p.Write(&buf); err != nil {
+				return fmt.Errorf("restamping %s: %v", name, err)
+			}
+			if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // list fills in Heaps and Goroutines from Dir.
