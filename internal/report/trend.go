@@ -235,7 +235,10 @@ func trendSuggestion(ts *TrendSite, s trend.Site) string {
 	case trend.Plateau:
 		return fmt.Sprintf("%s rose and keeps its peak: Go never shrinks a map; if the peak was a burst, rebuild the map (make + copy) after it to release the memory", name)
 	case trend.Growing:
-		return fmt.Sprintf("%s creeps: a map at a steady length still grows under insert/delete churn (tombstones, table splits); bound it, or rebuild it now and then if the creep matters", name)
+		// Growing is a rise that slowed, or came mostly at one time: a
+		// bounded map's creep under churn, a fill, or a leak that a short
+		// window caught between doublings. Only a longer watch tells.
+		return fmt.Sprintf("%s rises, but not at a steady pace: watch it longer; if it keeps rising, bound it; a map at a steady length also creeps under insert/delete churn (tombstones, table splits), which a rebuild now and then undoes", name)
 	}
 	return ""
 }
