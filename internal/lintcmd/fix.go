@@ -3,7 +3,6 @@ package lintcmd
 import (
 	"bytes"
 	"fmt"
-	"go/ast"
 	"go/format"
 	"os"
 	"sort"
@@ -39,16 +38,7 @@ func applyFixes(findings []finding) ([]finding, fixReport, error) {
 			continue
 		}
 		fix := f.diag.SuggestedFixes[0]
-		own := make(map[string]bool, len(f.pkg.GoFiles))
-		for _, name := range f.pkg.GoFiles {
-			own[name] = true
-		}
-		for _, file := range f.pkg.Syntax {
-			if ast.IsGenerated(file) {
-				// The generator would undo the edit; report instead.
-				delete(own, f.pkg.Fset.File(file.Pos()).Name())
-			}
-		}
+		own := f.editable
 		var planned []struct {
 			file string
 			e    edit

@@ -6,11 +6,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
+	"go/ast"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mapscope/mapscope/internal/base"
 	"github.com/mapscope/mapscope/suite"
@@ -22,7 +24,7 @@ import (
 // Cmd is the "lint" subcommand.
 var Cmd = &base.Command{
 	Name:      "lint",
-	UsageLine: "lint [-fix] [-json] [-test=false] PACKAGES",
+	UsageLine: "lint [-fix] [-json] [-test=false] [-NAME[=false]] [-NAME.flag] PACKAGES",
 	Short:     "report code that grows, bloats or never frees a map",
 	Long: `
 Lint runs mapscope's static analyzers on the named packages, given as
@@ -40,12 +42,29 @@ per finding: "file:line:col: message". The analyzers are:
 
 "mapscope help lint" and docs/lint.md describe each report and its fix.
 
-Lint loads the packages and all their dependencies from source with
-go/packages and type-checks them once, in this process; it needs the go
-command on PATH, and honours GOFLAGS, GOOS, GOARCH and build tags the way
-go list does. Test packages are loaded too unless -test=false, as go vet
-does; mapprealloc, mapclear and growonly skip _test.go files (tests grow
-maps on purpose, and their memory never reaches production).
+Lint lists the packages and their dependencies with the go command (go
+list; nothing is compiled) and type-checks them in this process: the named
+packages fully, their dependencies for their types only, without function
+bodies. It needs the go command on PATH, and honours GOFLAGS, GOOS, GOARCH
+and build tags the way go list does. Test files are loaded too unless
+-test=false, as go vet does; a package with in-package tests is analyzed
+once, through its test variant. No analyzer looks inside test functions
+(tests grow maps on purpose, and their memory never reaches production),
+so their bodies are not type-checked.
+
+The packages of the module that one of its network services (a main
+package that imports net, directly or not) is built from are application
+code: growonly reports their exported maps and keys chosen by their
+callers too, as -growonly.app does for every package.
+
+Every analyzer can be switched off by name, -mapclear=false, or run alone,
+-mapclear, as in go vet. A finding is silenced by a comment on its line or
+alone on the line above, with a reason:
+
+	//mapscope:ignore growonly the keys are the configured upstreams
+
+//nolint:growonly (golangci-lint's form, "mapscope" for every analyzer)
+and //lint:ignore growonly reason (staticcheck's form) work too.
 
 With -fix, lint applies the suggested fixes it is certain of (a size hint,
 clear in place of a range-delete loop) to the source files and formats
@@ -53,16 +72,16 @@ them; generated files ("Code generated ... DO NOT EDIT.") are left alone.
 Findings without a fix are still printed.
 
 With -json, lint prints the findings as go vet -json does: an object keyed
-by package ID, then by analyzer name, holding a list of diagnostics with
-"posn", "end", "message" and "suggested_fixes".
+by package import path, then by analyzer name, holding a list of
+diagnostics with "posn", "end", "message" and "suggested_fixes".
 
 Exit status: 0 when there is nothing to report; 1 when there are findings
 (like go vet; with -fix, only findings left without a fix count; with
 -json the findings are data and the status is 0, like go vet -json);
 2 for bad flags and for packages that cannot be loaded: a pattern that
 matches no package, a missing import, or code that does not parse or
-type-check. Those errors are printed as go/packages reports them,
-"file:line:col: message", and no analysis is run.
+type-check. Those errors are printed as "file:line:col: message", and
+every other package is still analyzed and its findings printed.
 `,
 	Flags: flags,
 	Run:   run,
@@ -73,16 +92,73 @@ var (
 	fixFlag  = flags.Bool("fix", false, "apply suggested fixes to the source files")
 	jsonFlag = flags.Bool("json", false, "print findings as JSON, in the shape of go vet -json")
 	testFlag = flags.Bool("test", true, "load test files and test packages too")
+	// enabled holds the -NAME switch of every analyzer, as go vet has.
+	enabled = make(map[string]*triState)
 )
 
 // Analyzer flags are offered as -analyzer.flag, as go vet and
-// multichecker spell them (-growonly.app).
+// multichecker spell them (-growonly.app), and every analyzer can be
+// switched on or off by name (-mapclear=false), as in go vet.
 func init() {
 	for _, a := range suite.Analyzers {
+		t := new(triState)
+		enabled[a.Name] = t
+		flags.Var(t, a.Name, "enable "+a.Name+" analysis")
 		a.Flags.VisitAll(func(f *flag.Flag) {
 			flags.Var(f.Value, a.Name+"."+f.Name, f.Usage)
 		})
 	}
+}
+
+// triState is an analyzer switch: unset, true or false. As in go vet,
+// naming analyzers with -NAME (=true) runs only those; -NAME=false runs
+// all but those.
+type triState int
+
+const (
+	unset triState = iota
+	setTrue
+	setFalse
+)
+
+func (t *triState) String() string {
+	switch *t {
+	case setTrue:
+		return "true"
+	case setFalse:
+		return "false"
+	}
+	return ""
+}
+
+func (t *triState) Set(v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return err
+	}
+	*t = setFalse
+	if b {
+		*t = setTrue
+	}
+	return nil
+}
+
+func (t *triState) IsBoolFlag() bool { return true }
+
+// selectedAnalyzers applies the -NAME switches to the suite.
+func selectedAnalyzers() []*analysis.Analyzer {
+	only := false
+	for _, t := range enabled {
+		only = only || *t == setTrue
+	}
+	var out []*analysis.Analyzer
+	for _, a := range suite.Analyzers {
+		switch t := *enabled[a.Name]; {
+		case only && t == setTrue, !only && t != setFalse:
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func run(ctx context.Context, cmd *base.Command, args []string) error {
@@ -92,25 +168,37 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	if *fixFlag && *jsonFlag {
 		return base.Usagef("lint: -fix and -json cannot be used together")
 	}
+	analyzers := selectedAnalyzers()
+	if len(analyzers) == 0 {
+		return base.Usagef("lint: every analyzer is switched off")
+	}
 	stdout, stderr := cmd.Stdout, cmd.Stderr
-	pkgs, err := load(ctx, args, *testFlag)
+	l, err := list(ctx, args, *testFlag)
 	if err != nil {
 		return &base.ExitError{Code: base.ExitUsage, Err: fmt.Errorf("lint: %w", err)}
 	}
-	if n := printLoadErrors(stderr, pkgs); n > 0 {
-		return &base.ExitError{Code: base.ExitUsage, Err: fmt.Errorf("lint: %d error(s) loading packages", n)}
-	}
-	graph, err := checker.Analyze(suite.Analyzers, pkgs, nil)
+	findings, err := analyze(ctx, analyzers, l)
 	if err != nil {
-		return fmt.Errorf("lint: %w", err)
-	}
-	if err := analyzerErrors(graph); err != nil {
 		return err
 	}
-	if *jsonFlag {
-		return graph.PrintJSON(stdout)
+	loadErrors := l.errors()
+	for _, msg := range loadErrors {
+		fmt.Fprintln(stderr, msg)
 	}
-	findings := collect(graph)
+	// Packages that could not be loaded are reported, and the others
+	// analyzed: one stale test file must not hide a whole module.
+	loadErr := func() error {
+		if len(loadErrors) == 0 {
+			return nil
+		}
+		return &base.ExitError{Code: base.ExitUsage, Err: fmt.Errorf("lint: %d error(s) loading packages", len(loadErrors))}
+	}
+	if *jsonFlag {
+		if err := printJSON(stdout, findings); err != nil {
+			return fmt.Errorf("lint: %w", err)
+		}
+		return loadErr()
+	}
 	remaining := findings
 	if *fixFlag {
 		var report fixReport
@@ -126,49 +214,70 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	for _, f := range remaining {
 		fmt.Fprintf(stdout, "%s:%d:%d: %s\n", displayPath(wd, f.posn.Filename), f.posn.Line, f.posn.Column, f.message)
 	}
+	if err := loadErr(); err != nil {
+		return err
+	}
 	if len(remaining) > 0 {
 		return &base.ExitError{Code: base.ExitFailure}
 	}
 	return nil
 }
 
-// load type-checks the packages matching patterns and, from source, all
-// their dependencies. Loading dependencies from source rather than from
-// export data is what keeps a cold run fast: export data would have the go
-// command compile every dependency first, which is most of go vet's time.
-func load(ctx context.Context, patterns []string, tests bool) ([]*packages.Package, error) {
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    packages.LoadAllSyntax | packages.NeedModule,
-		Tests:   tests,
-	}
-	pkgs, err := packages.Load(cfg, patterns...)
+// analyze type-checks the listed packages and runs the analyzers on each
+// root as soon as it is checked, with growonly told which packages are
+// application code, and returns the findings in file order, each once.
+// A root's syntax and type information are dropped once it is analyzed.
+func analyze(ctx context.Context, analyzers []*analysis.Analyzer, l *loaded) ([]finding, error) {
+	restore, err := markApplications(l.all)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lint: %w", err)
 	}
-	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
+	defer restore()
+	var (
+		mu       sync.Mutex
+		findings []finding
+		firstErr error
+	)
+	err = l.checkAndAnalyze(ctx, func(p *packages.Package) {
+		graph, err := checker.Analyze(analyzers, []*packages.Package{p}, nil)
+		if err == nil {
+			err = analyzerErrors(graph)
+		}
+		var found []finding
+		if err == nil {
+			found = collect(graph, editableFiles(p))
+		}
+		p.Syntax, p.TypesInfo = nil, nil
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		findings = append(findings, found...)
+	})
+	if err == nil {
+		err = firstErr
 	}
-	return pkgs, nil
+	if err != nil {
+		return nil, fmt.Errorf("lint: %w", err)
+	}
+	return dedupe(findings), nil
 }
 
-// printLoadErrors prints the errors of every package in the import graph of
-// pkgs as go/packages reports them, and returns how many there were.
-func printLoadErrors(w io.Writer, pkgs []*packages.Package) int {
-	n := 0
-	seen := make(map[string]bool)
-	packages.Visit(pkgs, nil, func(pkg *packages.Package) {
-		for _, e := range pkg.Errors {
-			msg := e.Error()
-			if seen[msg] {
-				continue // test variants repeat the errors of their package
-			}
-			seen[msg] = true
-			fmt.Fprintln(w, msg)
-			n++
+// editableFiles returns the files of p that -fix may edit: its own Go
+// files (not cgo output), minus generated files, whose generator would
+// undo the edit.
+func editableFiles(p *packages.Package) map[string]bool {
+	own := make(map[string]bool, len(p.GoFiles))
+	for _, name := range p.GoFiles {
+		own[name] = true
+	}
+	for _, file := range p.Syntax {
+		if ast.IsGenerated(file) {
+			delete(own, p.Fset.File(file.Pos()).Name())
 		}
-	})
-	return n
+	}
+	return own
 }
 
 // analyzerErrors returns the first failure of an analyzer, which is a bug
@@ -176,20 +285,22 @@ func printLoadErrors(w io.Writer, pkgs []*packages.Package) int {
 func analyzerErrors(graph *checker.Graph) error {
 	for act := range graph.All() {
 		if act.Err != nil {
-			return fmt.Errorf("lint: analyzer %s failed on %s: %w", act.Analyzer.Name, act.Package.PkgPath, act.Err)
+			return fmt.Errorf("analyzer %s failed on %s: %w", act.Analyzer.Name, act.Package.PkgPath, act.Err)
 		}
 	}
 	return nil
 }
 
 // A finding is one diagnostic of a root package, with its position
-// resolved, deduplicated across the test variants of a package.
+// resolved.
 type finding struct {
 	analyzer *analysis.Analyzer
 	posn     positionKey
 	message  string
 	diag     analysis.Diagnostic
 	pkg      *packages.Package
+	// editable are the files of the package -fix may change.
+	editable map[string]bool
 }
 
 type positionKey struct {
@@ -198,36 +309,45 @@ type positionKey struct {
 	Offset       int
 }
 
-func collect(graph *checker.Graph) []finding {
-	type key struct {
-		posn     positionKey
-		analyzer string
-		message  string
-	}
-	seen := make(map[key]bool)
+func collect(graph *checker.Graph, editable map[string]bool) []finding {
 	var out []finding
 	for _, act := range graph.Roots {
 		for _, d := range act.Diagnostics {
 			p := act.Package.Fset.Position(d.Pos)
 			pk := positionKey{p.Filename, p.Line, p.Column, p.Offset}
-			k := key{pk, act.Analyzer.Name, d.Message}
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			out = append(out, finding{analyzer: act.Analyzer, posn: pk, message: d.Message, diag: d, pkg: act.Package})
+			out = append(out, finding{analyzer: act.Analyzer, posn: pk, message: d.Message, diag: d, pkg: act.Package, editable: editable})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].posn, out[j].posn
+	return out
+}
+
+// dedupe sorts findings by position and drops repeats: a package and its
+// test variant, when both were analyzed, report the same finding.
+func dedupe(findings []finding) []finding {
+	sort.SliceStable(findings, func(i, j int) bool {
+		a, b := findings[i].posn, findings[j].posn
 		if a.Filename != b.Filename {
 			return a.Filename < b.Filename
 		}
 		if a.Offset != b.Offset {
 			return a.Offset < b.Offset
 		}
-		return out[i].analyzer.Name < out[j].analyzer.Name
+		return findings[i].analyzer.Name < findings[j].analyzer.Name
 	})
+	type key struct {
+		posn     positionKey
+		analyzer string
+		message  string
+	}
+	seen := make(map[key]bool)
+	out := findings[:0]
+	for _, f := range findings {
+		k := key{f.posn, f.analyzer.Name, f.message}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
 	return out
 }
 

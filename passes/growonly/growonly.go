@@ -35,9 +35,45 @@ var Analyzer = &analysis.Analyzer{
 // as it always treats package main; see the package documentation.
 var appMode bool
 
+// appPackages lists the packages to treat as application code: import
+// paths, or patterns ending in "/..." for a path and everything below
+// it. mapscope lint fills it with the packages its services import.
+var appPackages patternList
+
 func init() {
 	Analyzer.Flags.BoolVar(&appMode, "app", false,
 		"treat every package as application code: also report exported maps, maps of exported or mutex-guarded types, memo caches and maps keyed by a caller's argument")
+	Analyzer.Flags.Var(&appPackages, "apps",
+		"comma-separated import paths (or path/... patterns) of the packages to treat as application code, as -app does for all (mapscope lint computes them: the packages its network services import)")
+}
+
+// patternList is a comma-separated list of import paths and path/...
+// patterns; Set replaces the list.
+type patternList []string
+
+func (l *patternList) String() string { return strings.Join(*l, ",") }
+
+func (l *patternList) Set(v string) error {
+	*l = nil
+	for p := range strings.SplitSeq(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+func (l patternList) match(path string) bool {
+	for _, p := range l {
+		if prefix, ok := strings.CutSuffix(p, "/..."); ok {
+			if path == prefix || strings.HasPrefix(path, prefix+"/") {
+				return true
+			}
+		} else if path == p {
+			return true
+		}
+	}
+	return false
 }
 
 // tracked is one map variable or field whose every use in the package is
@@ -77,7 +113,7 @@ type checker struct {
 func run(pass *analysis.Pass) (any, error) {
 	c := &checker{
 		pass:        pass,
-		app:         appMode || pass.Pkg.Name() == "main",
+		app:         appMode || pass.Pkg.Name() == "main" || appPackages.match(pass.Pkg.Path()),
 		tracked:     make(map[*types.Var]*tracked),
 		freshLocals: make(map[*types.Var]bool),
 		onceFuncs:   make(map[*types.Func]bool),
@@ -85,7 +121,7 @@ func run(pass *analysis.Pass) (any, error) {
 	if isTestSupport(pass.Pkg.Path()) {
 		return nil, nil // test helpers do not run in production
 	}
-	if (pass.Pkg.Name() == "main" || !appMode) && !importsNet(pass.Pkg) {
+	if (pass.Pkg.Name() == "main" || !c.app) && !importsNet(pass.Pkg) {
 		// A program that is not a network service runs to completion:
 		// its grow-only maps are symbol tables, not leaks. Library code
 		// that cannot reach the network is taken as part of such a

@@ -1,0 +1,196 @@
+package lintcmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/mapscope/mapscope/suite"
+)
+
+// knownMisses are the entries of testdata/recall whose code before the fix
+// mapscope does not report, each for the reason docs/lint-results.md
+// gives. TestRecall fails when one of them starts being found (update the
+// list and the docs) or when any other entry is missed.
+var knownMisses = map[string]bool{
+	"calicodedupe": true,
+	"dubbopending": true,
+	"etcdraft": true,
+	"gethcontent": true,
+	"gethheadsync": true,
+	"gethseen": true,
+	"gofusebridge": true,
+	"grpchealth": true,
+	"grpcloopy": true,
+	"heliumregex": true,
+	"k8scpumanager": true,
+	"k8sprocessedpods": true,
+	"libp2ppromises": true,
+	"logrusentry": true,
+	"m3results": true,
+	"mcpsessiontools": true,
+	"natslqws": true,
+	"natssublist": true,
+	"otelforgetpod": true,
+	"otelpodmap": true,
+	"promchunkqueue": true,
+	"promdiscovery": true,
+	"promdropped": true,
+	"promheadsymbols": true,
+	"promlsets": true,
+	"promscrapecache": true,
+	"rueidisstore": true,
+	"tdlibwaiters": true,
+	"typical/clearfield": true,
+	"typical/libglobal": true,
+	"typical/libmutex": true,
+	"typical/libsyncmap": true,
+	"typical/poolcleared": true,
+	"typical/poolnoreset": true,
+}
+
+// TestRecall runs mapscope lint, as a user would, on the recall corpus:
+// testdata/recall holds one directory per real, public fix of a map leak
+// (the link is in each package comment), with the code before the fix in
+// before/ and as fixed in after/, reproduced in our own words; typical/
+// holds the typical patterns of issue 11, and quiet/ fixes that mapscope
+// leaves alone on purpose. Every "// want ANALYZER REGEXP" comment must
+// be matched by a finding on its line, and nothing else may be reported.
+func TestRecall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command on the corpus")
+	}
+	dir, err := filepath.Abs(filepath.Join("testdata", "recall"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	l, err := listIn(context.Background(), dir, env, []string{"./..."}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := analyze(context.Background(), suite.Analyzers, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := l.errors(); len(errs) > 0 {
+		t.Fatalf("corpus does not load:\n%s", strings.Join(errs, "\n"))
+	}
+	wants, err := readWants(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	found := make(map[*want]bool)
+	for _, f := range findings {
+		rel, _ := filepath.Rel(dir, f.posn.Filename)
+		matched := false
+		for _, w := range wants {
+			if w.file == rel && w.line == f.posn.Line && w.analyzer == f.analyzer.Name && w.re.MatchString(f.message) {
+				found[w] = true
+				matched = true
+			}
+		}
+		if !matched {
+			t.Errorf("%s:%d: unexpected %s finding: %s", rel, f.posn.Line, f.analyzer.Name, f.message)
+		}
+	}
+	// An entry counts as found when every want of its before/ form is.
+	entries := make(map[string]bool)
+	for _, w := range wants {
+		e := entryOf(w.file)
+		if _, ok := entries[e]; !ok {
+			entries[e] = true
+		}
+		if !found[w] {
+			entries[e] = false
+		}
+	}
+	var names []string
+	for e := range entries {
+		names = append(names, e)
+	}
+	sort.Strings(names)
+	var real, realFound, typical, typicalFound int
+	for _, e := range names {
+		ok := entries[e]
+		if strings.HasPrefix(e, "typical/") {
+			typical++
+			if ok {
+				typicalFound++
+			}
+		} else {
+			real++
+			if ok {
+				realFound++
+			}
+		}
+		switch {
+		case ok && knownMisses[e]:
+			t.Errorf("%s is found now: remove it from knownMisses and update docs/lint-results.md", e)
+		case !ok && !knownMisses[e]:
+			for _, w := range wants {
+				if entryOf(w.file) == e && !found[w] {
+					t.Errorf("%s:%d: missed %s %q", w.file, w.line, w.analyzer, w.re)
+				}
+			}
+		}
+	}
+	t.Logf("recall: %d of %d real fixes, %d of %d typical patterns", realFound, real, typicalFound, typical)
+}
+
+type want struct {
+	file     string // relative to the corpus
+	line     int
+	analyzer string
+	re       *regexp.Regexp
+}
+
+var wantRE = regexp.MustCompile(`// want (\w+) "((?:[^"\\]|\\.)*)"`)
+
+// readWants reads every "// want ANALYZER REGEXP" comment of the corpus.
+func readWants(dir string) ([]*want, error) {
+	var wants []*want
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		for i, line := range strings.Split(string(data), "\n") {
+			for _, m := range wantRE.FindAllStringSubmatch(line, -1) {
+				// The pattern is a regular expression as written, with \"
+				// for a quote.
+				re, err := regexp.Compile(strings.ReplaceAll(m[2], `\"`, `"`))
+				if err != nil {
+					return fmt.Errorf("%s:%d: %v", rel, i+1, err)
+				}
+				if slices.Contains(strings.Split(filepath.ToSlash(rel), "/"), "after") {
+					return fmt.Errorf("%s:%d: a fixed form must not expect findings", rel, i+1)
+				}
+				wants = append(wants, &want{file: rel, line: i + 1, analyzer: m[1], re: re})
+			}
+		}
+		return nil
+	})
+	return wants, err
+}
+
+// entryOf names the corpus entry a file belongs to: its first directory,
+// or the first two under typical/.
+func entryOf(rel string) string {
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	if parts[0] == "typical" && len(parts) > 1 {
+		return parts[0] + "/" + parts[1]
+	}
+	return parts[0]
+}
