@@ -102,9 +102,12 @@ func trimClosure(fn string) string {
 //
 //   - a make or a clone stays one, whatever it calls (makemap calls
 //     makeBucketArray and newTable, which are growth under an assignment);
-//   - any other entry with a growth frame below it is Grow, and so is
-//     everything under that frame, the allocator and the GC's mark assists
-//     included: the bytes a split allocates cost CPU in mallocgc;
+//   - an assignment or a delete (a bucket map evacuates on deletes too)
+//     with a growth frame below it is Grow, and so is everything under
+//     that frame, the allocator and the GC's mark assists included: the
+//     bytes a split allocates cost CPU in mallocgc. Lookups, iterations
+//     and clears never grow a map (Go 1.21-1.23's mapclear calls
+//     makeBucketArray to reuse its array: that is the clear's);
 //   - else, a hash frame below it is Hash: hashing the key of a lookup,
 //     an assignment or a delete;
 //   - else, the entry's own operation.
@@ -127,11 +130,14 @@ func Resolve(ops []Op) (op Op, entry int) {
 	if op == Make || op == Clone || op == Grow {
 		return op, entry
 	}
+	grows := op == Assign || op == Delete
 	hash := false
 	for i := entry - 1; i >= 0; i-- {
 		switch ops[i] {
 		case Grow:
-			return Grow, entry
+			if grows {
+				return Grow, entry
+			}
 		case Hash:
 			hash = true
 		}
@@ -195,6 +201,7 @@ var entries = []entry{
 	{"runtime.mapassign_faststr", Assign, 21, 27},                                       // runtime/map_faststr.go; 1.24+ internal/runtime/maps/runtime_faststr*.go
 	{"reflect.mapassign0", Assign, 21, 27},                                              // runtime.reflect_mapassign
 	{"reflect.mapassign_faststr0", Assign, 21, 27},                                      // runtime.reflect_mapassign_faststr
+	{"runtime.(*hmap).newoverflow", Assign, 21, 25},                                     // runtime/map.go (map_noswiss.go): an overflow bucket for a full bucket
 	{"internal/runtime/maps.(*Map).Put", Assign, 24, 27},                                // internal/runtime/maps/map.go
 	{"internal/runtime/maps.(*Map).PutSlot", Assign, 24, 27},                            // same
 	{"internal/runtime/maps.(*Map).putSlotSmall", Assign, 24, 27},                       // same
@@ -212,20 +219,21 @@ var entries = []entry{
 
 	// Growth. Buckets: hashGrow allocates the doubled (or same-size, for
 	// too many overflow buckets) array, growWork and evacuate move the
-	// old buckets incrementally, on later assignments and deletes.
-	{"runtime.hashGrow", Grow, 21, 25},               // runtime/map.go (map_noswiss.go)
-	{"runtime.growWork", Grow, 21, 25},               // same
-	{"runtime.growWork_fast32", Grow, 21, 25},        // runtime/map_fast32.go (map_fast32_noswiss.go)
-	{"runtime.growWork_fast64", Grow, 21, 25},        // runtime/map_fast64.go (map_fast64_noswiss.go)
-	{"runtime.growWork_faststr", Grow, 21, 25},       // runtime/map_faststr.go (map_faststr_noswiss.go)
-	{"runtime.evacuate", Grow, 21, 25},               // runtime/map.go (map_noswiss.go)
-	{"runtime.evacuate_fast32", Grow, 21, 25},        // runtime/map_fast32.go (map_fast32_noswiss.go)
-	{"runtime.evacuate_fast64", Grow, 21, 25},        // runtime/map_fast64.go (map_fast64_noswiss.go)
-	{"runtime.evacuate_faststr", Grow, 21, 25},       // runtime/map_faststr.go (map_faststr_noswiss.go)
-	{"runtime.advanceEvacuationMark", Grow, 21, 25},  // runtime/map.go (map_noswiss.go)
-	{"runtime.makeBucketArray", Grow, 21, 25},        // same; under makemap it is the make's
-	{"runtime.(*hmap).newoverflow", Grow, 21, 25},    // same: an overflow bucket for a full bucket
-	{"runtime.(*hmap).createOverflow", Grow, 21, 25}, // same
+	// old buckets incrementally, on later assignments and deletes. An
+	// overflow bucket chained to a full bucket is not growth: a presized
+	// map chains them too (from the ones makemap preallocates), and no
+	// size hint avoids them.
+	{"runtime.hashGrow", Grow, 21, 25},              // runtime/map.go (map_noswiss.go)
+	{"runtime.growWork", Grow, 21, 25},              // same
+	{"runtime.growWork_fast32", Grow, 21, 25},       // runtime/map_fast32.go (map_fast32_noswiss.go)
+	{"runtime.growWork_fast64", Grow, 21, 25},       // runtime/map_fast64.go (map_fast64_noswiss.go)
+	{"runtime.growWork_faststr", Grow, 21, 25},      // runtime/map_faststr.go (map_faststr_noswiss.go)
+	{"runtime.evacuate", Grow, 21, 25},              // runtime/map.go (map_noswiss.go)
+	{"runtime.evacuate_fast32", Grow, 21, 25},       // runtime/map_fast32.go (map_fast32_noswiss.go)
+	{"runtime.evacuate_fast64", Grow, 21, 25},       // runtime/map_fast64.go (map_fast64_noswiss.go)
+	{"runtime.evacuate_faststr", Grow, 21, 25},      // runtime/map_faststr.go (map_faststr_noswiss.go)
+	{"runtime.advanceEvacuationMark", Grow, 21, 25}, // runtime/map.go (map_noswiss.go)
+	{"runtime.makeBucketArray", Grow, 21, 25},       // same; under makemap it is the make's
 	// Swiss tables: a small map's first group, its conversion to a table,
 	// a table doubling (grow) or splitting in two (split), and the new
 	// tables and directory they install; tombstone pruning (1.25+) is the
@@ -359,7 +367,7 @@ var inner = map[string]bool{
 	// Buckets (Go 1.21-1.25): bucket arithmetic, overflow chains, the
 	// grow state, the copies of maps.Keys and maps.Values.
 	"runtime.(*bmap).keys": true, "runtime.(*bmap).overflow": true, "runtime.(*bmap).setoverflow": true,
-	"runtime.(*hmap).growing": true, "runtime.(*hmap).incrnoverflow": true, "runtime.(*hmap).noldbuckets": true,
+	"runtime.(*hmap).createOverflow": true, "runtime.(*hmap).growing": true, "runtime.(*hmap).incrnoverflow": true, "runtime.(*hmap).noldbuckets": true,
 	"runtime.(*hmap).oldbucketmask": true, "runtime.(*hmap).sameSizeGrow": true,
 	"runtime.bucketEvacuated": true, "runtime.bucketMask": true, "runtime.bucketShift": true,
 	"runtime.copyKeys": true, "runtime.copyValues": true, "runtime.evacuated": true, "runtime.isEmpty": true,

@@ -56,12 +56,14 @@ func TestResolve(t *testing.T) {
 		// Go 1.23 buckets: evacuation under an assignment is growth, and so
 		// is hashing during it.
 		{"runtime.memhash64 runtime.evacuate_fast64 runtime.growWork_fast64 runtime.mapassign_fast64 main.unhinted main.main runtime.main", Grow, "runtime.mapassign_fast64"},
-		{"runtime.memclrNoHeapPointers runtime.mallocgc runtime.newobject runtime.(*hmap).newoverflow runtime.mapassign_fast64 main.unhinted main.main", Grow, "runtime.mapassign_fast64"},
+		{"runtime.memclrNoHeapPointers runtime.mallocgc runtime.newobject runtime.(*hmap).newoverflow runtime.mapassign_fast64 main.unhinted main.main", Assign, "runtime.mapassign_fast64"},
+		{"runtime.(*bmap).overflow runtime.(*hmap).newoverflow runtime.evacuate_fast64 runtime.growWork_fast64 runtime.mapassign_fast64 main.unhinted", Grow, "runtime.mapassign_fast64"},
 		{"runtime.memhash64 runtime.mapassign_fast64 main.hinted main.main runtime.main", Hash, "runtime.mapassign_fast64"},
 		{"runtime.tophash runtime.mapassign_fast64 main.hinted main.main", Assign, "runtime.mapassign_fast64"},
 		{"aeshashbody runtime.mapassign_faststr main.clears main.main", Hash, "runtime.mapassign_faststr"},
 		{"runtime.mapaccess1_fast64 main.lookups main.main runtime.main", Lookup, "runtime.mapaccess1_fast64"},
 		{"runtime.memclrNoHeapPointers runtime.mapclear.func1 runtime.mapclear main.clears main.main", Clear, "runtime.mapclear"},
+		{"runtime.memclrNoHeapPointers runtime.makeBucketArray runtime.mapclear main.clears main.main", Clear, "runtime.mapclear"},
 		// A delete during a bucket map's growth evacuates too.
 		{"runtime.evacuate_fast64 runtime.growWork_fast64 runtime.mapdelete_fast64 main.drop", Grow, "runtime.mapdelete_fast64"},
 		// makemap's bucket array is the make's, not growth.
