@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/mapscope/mapscope/internal/base"
+	"github.com/mapscope/mapscope/internal/cpucmd"
 	"github.com/mapscope/mapscope/internal/heapcmd"
 	"github.com/mapscope/mapscope/internal/labcmd"
 	"github.com/mapscope/mapscope/internal/lintcmd"
@@ -25,6 +26,7 @@ var commands = []*base.Command{
 	heapcmd.Cmd,
 	trendcmd.Cmd,
 	watchcmd.Cmd,
+	cpucmd.Cmd,
 	lintcmd.Cmd,
 	labcmd.Cmd,
 }

@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/google/pprof/profile"
-
 	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
 	"github.com/mapscope/mapscope/internal/mapruntime/mapkind"
 	"github.com/mapscope/mapscope/internal/mapruntime/mapop"
@@ -151,6 +149,9 @@ func (a *Attributor) Decide(stack []Frame) (*Site, mapop.Op) {
 		return nil, mapop.None
 	}
 	u, foreign := userIndex(stack, entry)
+	// Without a main module or -focus, package main is all that is known
+	// to be the user's: a frame of another package may be the user's too.
+	foreign = foreign && (a.opt.MainModule != "" || a.opt.Focus != nil)
 	user := &stack[u]
 	k := siteKey{user.Func, user.File, user.Line}
 	s, ok := a.sites[k]
@@ -244,8 +245,8 @@ type Result struct {
 }
 
 // Attribute decides every sample of a CPU profile.
-func Attribute(p *profile.Profile, opt Options) (*Result, error) {
-	val, err := CPUValue(p)
+func Attribute(p *Profile, opt Options) (*Result, error) {
+	val, err := p.cpuValue()
 	if err != nil {
 		return nil, err
 	}
@@ -257,25 +258,40 @@ func Attribute(p *profile.Profile, opt Options) (*Result, error) {
 	}
 	a := NewAttributor(opt)
 	res := &Result{Duration: p.DurationNanos}
-	frames := make(map[uint64][]Frame, len(p.Location))
-	var stack []Frame
-	for _, s := range p.Sample {
-		nanos := val.Nanos(s)
+	// runtime/pprof numbers locations 1..N: a slice indexed by ID is
+	// faster than a map; other numberings fall back to the map.
+	dense := make([][]Frame, len(p.Locations)+1)
+	frames := make(map[uint64][]Frame)
+	stack := make([]Frame, 0, 128)
+	for _, s := range p.Samples {
+		vals := p.Values(s)
+		var nanos int64
+		if val.index < len(vals) {
+			nanos = vals[val.index] * val.scale
+		}
 		res.Total += nanos
 		n := int64(1)
-		if countIdx >= 0 && countIdx < len(s.Value) {
-			n = s.Value[countIdx]
+		if countIdx >= 0 && countIdx < len(vals) {
+			n = vals[countIdx]
 		}
 		res.Samples += n
 		if nanos == 0 {
 			continue
 		}
 		stack = stack[:0]
-		for _, loc := range s.Location {
-			fs, ok := frames[loc.ID]
-			if !ok {
-				fs = a.locationFrames(loc)
-				frames[loc.ID] = fs
+		for _, id := range p.Stack(s) {
+			var fs []Frame
+			if id < uint64(len(dense)) {
+				if fs = dense[id]; fs == nil {
+					fs = a.locationFrames(p, id)
+					dense[id] = fs
+				}
+			} else {
+				var ok bool
+				if fs, ok = frames[id]; !ok {
+					fs = a.locationFrames(p, id)
+					frames[id] = fs
+				}
 			}
 			stack = append(stack, fs...)
 		}
@@ -292,14 +308,16 @@ func Attribute(p *profile.Profile, opt Options) (*Result, error) {
 }
 
 // locationFrames expands a location into its frames, inlined ones
-// included, innermost first.
-func (a *Attributor) locationFrames(loc *profile.Location) []Frame {
-	fs := make([]Frame, 0, len(loc.Line))
-	for _, ln := range loc.Line {
-		if ln.Function == nil {
+// included, innermost first. Unsymbolized locations have none.
+func (a *Attributor) locationFrames(p *Profile, id uint64) []Frame {
+	loc := p.Locations[id]
+	fs := make([]Frame, 0, max(1, len(loc.Lines))) // never nil: nil marks "not yet" in Attribute
+	for _, ln := range loc.Lines {
+		f, ok := p.Functions[ln.Function]
+		if !ok {
 			continue
 		}
-		fs = append(fs, a.Frame(ln.Function.Name, ln.Function.Filename, int(ln.Line)))
+		fs = append(fs, a.Frame(f.Name, f.File, int(ln.Line)))
 	}
 	return fs
 }

@@ -88,7 +88,7 @@ func TestAttributeFixture(t *testing.T) {
 		"runtime.memequal@asm.s:2 example.com/svc.cmp@svc.go:3":                         50 * ms,
 		"runtime.memhash@asm.s:3 hash/maphash.String@maphash.go:1 main.main@main.go:11": 10 * ms,
 	})
-	res, err := Attribute(p, Options{MainModule: "example.com/svc"})
+	res, err := Attribute(mustConvert(t, p), Options{MainModule: "example.com/svc"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestAttributeFixture(t *testing.T) {
 	}
 
 	// -focus moves the site to the first matching frame above the call.
-	res, err = Attribute(p, Options{Focus: regexp.MustCompile(`^main\.`)})
+	res, err = Attribute(mustConvert(t, p), Options{Focus: regexp.MustCompile(`^main\.`)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestAttributePackageMain(t *testing.T) {
 		"runtime.mapassign_fast64@map.go:1 example.com/lib.Fill@lib.go:5 main.main@main.go:9": 10 * ms,
 		"runtime.mapassign_fast64@map.go:1 main.fill@main.go:20 main.main@main.go:9":          20 * ms,
 	})
-	res, err := Attribute(p, Options{})
+	res, err := Attribute(mustConvert(t, p), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,6 +177,16 @@ func TestSuggest(t *testing.T) {
 	grow.Function = "net/http.(*conn).serve"
 	if got := Suggest(grow, true); !strings.Contains(got, "net/http grows a map of its own") {
 		t.Errorf("Suggest foreign = %q", got)
+	}
+	dec := &Site{Samples: 5, Entry: "reflect.mapassign_faststr0", Path: []string{"main.load", "encoding/json", "reflect", "reflect.mapassign_faststr0"}}
+	dec.CPU[mapop.Grow] = 10
+	if got := Suggest(dec, true); got != "maps built through encoding/json grow as it fills them: decode into a struct, or into a map you made with a size hint" {
+		t.Errorf("Suggest decoder = %q", got)
+	}
+	lib := &Site{Samples: 5, Entry: "runtime.mapassign_faststr", Path: []string{"main.serve", "example.com/cache", "runtime.mapassign_faststr"}}
+	lib.CPU[mapop.Grow] = 10
+	if got := Suggest(lib, true); !strings.HasPrefix(got, "a map inside example.com/cache grows") {
+		t.Errorf("Suggest library = %q", got)
 	}
 	cl := &Site{Samples: 3}
 	cl.CPU[mapop.Clear] = 10
@@ -231,7 +241,7 @@ func realProfile(t testing.TB) []byte {
 
 // This test process's own profile: its map sites are in this package.
 func TestAttributeOwnProfile(t *testing.T) {
-	p, err := Parse(realProfile(t))
+	p, err := Decode(realProfile(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,9 +276,65 @@ func TestParseBad(t *testing.T) {
 		{"trace", []byte("go 1.23 trace\x00\x00\x00rest"), "an execution trace, not a CPU profile: use mapscope trace"},
 		{"gzip of nothing", gz(nil), "empty profile inside gzip data"},
 	} {
-		_, err := Parse(tc.data)
+		_, err := Decode(tc.data)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: Parse error %v, want %q", tc.name, err, tc.want)
+			t.Errorf("%s: Decode error %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func mustConvert(t *testing.T, pp *profile.Profile) *Profile {
+	t.Helper()
+	p, err := FromProfile(pp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Decode reads runtime/pprof's protobuf itself; what it reads must be
+// what pprof's parser reads, for the fixture written both gzip-compressed
+// and plain, and for a real profile.
+func TestDecodeAgreesWithPprof(t *testing.T) {
+	fx := fixture(map[string]time.Duration{
+		"internal/runtime/maps.(*table).split@t.go:1 runtime.mapassign_fast64@m.go:2 main.fill@main.go:9+main.main@main.go:3": 30 * ms,
+		"aeshashbody@a.s:1 runtime.mapaccess1_faststr@m.go:3 main.get@main.go:12":                                             10 * ms,
+	})
+	var zipped, plain bytes.Buffer
+	if err := fx.Write(&zipped); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.WriteUncompressed(&plain); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"gzip": zipped.Bytes(), "plain": plain.Bytes(), "real": realProfile(t)} {
+		fast, err := Decode(data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		pp, err := profile.ParseData(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow := mustConvert(t, pp)
+		for _, opt := range []Options{{}, {MainModule: "github.com/mapscope/mapscope"}} {
+			a, err := Attribute(fast, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := Attribute(slow, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Total != b.Total || a.Samples != b.Samples || a.Map != b.Map || a.Duration != b.Duration || len(a.Sites) != len(b.Sites) {
+				t.Fatalf("%s: Decode gives %+v, pprof's parser %+v", name, *a, *b)
+			}
+			for i := range a.Sites {
+				x, y := a.Sites[i], b.Sites[i]
+				if x.Function != y.Function || x.File != y.File || x.Line != y.Line || x.CPU != y.CPU || x.Samples != y.Samples {
+					t.Errorf("%s: site %d: %+v vs %+v", name, i, *x, *y)
+				}
+			}
 		}
 	}
 }

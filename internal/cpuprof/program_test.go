@@ -33,7 +33,7 @@ func TestMapLoads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := Parse(data)
+			p, err := Decode(data)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,32 +17,11 @@ package cpuprof
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/google/pprof/profile"
-
-	"github.com/mapscope/mapscope/internal/heap/heapprof"
 )
-
-// Parse decodes a CPU profile (gzip-compressed or plain protobuf, as
-// /debug/pprof/profile serves it) and refuses other data with a message
-// that says what it is instead. Errors do not name the input; callers add
-// the name.
-func Parse(data []byte) (*profile.Profile, error) {
-	if IsTrace(data) {
-		return nil, errors.New("an execution trace, not a CPU profile: use mapscope trace")
-	}
-	p, err := heapprof.Decode(data)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := CPUValue(p); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
 
 // IsTrace reports whether data starts like a Go execution trace
 // ("go 1.22 trace\x00\x00\x00").
