@@ -52,6 +52,10 @@ type Site struct {
 	// "encoding/json", "reflect", "reflect.mapassign_faststr0").
 	Entry string
 	Path  []string
+	// Library is the package of the frame that makes the map call when
+	// that frame is neither the user's nor in the site's package: the map
+	// is a library's (encoding/json decoding into a map, a cache's own).
+	Library string
 
 	CPU     Times // CPU time of the samples in map code, per operation
 	Samples int
@@ -157,6 +161,11 @@ func (a *Attributor) Decide(stack []Frame) (*Site, mapop.Op) {
 	s, ok := a.sites[k]
 	if !ok {
 		s = &Site{Function: user.Func, File: user.File, Line: user.Line, Foreign: foreign, Entry: stack[entry].Func, Path: callPath(stack, u, entry)}
+		if c := entry + 1; c < u && !stack[c].info.user {
+			if pkg := funcname.Package(stack[c].Func); pkg != funcname.Package(user.Func) {
+				s.Library = pkg
+			}
+		}
 		a.sites[k] = s
 	}
 	return s, op

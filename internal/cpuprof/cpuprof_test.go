@@ -178,12 +178,12 @@ func TestSuggest(t *testing.T) {
 	if got := Suggest(grow, true); !strings.Contains(got, "net/http grows a map of its own") {
 		t.Errorf("Suggest foreign = %q", got)
 	}
-	dec := &Site{Samples: 5, Entry: "reflect.mapassign_faststr0", Path: []string{"main.load", "encoding/json", "reflect", "reflect.mapassign_faststr0"}}
+	dec := &Site{Samples: 5, Entry: "reflect.mapassign_faststr0", Library: "reflect", Path: []string{"main.load", "encoding/json", "reflect", "reflect.mapassign_faststr0"}}
 	dec.CPU[mapop.Grow] = 10
 	if got := Suggest(dec, true); got != "maps built through encoding/json grow as it fills them: decode into a struct, or into a map you made with a size hint" {
 		t.Errorf("Suggest decoder = %q", got)
 	}
-	lib := &Site{Samples: 5, Entry: "runtime.mapassign_faststr", Path: []string{"main.serve", "example.com/cache", "runtime.mapassign_faststr"}}
+	lib := &Site{Samples: 5, Entry: "runtime.mapassign_faststr", Library: "example.com/cache", Path: []string{"main.serve", "example.com/cache", "runtime.mapassign_faststr"}}
 	lib.CPU[mapop.Grow] = 10
 	if got := Suggest(lib, true); !strings.HasPrefix(got, "a map inside example.com/cache grows") {
 		t.Errorf("Suggest library = %q", got)

@@ -60,10 +60,10 @@ func Suggest(s *Site, withSource bool) string {
 	switch {
 	case grow >= growWorthHint && s.Foreign:
 		return fmt.Sprintf("no frame of your code above this map call: %s grows a map of its own; what you can change is what you feed it", funcname.Package(s.Function))
-	case grow >= growWorthHint && s.Expr == "" && len(s.Path) > 2 && strings.HasPrefix(s.Entry, "reflect."):
+	case grow >= growWorthHint && s.Library != "" && strings.HasPrefix(s.Entry, "reflect.") && len(s.Path) > 2:
 		return fmt.Sprintf("maps built through %s grow as it fills them: decode into a struct, or into a map you made with a size hint", s.Path[1])
-	case grow >= growWorthHint && s.Expr == "" && len(s.Path) > 2:
-		return fmt.Sprintf("a map inside %s grows, reached from here: the library's own map; what you can change is what you feed it", s.Path[1])
+	case grow >= growWorthHint && s.Library != "":
+		return fmt.Sprintf("a map inside %s grows, reached from here: the library's own map; what you can change is what you feed it", s.Library)
 	case grow >= growWorthHint && s.LoopTrips != "":
 		return fmt.Sprintf("the loop at line %d runs %s times: make %s with %s as its size hint and this growth goes away", s.LoopLine, s.LoopTrips, name, s.LoopTrips)
 	case grow >= growWorthHint && withSource:

@@ -18,7 +18,7 @@ func cpuSites() []*cpuprof.Site {
 	}
 	grow.CPU[mapop.Grow], grow.CPU[mapop.Assign], grow.CPU[mapop.Hash] = 610*ms, 230*ms, 60*ms
 	decode := &cpuprof.Site{
-		Function: "main.load", File: "/build/svc/load.go", Line: 12, Entry: "reflect.mapassign_faststr0", Samples: 12,
+		Function: "main.load", File: "/build/svc/load.go", Line: 12, Entry: "reflect.mapassign_faststr0", Library: "reflect", Samples: 12,
 		Path: []string{"main.load", "encoding/json", "reflect", "reflect.mapassign_faststr0"},
 	}
 	decode.CPU[mapop.Grow], decode.CPU[mapop.Assign] = 70*ms, 50*ms
