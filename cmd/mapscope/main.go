@@ -17,6 +17,7 @@ import (
 	"github.com/mapscope/mapscope/internal/heapcmd"
 	"github.com/mapscope/mapscope/internal/labcmd"
 	"github.com/mapscope/mapscope/internal/lintcmd"
+	"github.com/mapscope/mapscope/internal/tracecmd"
 	"github.com/mapscope/mapscope/internal/trendcmd"
 	"github.com/mapscope/mapscope/internal/watchcmd"
 )
@@ -27,6 +28,7 @@ var commands = []*base.Command{
 	trendcmd.Cmd,
 	watchcmd.Cmd,
 	cpucmd.Cmd,
+	tracecmd.Cmd,
 	lintcmd.Cmd,
 	labcmd.Cmd,
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"io"
 	"net/http"
@@ -59,6 +60,7 @@ func TestScript(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"truncate":     truncate,
+			"gzip":         gzipFile,
 			"cpuprofile":   cpuprofile,
 			"mapprofile":   mapprofile,
 			"traceversion": traceversion,
@@ -67,6 +69,20 @@ func TestScript(t *testing.T) {
 			"serve":        serve,
 		},
 	})
+}
+
+// gzip SRC DST writes SRC gzip-compressed to DST.
+func gzipFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: gzip SRC DST")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(data)
+	ts.Check(zw.Close())
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), buf.Bytes(), 0o644))
 }
 
 // truncate SRC N DST writes the first N bytes of SRC to DST.

@@ -28,7 +28,7 @@ func TestMapLoads(t *testing.T) {
 	for _, tc := range toolchains {
 		t.Run(tc, func(t *testing.T) {
 			t.Parallel()
-			run := heaptest.RunMapLoads(t, tc, 2)
+			run := heaptest.RunMapLoads(t, tc, 1)
 			data, err := os.ReadFile(run.CPU)
 			if err != nil {
 				t.Fatal(err)

@@ -20,7 +20,7 @@ import (
 // SVG template every page draws its charts with, chart.js the hover
 // tooltips, report.css the style both pages share.
 //
-//go:embed assets/chart.html assets/chart.js assets/report.css assets/trend.html
+//go:embed assets/chart.html assets/chart.js assets/report.css assets/trend.html assets/trace.html assets/trace.css
 var assets embed.FS
 
 var (
@@ -63,6 +63,7 @@ type chart struct {
 	Trend                    *trendLine
 	Restarts                 []restart
 	Legend                   []legendItem
+	Labels                   []label // text at a place of the chart (the trace's lane names)
 	Tip                      *tipData
 	Drawn, Of                int    // points drawn of the series' points
 	Empty                    string // said instead of a plot when there is nothing to draw
@@ -75,6 +76,11 @@ type tick struct {
 
 type shape struct {
 	Class, D string
+}
+
+type label struct {
+	X, Y        float64
+	Class, Text string
 }
 
 type legendItem struct {

@@ -183,11 +183,16 @@ func (c *CPU) WriteText(w io.Writer, top int) error {
 // writeCPUSite writes one site; extra follows the figures (the trace's
 // assists).
 func writeCPUSite(b *strings.Builder, n int, s *CPUSite, extra string) {
-	fmt.Fprintf(b, "%2d. %s  %s of CPU", n, Duration(s.Seconds), Percent(s.Share))
-	if s.Ops.Grow > 0 {
-		fmt.Fprintf(b, ", growth %s", Percent(s.GrowShare))
+	if s.Samples == 0 && extra != "" {
+		// A trace site with assists and no CPU samples.
+		fmt.Fprintf(b, "%2d. no CPU samples%s", n, extra)
+	} else {
+		fmt.Fprintf(b, "%2d. %s  %s of CPU", n, Duration(s.Seconds), Percent(s.Share))
+		if s.Ops.Grow > 0 {
+			fmt.Fprintf(b, ", growth %s", Percent(s.GrowShare))
+		}
+		b.WriteString(extra)
 	}
-	b.WriteString(extra)
 	if s.Expr != "" {
 		fmt.Fprintf(b, "  %s", s.Expr)
 	}

@@ -29,14 +29,16 @@ type MapLoads struct {
 
 // RunMapLoads builds the maploads program with toolchain and runs it for
 // rounds rounds (each about a second of CPU on a quiet machine), writing
-// a CPU profile and an execution trace into a temporary directory.
-func RunMapLoads(t testing.TB, toolchain string, rounds int) MapLoads {
+// a CPU profile and an execution trace into a temporary directory. env is
+// added to the program's environment (GOGC=25, say).
+func RunMapLoads(t testing.TB, toolchain string, rounds int, env ...string) MapLoads {
 	t.Helper()
 	src := MapLoadsDir()
 	out := t.TempDir()
 	exe := Program{Dir: src, Pkg: "."}.Build(t, toolchain, out, nil)
 	run := MapLoads{Src: src, Exe: exe, CPU: filepath.Join(out, "cpu.pb.gz"), Trace: filepath.Join(out, "trace.out")}
 	cmd := exec.Command(exe, run.CPU, run.Trace, strconv.Itoa(rounds))
+	cmd.Env = append(os.Environ(), env...)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("running maploads (%s): %v\n%s", toolchain, err, msg)
 	}
