@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -113,15 +114,26 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	}
 	defer ev.Close()
 
-	data, name, warnings, err := readTrace(ctx, args[0])
-	if err != nil {
-		return err
-	}
 	opt := traceprof.Options{
 		Options:      cpuprof.Options{Focus: focus, MainModule: ev.MainModule()},
 		SamplePeriod: time.Second / time.Duration(*flagHZ),
 	}
-	res, err := traceprof.Read(data, opt)
+	var res *traceprof.Result
+	var name string
+	var warnings []string
+	if f := regularFile(args[0]); f != nil && *flagSave == "" {
+		// A file streams through the reader: a trace of hundreds of MB
+		// need not be in memory whole.
+		defer f.Close()
+		name = args[0]
+		res, err = traceprof.ReadFrom(f, opt)
+	} else {
+		var data []byte
+		if data, name, warnings, err = readTrace(ctx, args[0]); err != nil {
+			return err
+		}
+		res, err = traceprof.Read(data, opt)
+	}
 	if err != nil {
 		return base.Inputf(name, "%v", err)
 	}
@@ -194,6 +206,23 @@ func readTrace(ctx context.Context, src string) (data []byte, name string, warni
 		}
 	}
 	return data, from.Name, warnings, nil
+}
+
+// regularFile opens src when it names a regular file, nil otherwise: a
+// URL, stdin, or a file fetch must report on (missing, a directory).
+func regularFile(src string) *os.File {
+	if src == "-" || strings.Contains(src, "://") {
+		return nil
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return nil
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		f.Close()
+		return nil
+	}
+	return f
 }
 
 func isGzip(data []byte) bool { return len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b }

@@ -1,10 +1,13 @@
 package traceprof
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,13 +82,34 @@ type Result struct {
 // Read reads and analyses a trace: the bytes of a trace file, or of a
 // gzip-compressed one. Errors say what is wrong with the data without
 // naming it; callers add the name.
-func Read(data []byte, opt Options) (res *Result, err error) {
-	data, err = decompress(data)
-	if err != nil {
-		return nil, err
+func Read(data []byte, opt Options) (*Result, error) {
+	return ReadFrom(bytes.NewReader(data), opt)
+}
+
+// ReadFrom reads and analyses the trace r streams, gzip-compressed or not,
+// without holding the whole of it: a generation at a time, as the trace
+// reader does.
+func ReadFrom(in io.Reader, opt Options) (res *Result, err error) {
+	br := bufio.NewReaderSize(in, 1<<20)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("bad gzip data: %v", err)
+		}
+		br = bufio.NewReaderSize(gzipErrors{zr}, 1<<20)
 	}
-	v, err := Version(data)
+	head, perr := br.Peek(32)
+	if perr != nil && perr != io.EOF {
+		return nil, readError(perr)
+	}
+	v, err := Version(head)
 	if err != nil {
+		if v == 0 && len(head) > 0 {
+			// Not a trace: look at all of it (within reason) to say what
+			// it is instead.
+			all, _ := io.ReadAll(io.LimitReader(br, 256<<20))
+			_, err = Version(append(slices.Clip(head), all[len(head):]...))
+		}
 		return nil, err
 	}
 	if opt.SamplePeriod <= 0 {
@@ -98,7 +122,7 @@ func Read(data []byte, opt Options) (res *Result, err error) {
 			res, err = nil, fmt.Errorf("damaged trace (the reader failed: %v)", r)
 		}
 	}()
-	r, err := trace.NewReader(bytes.NewReader(data))
+	r, err := trace.NewReader(br)
 	if err != nil {
 		return nil, readError(err)
 	}
@@ -134,6 +158,8 @@ func Read(data []byte, opt Options) (res *Result, err error) {
 func readError(err error) error {
 	msg, _, _ := strings.Cut(err.Error(), "\n")
 	switch {
+	case errors.Is(err, errTruncatedGzip), strings.Contains(msg, errTruncatedGzip.Error()):
+		return errTruncatedGzip
 	case errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(msg, "unexpected EOF"), strings.Contains(msg, "failed to read full batch"):
 		return errors.New("truncated trace (it ends in the middle of a batch of events; was the file or the download cut off?)")
 	case strings.Contains(msg, "broken trace"), strings.Contains(msg, "failed to advance"):
@@ -143,6 +169,22 @@ func readError(err error) error {
 		return errors.New("truncated or damaged trace (its events do not add up: some are missing; was the file or the download cut off?)")
 	}
 	return fmt.Errorf("damaged trace (%s)", strings.TrimSuffix(msg, ":"))
+}
+
+var errTruncatedGzip = errors.New("truncated gzip data (the file ends early; was the download cut off?)")
+
+// gzipErrors words a gzip stream's errors for readError.
+type gzipErrors struct{ r io.Reader }
+
+func (g gzipErrors) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		err = errTruncatedGzip
+	case err != nil && err != io.EOF:
+		err = fmt.Errorf("bad gzip data: %w", err)
+	}
+	return n, err
 }
 
 // decision is a stack attributed, kept per stack: a trace repeats stacks.

@@ -14,10 +14,8 @@ package traceprof
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 
@@ -85,31 +83,4 @@ func isProfile(data []byte) (ok bool) {
 	}()
 	p, err := profile.ParseData(data)
 	return err == nil && len(p.SampleType) > 0
-}
-
-// maxDecompressed bounds a gzip-compressed trace once decompressed.
-const maxDecompressed = 4 << 30
-
-// decompress returns data itself, or its decompressed form when it is
-// gzip-compressed (a trace someone gzipped to store or send it).
-func decompress(data []byte) ([]byte, error) {
-	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
-		return data, nil
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("bad gzip data: %v", err)
-	}
-	var out bytes.Buffer
-	out.Grow(8 * len(data))
-	n, err := io.Copy(&out, io.LimitReader(zr, maxDecompressed+1))
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, errors.New("truncated gzip data (the file ends early; was the download cut off?)")
-	case err != nil:
-		return nil, fmt.Errorf("bad gzip data: %v", err)
-	case n > maxDecompressed:
-		return nil, fmt.Errorf("decompressed trace exceeds %d bytes", int64(maxDecompressed))
-	}
-	return out.Bytes(), nil
 }
