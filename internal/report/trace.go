@@ -23,6 +23,7 @@ type Trace struct {
 	GC              TraceGC `json:"gc"`
 
 	CPUSamples int     `json:"cpu_samples"` // 0 when CPU profiling did not run during the trace
+	CPUHz      int     `json:"cpu_hz"`      // the rate the samples are counted at (-hz)
 	CPUSeconds float64 `json:"cpu_seconds"` // the samples times their period
 	MapSeconds float64 `json:"map_seconds"` // CPU time in map code
 	MapShare   float64 `json:"map_share"`   // MapSeconds / CPUSeconds
@@ -32,7 +33,6 @@ type Trace struct {
 	Sites    []TraceSite `json:"sites"`
 	Warnings []string    `json:"warnings,omitempty"`
 
-	hz    int
 	spans traceSpans // for the HTML page's charts
 }
 
@@ -116,13 +116,13 @@ func NewTrace(in TraceInput) *Trace {
 			AssistOps:         opsOf(&r.AssistMap),
 		},
 		CPUSamples: r.CPUSamples,
+		CPUHz:      in.HZ,
 		CPUSeconds: seconds(r.CPUTotal),
 		MapSeconds: seconds(r.Map.Total()),
 		MapShare:   ratio(r.Map.Total(), r.CPUTotal),
 		Ops:        opsOf(&r.Map),
 		Sites:      []TraceSite{},
 		Warnings:   in.Warnings,
-		hz:         in.HZ,
 	}
 	t.spans.gcs = r.GCs
 	for _, s := range r.STWs {
@@ -195,7 +195,7 @@ func (t *Trace) WriteText(w io.Writer, top int) error {
 		fmt.Fprintf(&b, "heap: peak %s, goal at most %s\n", Bytes(int64(t.Heap.PeakBytes)), Bytes(int64(t.Heap.PeakGoalBytes)))
 	}
 	if t.CPUSamples > 0 {
-		fmt.Fprintf(&b, "CPU samples: %d (%s at %d Hz); map code %s (%s)\n", t.CPUSamples, Duration(t.CPUSeconds), t.hz, Duration(t.MapSeconds), Percent(t.MapShare))
+		fmt.Fprintf(&b, "CPU samples: %d (%s at %d Hz); map code %s (%s)\n", t.CPUSamples, Duration(t.CPUSeconds), t.CPUHz, Duration(t.MapSeconds), Percent(t.MapShare))
 		if t.MapSeconds > 0 {
 			fmt.Fprintf(&b, "  by operation: %s\n", opsText(t.Ops, ""))
 		}
