@@ -13,10 +13,12 @@ import (
 	"runtime/pprof"
 
 	"github.com/mapscope/mapscope/internal/base"
+	"github.com/mapscope/mapscope/internal/cpucmd"
 	"github.com/mapscope/mapscope/internal/democmd"
 	"github.com/mapscope/mapscope/internal/heapcmd"
 	"github.com/mapscope/mapscope/internal/labcmd"
 	"github.com/mapscope/mapscope/internal/lintcmd"
+	"github.com/mapscope/mapscope/internal/tracecmd"
 	"github.com/mapscope/mapscope/internal/trendcmd"
 	"github.com/mapscope/mapscope/internal/watchcmd"
 )
@@ -27,6 +29,8 @@ var commands = []*base.Command{
 	trendcmd.Cmd,
 	watchcmd.Cmd,
 	democmd.Cmd,
+	cpucmd.Cmd,
+	tracecmd.Cmd,
 	lintcmd.Cmd,
 	labcmd.Cmd,
 }

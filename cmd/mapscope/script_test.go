@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"debug/macho"
 	"debug/pe"
 	"errors"
@@ -14,8 +15,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -59,14 +63,31 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"truncate":   truncate,
-			"cpuprofile": cpuprofile,
-			"exitcode":   exitcode,
-			"textheap":   textheap,
-			"serve":      serve,
-			"crossprof":  crossprof,
+			"truncate":     truncate,
+			"gzip":         gzipFile,
+			"cpuprofile":   cpuprofile,
+			"mapprofile":   mapprofile,
+			"traceversion": traceversion,
+			"exitcode":     exitcode,
+			"textheap":     textheap,
+			"serve":        serve,
+			"crossprof":    crossprof,
 		},
 	})
+}
+
+// gzip SRC DST writes SRC gzip-compressed to DST.
+func gzipFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: gzip SRC DST")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(data)
+	ts.Check(zw.Close())
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), buf.Bytes(), 0o644))
 }
 
 // truncate SRC N DST writes the first N bytes of SRC to DST.
@@ -81,14 +102,113 @@ func truncate(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), data[:min(n, len(data))], 0o644))
 }
 
+// profiling serializes the commands that profile the test process: CPU
+// profiling and tracing are one per process, and scripts run in parallel.
+var profiling sync.Mutex
+
 // cpuprofile DST writes a real CPU profile of a short busy loop.
 func cpuprofile(ts *testscript.TestScript, neg bool, args []string) {
+	profiling.Lock()
+	defer profiling.Unlock()
 	var buf bytes.Buffer
 	ts.Check(pprof.StartCPUProfile(&buf))
 	for end := time.Now().Add(20 * time.Millisecond); time.Now().Before(end); {
 	}
 	pprof.StopCPUProfile()
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o644))
+}
+
+// mapprofile CPU TRACE writes a real CPU profile and a real execution
+// trace (with CPU samples) of this process filling maps: scriptUnhinted
+// grows a map made without a size hint, scriptPresized fills one made
+// with its final size, scriptLookups reads. The sites are in package main
+// of the test binary. The recording is made once per test run and copied
+// into every script that asks.
+func mapprofile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mapprofile CPU TRACE")
+	}
+	rec, err := mapRecording()
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), rec.cpu, 0o644))
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), rec.trace, 0o644))
+}
+
+type recording struct{ cpu, trace []byte }
+
+var mapRecording = sync.OnceValues(func() (recording, error) {
+	profiling.Lock()
+	defer profiling.Unlock()
+	var cpu, tr bytes.Buffer
+	if err := pprof.StartCPUProfile(&cpu); err != nil {
+		return recording{}, err
+	}
+	if err := trace.Start(&tr); err != nil {
+		pprof.StopCPUProfile()
+		return recording{}, err
+	}
+	// Enough CPU time for some forty samples however busy the machine,
+	// and at most ten seconds.
+	start, deadline := cpuTime(), time.Now().Add(10*time.Second)
+	for r := 0; r < 3 || cpuTime()-start < 400*time.Millisecond && time.Now().Before(deadline); r++ {
+		m := scriptUnhinted()
+		scriptLookups(m)
+		scriptSink += len(scriptPresized())
+	}
+	trace.Stop()
+	pprof.StopCPUProfile()
+	return recording{cpu.Bytes(), tr.Bytes()}, nil
+})
+
+// cpuTime returns the CPU time the process used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+const scriptN = 1 << 17
+
+var scriptSink int
+
+func scriptUnhinted() map[int]int {
+	m := make(map[int]int)
+	for i := range scriptN {
+		m[i] = i
+	}
+	return m
+}
+
+func scriptPresized() map[int]int {
+	m := make(map[int]int, scriptN)
+	for i := range scriptN {
+		m[i] = i
+	}
+	return m
+}
+
+func scriptLookups(m map[int]int) {
+	for i := range scriptN {
+		scriptSink += m[i*3]
+	}
+}
+
+// traceversion SRC N DST copies the trace SRC to DST with its header
+// saying Go 1.N: a trace of a version the reader does not know.
+func traceversion(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: traceversion SRC N DST")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	old := regexp.MustCompile(`^go 1\.\d+ trace`)
+	if !old.Match(data) {
+		ts.Fatalf("%s is not a Go execution trace", args[0])
+	}
+	data = old.ReplaceAll(data, []byte("go 1."+args[1]+" trace"))
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), data, 0o644))
 }
 
 // exitcode N mapscope ARGS... runs mapscope and fails unless it exits with

@@ -45,6 +45,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -167,17 +168,24 @@ func readFile(name string, opt Options) ([]byte, Source, error) {
 		return fail(err)
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil {
-		return fail(err)
-	} else if fi.IsDir() {
-		return nil, src, base.Inputf(name, "is a directory, not a profile")
-	} else if fi.Size() > opt.MaxBytes {
-		return nil, src, base.Inputf(name, "%s is larger than the %s limit", byteCount(fi.Size()), byteCount(opt.MaxBytes))
-	}
-	data, err := io.ReadAll(io.LimitReader(f, opt.MaxBytes+1))
+	fi, err := f.Stat()
 	if err != nil {
 		return fail(err)
 	}
+	if fi.IsDir() {
+		return nil, src, base.Inputf(name, "is a directory, not a profile")
+	}
+	if fi.Size() > opt.MaxBytes {
+		return nil, src, base.Inputf(name, "%s is larger than the %s limit", byteCount(fi.Size()), byteCount(opt.MaxBytes))
+	}
+	// Room for the whole file at once: growing a buffer to a 100 MB trace
+	// by doubling costs more than reading it.
+	var buf bytes.Buffer
+	buf.Grow(int(fi.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, opt.MaxBytes+1)); err != nil {
+		return fail(err)
+	}
+	data := buf.Bytes()
 	src.Time = time.Now()
 	switch {
 	case len(data) == 0:

@@ -167,6 +167,19 @@ func (ev *Analyzer) Evidence() []string {
 	return out
 }
 
+// Source returns the source as the analyses of other profiles (cpu,
+// trace) ask it, nil without -source.
+func (ev *Analyzer) Source() Source {
+	if ev.source == nil {
+		return nil
+	}
+	return ev.source
+}
+
+// MainModule returns the module whose frames are the user's: the binary's
+// main module, else the source's, else "" (package main alone).
+func (ev *Analyzer) MainModule() string { return ev.mainModule }
+
 // Options returns the attribution options for figures fig with this
 // evidence.
 func (ev *Analyzer) Options(fig heapprof.Figures) Options {

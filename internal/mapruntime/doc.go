@@ -7,6 +7,7 @@
 //   - [mapkind]: which runtime and library functions mean map storage, of
 //     which kind, and which allocate something else;
 //   - [sizeclass]: the allocator's size classes;
+//   - [mapop]: which map operation a CPU sample or a stack is in;
 //   - mapsite: raw runtime.MemProfile records classified as map storage;
 //   - testenv: the rule every module's tests follow for outside tools.
 //

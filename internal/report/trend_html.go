@@ -2,9 +2,6 @@ package report
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"embed"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -17,24 +14,10 @@ import (
 	"github.com/mapscope/mapscope/internal/trend"
 )
 
-// The page is one self-contained file: the template, its style sheet and
-// its script are embedded here and written inline, charts are SVG drawn
-// in Go, and the page loads nothing, so it works opened from disk, mailed
-// or attached to an issue, and its charts exist without JavaScript.
-//
-//go:embed assets/trend.html assets/trend.css assets/trend.js
-var assets embed.FS
-
 var (
-	trendCSS = mustAsset("assets/trend.css")
-	trendJS  = mustAsset("assets/trend.js")
-
-	// trendCSP lets the page run its own script and style sheet and
-	// nothing else: no network, no inline handler, no other script. Every
-	// string from a profile is escaped by html/template; this is the
-	// second wall, should an escape ever be missed.
-	trendCSP = "default-src 'none'; img-src 'none'; base-uri 'none'; form-action 'none'; " +
-		"style-src " + cspHash(trendCSS) + "; script-src " + cspHash(trendJS)
+	trendCSS = reportCSS
+	trendJS  = chartJS
+	trendCSP = pageCSP(trendCSS, trendJS)
 
 	trendPage = template.Must(template.New("trend.html").Funcs(template.FuncMap{
 		"bytes":    Bytes,
@@ -50,21 +33,8 @@ var (
 		"half":     func(a float64) float64 { return a / 2 },
 		"inc":      func(i int) int { return i + 1 },
 		"last":     func(s []int) int { return len(s) - 1 },
-	}).ParseFS(assets, "assets/trend.html"))
+	}).ParseFS(assets, "assets/trend.html", "assets/chart.html"))
 )
-
-func mustAsset(name string) string {
-	b, err := assets.ReadFile(name)
-	if err != nil {
-		panic(err) // embedded at build time: cannot happen
-	}
-	return string(b)
-}
-
-func cspHash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-}
 
 // maxChartPoints bounds the points a chart draws. A long watch has
 // thousands of snapshots per site; a chart 720 units wide shows no more
@@ -159,33 +129,6 @@ func verdictClass(v trend.Verdict) string {
 	return "v-other"
 }
 
-// A chart is an SVG chart laid out in viewBox units.
-type chart struct {
-	ID                       string
-	Label                    string // what the chart shows, for screen readers and the tooltip
-	Heading                  string
-	W, H                     float64
-	Left, Top, Right, Bottom float64 // the plot area
-	XTicks, YTicks           []tick
-	Areas                    []shape
-	Lines                    []shape
-	Trend                    *trendLine
-	Restarts                 []restart
-	Legend                   []legendItem
-	Tip                      *tipData
-	Drawn, Of                int    // points drawn of the series' points
-	Empty                    string // said instead of a plot when there is nothing to draw
-}
-
-type tick struct {
-	Pos   float64
-	Label string
-}
-
-type shape struct {
-	Class, D string
-}
-
 // trendLine is the Theil-Sen line, from the first point's time to the last.
 type trendLine struct{ X1, Y1, X2, Y2 float64 }
 
@@ -193,27 +136,6 @@ type restart struct {
 	X     float64
 	Cause string
 }
-
-type legendItem struct {
-	X           float64
-	Class, Text string
-	Line        bool // a line; else a swatch
-}
-
-// tipData is what the hover script reads: per drawn point, its position
-// and what to say about it, so the script does no arithmetic of its own.
-type tipData struct {
-	X, Y        string // space-separated viewBox coordinates
-	Time, Value string // "|"-separated labels
-}
-
-const (
-	chartW, chartH = 720.0, 240.0
-	plotLeft       = 68.0
-	plotRight      = chartW - 16
-	plotTop        = 42.0
-	plotBottom     = chartH - 28
-)
 
 func newSiteChart(id string, s *TrendSite) *chart {
 	c := &chart{
@@ -257,10 +179,11 @@ func newSiteChart(id string, s *TrendSite) *chart {
 		{X: plotLeft, Class: "series " + verdictClass(s.Verdict), Line: true, Text: "bytes"},
 		{X: plotLeft + 80, Class: "trend", Line: true, Text: "Theil-Sen trend, " + rate(s.BytesPerHour)},
 	}
-	c.Tip = newTip(x, y, func(j int) (time.Time, string) {
+	format := clockFormat(start, end)
+	c.Tip = newTip(x, y, func(j int) (string, string) {
 		p := pts[keep[j]]
-		return p.Time, Bytes(p.Bytes)
-	}, start, end)
+		return p.Time.Format(format), Bytes(p.Bytes)
+	})
 	return c
 }
 
@@ -332,14 +255,15 @@ func newHeapChart(heap []HeapPoint, segs []Segment) *chart {
 		{X: plotLeft, Class: "area-map", Text: "map storage"},
 		{X: plotLeft + 110, Class: "area-other", Text: "other heap"},
 	}
-	c.Tip = newTip(tx, ty, func(j int) (time.Time, string) {
+	format := clockFormat(start, end)
+	c.Tip = newTip(tx, ty, func(j int) (string, string) {
 		h := heap[tips[j]]
 		share := 0.0
 		if h.Bytes > 0 {
 			share = float64(h.MapBytes) / float64(h.Bytes)
 		}
-		return h.Time, fmt.Sprintf("%s, map %s (%s)", Bytes(h.Bytes), Bytes(h.MapBytes), Percent(share))
-	}, start, end)
+		return h.Time.Format(format), fmt.Sprintf("%s, map %s (%s)", Bytes(h.Bytes), Bytes(h.MapBytes), Percent(share))
+	})
 	return c
 }
 
@@ -359,9 +283,6 @@ func heapRuns(heap []HeapPoint, segs []Segment) []span {
 	}
 	return append(runs, span{from, len(heap)})
 }
-
-// A span is the indices from..to-1 of a series.
-type span struct{ from, to int }
 
 func newSparkChart(s *TrendSite) *chart {
 	const w, h = 120.0, 26.0
@@ -390,141 +311,8 @@ func newSparkChart(s *TrendSite) *chart {
 	return c
 }
 
-func newTip(x, y []float64, label func(j int) (time.Time, string), start, end time.Time) *tipData {
-	format := "15:04:05"
-	if !sameDay(start, end) {
-		format = "Jan 2 15:04:05"
-	}
-	var tx, ty, tt, tv strings.Builder
-	for j := range x {
-		if j > 0 {
-			tx.WriteByte(' ')
-			ty.WriteByte(' ')
-			tt.WriteByte('|')
-			tv.WriteByte('|')
-		}
-		tx.WriteString(px(x[j]))
-		ty.WriteString(px(y[j]))
-		when, what := label(j)
-		tt.WriteString(when.Format(format))
-		tv.WriteString(what)
-	}
-	return &tipData{X: tx.String(), Y: ty.String(), Time: tt.String(), Value: tv.String()}
-}
-
-// downsample returns the indices of the points to draw, in order: all of
-// them when there are at most limit, else the first, the last and, in
-// each of (limit-2)/2 equal stretches, the lowest and the highest.
-func downsample(n int, value func(int) int64, limit int) []int {
-	if n <= limit || limit < 4 {
-		if n <= limit {
-			return indices(n)
-		}
-		return []int{0, n - 1}
-	}
-	buckets := (limit - 2) / 2
-	keep := make([]int, 0, limit)
-	keep = append(keep, 0)
-	for b := range buckets {
-		from, to := 1+b*(n-2)/buckets, 1+(b+1)*(n-2)/buckets
-		if from >= to {
-			continue
-		}
-		lo, hi := from, from
-		for i := from; i < to; i++ {
-			if value(i) < value(lo) {
-				lo = i
-			}
-			if value(i) > value(hi) {
-				hi = i
-			}
-		}
-		keep = append(keep, min(lo, hi))
-		if lo != hi {
-			keep = append(keep, max(lo, hi))
-		}
-	}
-	return append(keep, n-1)
-}
-
-func indices(n int) []int {
-	s := make([]int, n)
-	for i := range s {
-		s[i] = i
-	}
-	return s
-}
-
-// scale maps a domain onto a range of viewBox units; origin is the time
-// at domain value 0 when the domain is time.
-type scale struct {
-	d0, d1, r0, r1 float64
-	origin         time.Time
-}
-
-func (s scale) at(v float64) float64 {
-	if s.d1 == s.d0 {
-		return (s.r0 + s.r1) / 2
-	}
-	return s.r0 + (v-s.d0)/(s.d1-s.d0)*(s.r1-s.r0)
-}
-
 func timeScale(start, end time.Time, r0, r1 float64) scale {
 	return scale{d0: 0, d1: end.Sub(start).Seconds(), r0: r0, r1: r1, origin: start}
-}
-
-var byteUnits = []struct {
-	size float64
-	name string
-}{{1 << 40, "TiB"}, {1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}, {1, "B"}}
-
-// bytesAxis lays out a byte axis over lo..hi with four to eight ticks at
-// round numbers of one binary unit. It starts at zero unless the values
-// sit high above it, so a rise from 100 to 110 MiB is not flattened.
-func bytesAxis(lo, hi, r0, r1 float64) (scale, []tick) {
-	if lo >= 0 && lo <= hi/2 {
-		lo = 0
-	}
-	if hi <= lo {
-		lo = min(lo, 0)
-		hi = max(hi, lo+1024)
-	}
-	unit := byteUnits[len(byteUnits)-1]
-	for _, u := range byteUnits {
-		if max(math.Abs(lo), math.Abs(hi)) >= u.size {
-			unit = u
-			break
-		}
-	}
-	raw := (hi - lo) / unit.size / 5
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	step := 10 * mag
-	for _, m := range []float64{1, 2, 2.5, 5} {
-		if m*mag >= raw {
-			step = m * mag
-			break
-		}
-	}
-	if unit.name == "B" {
-		step = max(step, 1)
-	}
-	first := math.Floor(lo/unit.size/step) * step
-	last := math.Ceil(hi/unit.size/step) * step
-	decimals := max(0, int(-math.Floor(math.Log10(step)+1e-9)))
-	if step*math.Pow(10, float64(decimals)) != math.Round(step*math.Pow(10, float64(decimals))) {
-		decimals++ // 2.5, 0.25
-	}
-	s := scale{d0: first * unit.size, d1: last * unit.size, r0: r0, r1: r1}
-	var ticks []tick
-	for k := 0; k <= int(math.Round((last-first)/step)); k++ {
-		v := first + float64(k)*step
-		label := strconv.FormatFloat(v, 'f', decimals, 64) + " " + unit.name
-		if v == 0 {
-			label = "0"
-		}
-		ticks = append(ticks, tick{Pos: s.at(v * unit.size), Label: label})
-	}
-	return s, ticks
 }
 
 var timeSteps = []time.Duration{
@@ -581,44 +369,19 @@ func timeAxis(start, end time.Time, r0, r1 float64) (scale, []tick) {
 	return s, ticks
 }
 
+// clockFormat is how a tooltip says the time of a point: the time of day,
+// with the date when the series spans days.
+func clockFormat(start, end time.Time) string {
+	if !sameDay(start, end) {
+		return "Jan 2 15:04:05"
+	}
+	return "15:04:05"
+}
+
 func sameDay(a, b time.Time) bool {
 	b = b.In(a.Location())
 	return a.YearDay() == b.YearDay() && a.Year() == b.Year()
 }
-
-func linePath(x, y []float64) string {
-	b := make([]byte, 0, len(x)*12)
-	for i := range x {
-		if i == 0 {
-			b = append(b, 'M')
-		} else {
-			b = append(b, 'L')
-		}
-		b = strconv.AppendFloat(b, round1(x[i]), 'f', -1, 64)
-		b = append(b, ',')
-		b = strconv.AppendFloat(b, round1(y[i]), 'f', -1, 64)
-	}
-	return string(b)
-}
-
-// areaPath outlines the area between the line top and the line bottom.
-func areaPath(x, top, bottom []float64) string {
-	if len(x) == 0 {
-		return ""
-	}
-	rx := slices.Clone(x)
-	rb := slices.Clone(bottom)
-	slices.Reverse(rx)
-	slices.Reverse(rb)
-	return linePath(append(slices.Clone(x), rx...), append(slices.Clone(top), rb...)) + "Z"
-}
-
-func round1(v float64) float64 { return math.Round(v*10) / 10 }
-
-// px formats a viewBox coordinate, to a tenth of a unit.
-func px(v float64) string { return strconv.FormatFloat(round1(v), 'f', -1, 64) }
-
-func position(file string, line int) string { return fmt.Sprintf("%s:%d", shortFile(file), line) }
 
 // pValue formats a p-value as a reader wants it: small ones as a bound.
 func pValue(p float64) string {
