@@ -21,10 +21,13 @@ type jsonSuggestedFix struct {
 }
 
 type jsonDiagnostic struct {
-	Category       string             `json:"category,omitempty"`
-	Posn           string             `json:"posn"`
-	End            string             `json:"end"`
-	Message        string             `json:"message"`
+	Category string `json:"category,omitempty"`
+	Posn     string `json:"posn"`
+	End      string `json:"end"`
+	Message  string `json:"message"`
+	// URL is mapscope's addition: the docs/facts.md section whose
+	// measurement the finding rests on, when it rests on one.
+	URL            string             `json:"url,omitempty"`
 	SuggestedFixes []jsonSuggestedFix `json:"suggested_fixes,omitempty"`
 }
 
@@ -42,6 +45,7 @@ func printJSON(w io.Writer, findings []finding) error {
 			Posn:     fset.Position(d.Pos).String(),
 			End:      fset.Position(cmp.Or(d.End, d.Pos)).String(),
 			Message:  d.Message,
+			URL:      d.URL,
 		}
 		for _, fix := range d.SuggestedFixes {
 			jf := jsonSuggestedFix{Message: fix.Message}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mapscope/mapscope/internal/facts"
 	"github.com/mapscope/mapscope/internal/heap"
 	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
 )
@@ -77,7 +78,7 @@ func NewHeap(in HeapInput) *Heap {
 			Suggestion: heap.Suggest(s, h.Sample),
 			Note:       s.Note,
 			Owner:      ownerOf(s.Owner),
-			Facts:      heap.FactLinks(heap.Facts(s, h.Sample)),
+			Facts:      facts.URLs(heap.Facts(s, h.Sample)),
 		}
 		if h.TotalBytes > 0 {
 			site.Share = float64(s.Bytes) / float64(h.TotalBytes)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mapscope/mapscope/internal/facts"
 	"github.com/mapscope/mapscope/internal/heap"
 	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
 	"github.com/mapscope/mapscope/internal/trend"
@@ -168,7 +169,7 @@ func NewTrend(in TrendInput) *Trend {
 			}
 		}
 		ts.Suggestion = trendSuggestion(&ts, s)
-		ts.Facts = heap.FactLinks(trendFacts(&ts, s))
+		ts.Facts = facts.URLs(trendFacts(&ts, s))
 		t.Sites = append(t.Sites, ts)
 	}
 	slices.SortStableFunc(t.Sites, func(a, b TrendSite) int {
@@ -252,9 +253,9 @@ func trendFacts(ts *TrendSite, s trend.Site) []string {
 	case trend.Leak:
 		return heap.Facts(&heap.Site{Kind: s.Kind, Map: s.Map}, "inuse")
 	case trend.Plateau:
-		return []string{"delete-all-frees", "clear-frees", "remake-frees"}
+		return []string{facts.DeleteAllFrees, facts.ClearFrees, facts.RemakeFrees}
 	case trend.Growing:
-		return []string{"churn-steady-bytes"}
+		return []string{facts.ChurnSteadyBytes}
 	}
 	return nil
 }

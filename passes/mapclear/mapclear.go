@@ -8,6 +8,7 @@ import (
 	"go/version"
 	"strings"
 
+	"github.com/mapscope/mapscope/internal/facts"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/analysis"
@@ -91,6 +92,7 @@ func checkRangeDelete(pass *analysis.Pass, file *ast.File, rs *ast.RangeStmt) {
 		Pos:     rs.Pos(),
 		End:     rs.End(),
 		Message: fmt.Sprintf("deleting every key of %s keeps its memory: clear(%s) keeps it for reuse, re-making the map releases it", name, name),
+		URL:     facts.URL(facts.DeleteAllFrees),
 	}
 	mapType := pass.TypesInfo.TypeOf(rs.X).Underlying().(*types.Map)
 	if hasClear(pass, file) && !mayHoldNaN(mapType.Key()) {
@@ -118,6 +120,7 @@ func checkClear(pass *analysis.Pass, call *ast.CallExpr) {
 		Pos:     call.Pos(),
 		End:     call.End(),
 		Message: fmt.Sprintf("clear(%s) keeps the memory of the map's largest size: re-make the map to release it", name),
+		URL:     facts.URL(facts.ClearFrees),
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mapscope/mapscope/internal/facts"
 	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/internal/tripcount"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
@@ -317,6 +318,7 @@ func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.
 		Pos:     made.init.Pos(),
 		End:     made.init.End(),
 		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.obj.Name(), hint),
+		URL:     facts.URL(facts.HintAvoidsGrowth),
 	}
 	if fixable(pass, loop.count, made.stmt.Pos(), between) {
 		diag.SuggestedFixes = []analysis.SuggestedFix{{

@@ -2,11 +2,13 @@ package poolmap
 
 import (
 	_ "embed"
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
 
+	"github.com/mapscope/mapscope/internal/facts"
 	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
@@ -100,7 +102,11 @@ func run(pass *analysis.Pass) (any, error) {
 			switch {
 			case !u.grows, u.remade, u.bounded, u.deleted && !u.cleared:
 			case u.cleared:
-				pass.Reportf(p.call.Pos(), "pooled %s keeps the peak size of its map field %s: emptying a map keeps every table; re-make it when its len exceeds a bound", p.typ, f.Name())
+				pass.Report(analysis.Diagnostic{
+					Pos:     p.call.Pos(),
+					Message: fmt.Sprintf("pooled %s keeps the peak size of its map field %s: emptying a map keeps every table; re-make it when its len exceeds a bound", p.typ, f.Name()),
+					URL:     facts.URL(facts.PoolClearKeeps),
+				})
 			default:
 				pass.Reportf(p.call.Pos(), "pooled %s keeps the entries of its map field %s: nothing clears or re-makes it before Put", p.typ, f.Name())
 			}
@@ -187,7 +193,11 @@ func (c *checker) checkPooledMap(p put, pooled ast.Expr) {
 	switch {
 	case remade, bounded:
 	case cleared:
-		c.pass.Reportf(p.call.Pos(), "pooled map %s keeps its peak size: emptying a map keeps every table; drop or re-make it when its len exceeds a bound", want)
+		c.pass.Report(analysis.Diagnostic{
+			Pos:     p.call.Pos(),
+			Message: fmt.Sprintf("pooled map %s keeps its peak size: emptying a map keeps every table; drop or re-make it when its len exceeds a bound", want),
+			URL:     facts.URL(facts.PoolClearKeeps),
+		})
 	default:
 		c.pass.Reportf(p.call.Pos(), "pooled map %s keeps its entries: nothing clears it before Put", want)
 	}
