@@ -82,9 +82,6 @@ type Options struct {
 	// main module (MainModule, or package main when that is empty).
 	Focus      *regexp.Regexp
 	MainModule string
-	// Blocks, when it has one entry per sample, gives the samples' block
-	// sizes in place of their "bytes" labels (heapprof.ParseLean).
-	Blocks []int64
 }
 
 // Site is one source location with the bytes allocated there of one kind.
@@ -234,6 +231,13 @@ type siteKey struct {
 
 // Attribute classifies every sample of p and groups them into sites.
 func Attribute(p *profile.Profile, opt Options) *Result {
+	return AttributeLean(&heapprof.Lean{Profile: p}, opt)
+}
+
+// AttributeLean is Attribute for a profile read by heapprof.ParseLean: it
+// takes the samples one at a time, as they are decoded.
+func AttributeLean(l *heapprof.Lean, opt Options) *Result {
+	p := l.Profile
 	a := &attributor{
 		opt:     opt,
 		frames:  make(map[uint64][]frame, len(p.Location)),
@@ -244,28 +248,22 @@ func Attribute(p *profile.Profile, opt Options) *Result {
 		res:     &Result{Figures: opt.Figures},
 		srcErrs: make(map[string]bool),
 	}
-	a.res.SampleSites = make([]*Site, len(p.Sample))
+	a.res.SampleSites = make([]*Site, l.Len())
 	var stack []frame
-	for i, s := range p.Sample {
+	l.Each(func(i int, s *profile.Sample, block int64) {
 		space, objects := opt.Figures.Values(s)
 		a.res.Total += space
 		a.res.Objects += objects
 		if space == 0 && objects == 0 {
-			continue
+			return
 		}
 		stack = a.stack(stack[:0], s)
-		var block int64
-		if len(opt.Blocks) == len(p.Sample) {
-			block = opt.Blocks[i]
-		} else if b := s.NumLabel["bytes"]; len(b) == 1 {
-			block = b[0]
-		}
 		site := a.classify(stack, block)
 		site.Bytes += space
 		site.Objects += objects
 		site.Samples++
 		a.res.SampleSites[i] = site
-	}
+	})
 	for _, s := range a.sites {
 		if s.Bytes != 0 || s.Objects != 0 {
 			a.res.Sites = append(a.res.Sites, s)

@@ -215,12 +215,9 @@ func (ev *Analyzer) checkSource(res *Result) (*Result, error) {
 }
 
 // AttributeLean is Attribute for a profile read by heapprof.ParseLean,
-// whose samples carry their block sizes beside them.
+// whose samples are decoded one at a time.
 func (ev *Analyzer) AttributeLean(l *heapprof.Lean, fig heapprof.Figures) (*Result, error) {
-	opt := ev.Options(fig)
-	opt.Blocks = l.Blocks
-	res := Attribute(l.Profile, opt)
-	return ev.checkSource(res)
+	return ev.checkSource(AttributeLean(l, ev.Options(fig)))
 }
 
 // SameProgram refuses to compare profiles of two different builds when

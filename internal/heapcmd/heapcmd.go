@@ -137,13 +137,13 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	cur := heap.Profile{Name: name, Profile: p}
 	profiles := []heap.Profile{cur}
 	var old heap.Profile
-	var oldBlocks []int64
+	var oldLean *heapprof.Lean
 	if *flagBase != "" {
 		bl, bname, err := readProfile(ctx, *flagBase, "")
 		if err != nil {
 			return err
 		}
-		old, oldBlocks = heap.Profile{Name: bname, Profile: bl.Profile}, bl.Blocks
+		old, oldLean = heap.Profile{Name: bname, Profile: bl.Profile}, bl
 		if err := heap.SameProgram(cur, old); err != nil {
 			return err
 		}
@@ -167,9 +167,7 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 		if err != nil {
 			return base.Inputf(old.Name, "%v", err)
 		}
-		opt := ev.Options(bfig)
-		opt.Blocks = oldBlocks
-		in.Base, in.BaseRes = old.Name, heap.Attribute(old.Profile, opt)
+		in.Base, in.BaseRes = old.Name, heap.AttributeLean(oldLean, ev.Options(bfig))
 		if !sameBuildKnown(p, old.Profile) {
 			in.Warnings = append(in.Warnings, fmt.Sprintf("neither %s nor %s records a build ID: they are compared as profiles of the same build of %s", name, old.Name, heap.ProgramOf(p)))
 		}

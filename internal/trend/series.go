@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/pprof/profile"
-
 	"github.com/mapscope/mapscope/internal/heap"
 	"github.com/mapscope/mapscope/internal/heap/heapprof"
 	"github.com/mapscope/mapscope/internal/mapruntime/funcname"
@@ -92,7 +90,7 @@ func (s *Series) Add(name string, l *heapprof.Lean) error {
 		time:    time.Unix(0, p.TimeNanos),
 		buildID: heap.MainBuildID(p),
 		program: prog,
-		allocs:  allocTotal(p),
+		allocs:  allocTotal(l),
 		delta:   p.DurationNanos > 0,
 		bytes:   res.Total,
 	}
@@ -121,17 +119,12 @@ func (s *Series) Add(name string, l *heapprof.Lean) error {
 // Len returns the number of snapshots added.
 func (s *Series) Len() int { return len(s.snaps) }
 
-func allocTotal(p *profile.Profile) int64 {
-	fig, err := heapprof.Select(p, "alloc")
+func allocTotal(l *heapprof.Lean) int64 {
+	fig, err := heapprof.Select(l.Profile, "alloc")
 	if err != nil {
 		return -1
 	}
-	var total int64
-	for _, s := range p.Sample {
-		b, _ := fig.Values(s)
-		total += b
-	}
-	return total
+	return l.Total(fig.Space)
 }
 
 // A Segment is a run of the program: the snapshots between two restarts.

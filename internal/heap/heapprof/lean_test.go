@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/google/pprof/profile"
+
 	"github.com/mapscope/mapscope/internal/heap/heapprof"
 	"github.com/mapscope/mapscope/internal/heap/heaptest"
 )
@@ -30,11 +32,12 @@ func TestParseLeanAgrees(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		if len(lean.Sample) != len(full.Sample) || len(lean.Blocks) != len(full.Sample) {
-			t.Fatalf("%s: %d samples (%d blocks), want %d", f, len(lean.Sample), len(lean.Blocks), len(full.Sample))
+		if lean.Len() != len(full.Sample) || len(lean.Sample) != 0 {
+			t.Fatalf("%s: %d samples (%d decoded whole), want %d, none decoded whole", f, lean.Len(), len(lean.Sample), len(full.Sample))
 		}
-		for i, s := range full.Sample {
-			ls := lean.Sample[i]
+		totals := make([]int64, len(full.SampleType))
+		lean.Each(func(i int, ls *profile.Sample, block int64) {
+			s := full.Sample[i]
 			if !reflect.DeepEqual(ls.Value, s.Value) {
 				t.Fatalf("%s: sample %d values %v, want %v", f, i, ls.Value, s.Value)
 			}
@@ -50,9 +53,29 @@ func TestParseLeanAgrees(t *testing.T) {
 			if b := s.NumLabel["bytes"]; len(b) == 1 {
 				want = b[0]
 			}
-			if lean.Blocks[i] != want {
-				t.Fatalf("%s: sample %d block %d, want %d", f, i, lean.Blocks[i], want)
+			if block != want {
+				t.Fatalf("%s: sample %d block %d, want %d", f, i, block, want)
 			}
+			for j, v := range s.Value {
+				totals[j] += v
+			}
+		})
+		for j, want := range totals {
+			if got := lean.Total(j); got != want {
+				t.Errorf("%s: total of %s %d, want %d", f, full.SampleType[j].Type, got, want)
+			}
+		}
+		// A whole profile wrapped as a Lean reads the same way.
+		whole := &heapprof.Lean{Profile: full}
+		n := 0
+		whole.Each(func(i int, s *profile.Sample, block int64) {
+			if s != full.Sample[i] {
+				t.Fatalf("%s: whole profile's sample %d is not its own", f, i)
+			}
+			n++
+		})
+		if n != len(full.Sample) || (len(totals) > 0 && whole.Total(0) != totals[0]) {
+			t.Errorf("%s: a whole profile read as Lean gives %d samples", f, n)
 		}
 		if lean.TimeNanos != full.TimeNanos || len(lean.Location) != len(full.Location) || len(lean.Function) != len(full.Function) {
 			t.Errorf("%s: the rest of the profile differs", f)
@@ -87,8 +110,17 @@ func FuzzParseLean(f *testing.F) {
 	f.Add([]byte{0x12, 0x04, 0x0a, 0x02, 0x01, 0x02})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := heapprof.ParseLean(data)
-		if err == nil && len(l.Blocks) != len(l.Sample) {
-			t.Errorf("%d blocks for %d samples", len(l.Blocks), len(l.Sample))
+		if err != nil {
+			return
 		}
+		if len(l.Blocks) != l.Len() {
+			t.Errorf("%d blocks for %d samples", len(l.Blocks), l.Len())
+		}
+		// Every sample ParseLean accepted decodes, with a value per type.
+		l.Each(func(i int, s *profile.Sample, _ int64) {
+			if len(s.Value) != len(l.SampleType) {
+				t.Errorf("sample %d has %d values for %d types", i, len(s.Value), len(l.SampleType))
+			}
+		})
 	})
 }
