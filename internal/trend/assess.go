@@ -525,15 +525,20 @@ func (s *series) flatTail(l0, l1, q, noise float64, sc *scratch) (float64, bool)
 }
 
 // sampleWeight is the bytes one sampled allocation stands for at this
-// site: per snapshot, bytes/objects is the mean allocation size s, and a
-// sample of size s counts s/(1-exp(-s/rate)) bytes. Without objects it is
-// the rate, which small allocations come close to.
+// site, as far as sampling noise goes: per snapshot, bytes/objects is the
+// mean allocation size s, and a sample of size s counts s/(1-exp(-s/rate))
+// bytes. An allocation many times the rate is sampled nearly always: it
+// is as certain as the s/rate samples that would land in it, so its
+// weight is divided by that many (a Go 1.23 map's 15 MiB bucket array is
+// not one noisy sample but thirty). The result lies between the rate and
+// 1.6 times it. Without objects it is the rate, which small allocations
+// come close to.
 func sampleWeight(pts []Point, rate float64, sc *scratch) float64 {
 	w := sc.floats(&sc.level, len(pts))[:0]
 	for _, p := range pts {
 		if p.Bytes > 0 && p.Objects > 0 {
 			size := float64(p.Bytes) / float64(p.Objects)
-			w = append(w, size/-math.Expm1(-size/rate))
+			w = append(w, size/-math.Expm1(-size/rate)/max(1, size/rate))
 		}
 	}
 	if len(w) == 0 {
