@@ -6,43 +6,19 @@ package main
 // descend calls one of the sixteen sites, chosen by the low four bits of c,
 // until level reaches zero: the bits of the counter pick the call path.
 func descend(c uint32, level int) {
-	if level == 0 {
-		return
+	if level > 0 {
+		sites[c&15](c>>4, level-1)
 	}
-	switch c & 15 {
-	case 0:
-		site00(c>>4, level-1)
-	case 1:
-		site01(c>>4, level-1)
-	case 2:
-		site02(c>>4, level-1)
-	case 3:
-		site03(c>>4, level-1)
-	case 4:
-		site04(c>>4, level-1)
-	case 5:
-		site05(c>>4, level-1)
-	case 6:
-		site06(c>>4, level-1)
-	case 7:
-		site07(c>>4, level-1)
-	case 8:
-		site08(c>>4, level-1)
-	case 9:
-		site09(c>>4, level-1)
-	case 10:
-		site10(c>>4, level-1)
-	case 11:
-		site11(c>>4, level-1)
-	case 12:
-		site12(c>>4, level-1)
-	case 13:
-		site13(c>>4, level-1)
-	case 14:
-		site14(c>>4, level-1)
-	case 15:
-		site15(c>>4, level-1)
-	}
+}
+
+var sites [16]func(c uint32, level int)
+
+// init fills sites; a composite literal would make the table refer to the
+// sites and the sites, through descend, to the table: an initialization
+// cycle.
+func init() {
+	sites = [16]func(uint32, int){site00, site01, site02, site03, site04, site05, site06, site07,
+		site08, site09, site10, site11, site12, site13, site14, site15}
 }
 
 //go:noinline

@@ -1,12 +1,8 @@
 package cpuprof
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/google/pprof/profile"
 
@@ -71,7 +67,7 @@ func Decode(data []byte) (*Profile, error) {
 	raw := data
 	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
 		var err error
-		if raw, err = gunzip(data); err != nil {
+		if raw, err = heapprof.Gunzip(data); err != nil {
 			return nil, err
 		}
 		if len(raw) == 0 {
@@ -94,32 +90,6 @@ func Decode(data []byte) (*Profile, error) {
 		return nil, err
 	}
 	return p, nil
-}
-
-func gunzip(data []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("bad gzip data: %v", err)
-	}
-	const limit = 2 << 30
-	// The gzip trailer ends with the uncompressed size (mod 4 GiB): room
-	// for it at once, rather than growing the buffer as it fills.
-	size := int(binary.LittleEndian.Uint32(data[len(data)-4:]))
-	if size < len(data) || size > limit {
-		size = 6 * len(data)
-	}
-	var out bytes.Buffer
-	out.Grow(size + bytes.MinRead)
-	n, err := io.Copy(&out, io.LimitReader(zr, limit+1))
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, errors.New("truncated gzip data (the file ends early; was the download cut off?)")
-	case err != nil:
-		return nil, fmt.Errorf("bad gzip data: %v", err)
-	case n > limit:
-		return nil, fmt.Errorf("decompressed profile exceeds %d bytes", limit)
-	}
-	return out.Bytes(), nil
 }
 
 // FromProfile converts a parsed profile.

@@ -96,7 +96,7 @@ func ParseLean(data []byte) (lean *Lean, err error) {
 	}
 	raw := data
 	if isGzip(raw) {
-		if raw, err = gunzip(raw); err != nil {
+		if raw, err = Gunzip(raw); err != nil {
 			return nil, err
 		}
 		if len(raw) == 0 {

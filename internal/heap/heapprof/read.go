@@ -63,7 +63,7 @@ func Decode(data []byte) (p *profile.Profile, err error) {
 		return nil, errors.New("empty file")
 	}
 	if isGzip(data) {
-		if data, err = gunzip(data); err != nil {
+		if data, err = Gunzip(data); err != nil {
 			return nil, err
 		}
 		if len(data) == 0 {
@@ -82,7 +82,10 @@ func Decode(data []byte) (p *profile.Profile, err error) {
 
 func isGzip(data []byte) bool { return len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b }
 
-func gunzip(data []byte) ([]byte, error) {
+// Gunzip decompresses a gzip-compressed profile (or trace) in one buffer
+// sized from the stream's trailer, refusing more than maxDecompressed
+// bytes; its errors say what is wrong with the data.
+func Gunzip(data []byte) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("bad gzip data: %v", err)

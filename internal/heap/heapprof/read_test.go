@@ -54,7 +54,7 @@ func gzipped(b []byte) []byte {
 
 func TestParseHeapProfiles(t *testing.T) {
 	proto := heapProfile(t, 0) // runtime/pprof writes gzipped protobuf
-	plain, err := gunzip(proto)
+	plain, err := Gunzip(proto)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestSelect(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	heap := heapProfile(f, 0)
-	plain, _ := gunzip(heap)
+	plain, _ := Gunzip(heap)
 	f.Add(heap)
 	f.Add(plain)
 	f.Add(heap[:len(heap)/3])
