@@ -64,12 +64,18 @@ github.com/hashicorp/golang-lru/v2 v2.0.7/go.mod h1:QeFd9opnmA6QUJc5vARoKUSoFhyf
 
 // TestMatchGenericLibrary builds a program using a generic library with
 // the old, the current and the newest toolchain, with and without
-// -trimpath, and checks that Match accepts the right binary. Go 1.23
-// binaries have no GNU build ID, so symbolization alone decides.
+// -trimpath, and checks that Match accepts the right binary; unless
+// -short, also with Go 1.21 and 1.22, whose profiles name generic
+// functions by their shapes as 1.23's do. Binaries of Go 1.23 and before
+// have no GNU build ID, so symbolization alone decides.
 func TestMatchGenericLibrary(t *testing.T) {
 	requireAmd64Linux(t)
 	prog := heaptest.WriteProgram(t, genericGoMod, genericGoSum, genericProgram)
-	for _, toolchain := range []string{oldToolchain, "local", newToolchain} {
+	toolchains := []string{oldToolchain, "local", newToolchain}
+	if !testing.Short() {
+		toolchains = append(toolchains, "go1.21.13", "go1.22.12")
+	}
+	for _, toolchain := range toolchains {
 		for _, flags := range [][]string{nil, {"-trimpath"}} {
 			t.Run(toolchain+" "+fmtFlags(flags), func(t *testing.T) {
 				exe := prog.Build(t, toolchain, "", nil, flags...)
