@@ -42,6 +42,7 @@ const (
 	OpSyncMap                      // (*sync.Map).Store and friends
 	OpAlloc                        // any other allocation: &T{}, make([]T, n), append
 	OpCall                         // a call that may allocate inside
+	OpMapMethod                    // s.Insert(k): a method of a named map type; a call
 )
 
 // Op is one allocating operation on a source line.
@@ -548,7 +549,7 @@ func kindFromOps(ops []Op) (Kind, string) {
 			mapKinds = append(mapKinds, SyncMap)
 		case OpAlloc:
 			alloc = true
-		case OpCall:
+		case OpCall, OpMapMethod:
 			calls = true
 		}
 	}

@@ -268,6 +268,7 @@ var opKinds = map[srcline.Kind]OpKind{
 	srcline.SyncMapStore: OpSyncMap,
 	srcline.Alloc:        OpAlloc,
 	srcline.Call:         OpCall,
+	srcline.MapMethod:    OpMapMethod,
 }
 
 func (s *sourceAdapter) Line(fn, file string, line int) (*Line, error) {
