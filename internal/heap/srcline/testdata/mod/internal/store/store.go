@@ -255,7 +255,8 @@ func FillGlobal(n int) {
 }
 
 // Set is a map type with methods, as k8s.io/apimachinery's
-// sets.Set[string] is: its callers hold the map.
+// sets.Set[string] is (https://pkg.go.dev/k8s.io/apimachinery/pkg/util/sets#Set):
+// its callers hold the map.
 type Set map[string]struct{}
 
 // Insert adds k to the caller's map.
