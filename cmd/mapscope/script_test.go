@@ -267,7 +267,8 @@ func textheap(ts *testscript.TestScript, neg bool, args []string) {
 // the script and sets $SERVER to its URL. WHAT is a file to serve, or
 // !404, !500 (an error with a text body), !html (a web page), !empty, !slow
 // (no answer for a minute), !auth=FILE (FILE only with the header
-// Authorization: Bearer s3cret).
+// Authorization: Bearer s3cret), !seconds=N=FILE (FILE only when the query
+// says seconds=N).
 func serve(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: serve PATH=WHAT...")
@@ -298,6 +299,17 @@ func serve(ts *testscript.TestScript, neg bool, args []string) {
 				case <-r.Context().Done():
 				case <-time.After(time.Minute):
 				}
+			})
+		case strings.HasPrefix(what, "!seconds="):
+			n, file, _ := strings.Cut(strings.TrimPrefix(what, "!seconds="), "=")
+			data, err := os.ReadFile(ts.MkAbs(file))
+			ts.Check(err)
+			mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+				if got := r.URL.Query().Get("seconds"); got != n {
+					http.Error(w, "asked for seconds="+got+", want "+n, http.StatusBadRequest)
+					return
+				}
+				w.Write(data)
 			})
 		case strings.HasPrefix(what, "!auth="):
 			data, err := os.ReadFile(ts.MkAbs(strings.TrimPrefix(what, "!auth=")))

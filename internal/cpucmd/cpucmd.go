@@ -59,9 +59,9 @@ starts, the size hint that removes the growth.
 
 The profile is a file, - for standard input, or a URL fetched as go tool
 pprof fetches it: http://host:port alone means /debug/pprof/profile,
--seconds N (default 30) is how long the program is profiled, -H 'Name:
-value' adds a header whose value is never printed, and -save FILE keeps
-what was fetched.
+-seconds N (default 30, or the URL's own seconds=N) is how long the
+program is profiled, -H 'Name: value' adds a header whose value is never
+printed, and -save FILE keeps what was fetched.
 
 Exit status is 0 on success and 2 for bad flags or unreadable input.
 `,
@@ -151,7 +151,7 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 func readProfile(ctx context.Context, src string) ([]byte, *cpuprof.Profile, string, error) {
 	data, from, err := fetch.Open(ctx, src, fetch.Options{
 		DefaultPath: "/debug/pprof/profile",
-		Seconds:     *flagSecs,
+		Seconds:     fetch.SecondsFlag(flags, "seconds", src),
 		Timeout:     *flagTime,
 		Header:      flagHeader.Header,
 	})

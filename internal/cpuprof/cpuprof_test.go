@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
+	"github.com/mapscope/mapscope/internal/heap"
 	"github.com/mapscope/mapscope/internal/mapruntime/mapop"
 )
 
@@ -163,6 +164,31 @@ func TestAttributePackageMain(t *testing.T) {
 	}
 }
 
+// lineSource answers every line with the same description.
+type lineSource struct{ line *heap.Line }
+
+func (l lineSource) Line(fn, file string, line int) (*heap.Line, error) { return l.line, nil }
+
+// TestAnnotateNamesFilledMaps: a line filling its map through a method of
+// the map's type, or through a decoder, names that map.
+func TestAnnotateNamesFilledMaps(t *testing.T) {
+	for _, tc := range []struct {
+		ops       []heap.Op
+		expr, typ string
+	}{
+		{[]heap.Op{{Kind: heap.OpMapMethod, Expr: "s", Type: "sets.Set[string]"}}, "s", "sets.Set[string]"},
+		{[]heap.Op{{Kind: heap.OpMapDecode, Expr: "m", Type: "map[string]int"}}, "m", "map[string]int"},
+		{[]heap.Op{{Kind: heap.OpMapMake, Expr: "a", Type: "map[int]int"}, {Kind: heap.OpMapAssign, Expr: "b", Type: "map[int]int"}}, "b", "map[int]int"},
+		{[]heap.Op{{Kind: heap.OpCall, Expr: "f(x)"}}, "", ""},
+	} {
+		s := &Site{Function: "main.f", File: "/src/main.go", Line: 3}
+		Annotate([]*Site{s}, lineSource{&heap.Line{Ops: tc.ops}})
+		if s.Expr != tc.expr || s.Type != tc.typ {
+			t.Errorf("%v: named %q %q, want %q %q", tc.ops, s.Expr, s.Type, tc.expr, tc.typ)
+		}
+	}
+}
+
 func TestSuggest(t *testing.T) {
 	grow := &Site{Samples: 10, Expr: "idx", LoopLine: 12, LoopTrips: "len(keys)"}
 	grow.CPU[mapop.Grow], grow.CPU[mapop.Assign] = 80, 20
@@ -187,6 +213,19 @@ func TestSuggest(t *testing.T) {
 	lib.CPU[mapop.Grow] = 10
 	if got := Suggest(lib, true); !strings.HasPrefix(got, "a map inside example.com/cache grows") {
 		t.Errorf("Suggest library = %q", got)
+	}
+	// Without the source, the map may be the caller's all the same.
+	if got := Suggest(lib, false); !strings.Contains(got, "if it is yours") || !strings.Contains(got, "-source tells which") {
+		t.Errorf("Suggest library without source = %q", got)
+	}
+	// A map of a library's map type, filled through its method
+	// (k8s.io/apimachinery's sets.Set[string].Insert): the source names
+	// it, and it is the caller's to presize.
+	set := &Site{Samples: 5, Entry: "runtime.mapassign_faststr", Library: "k8s.io/apimachinery/pkg/util/sets", Expr: "s", Type: "sets.Set[string]", LoopLine: 20, LoopTrips: "len(names)",
+		Path: []string{"main.unhinted", "k8s.io/apimachinery/pkg/util/sets", "runtime.mapassign_faststr"}}
+	set.CPU[mapop.Grow] = 10
+	if got := Suggest(set, true); got != "the loop at line 20 runs len(names) times: make s with len(names) as its size hint and this growth goes away" {
+		t.Errorf("Suggest library map type = %q", got)
 	}
 	cl := &Site{Samples: 3}
 	cl.CPU[mapop.Clear] = 10

@@ -2,6 +2,7 @@ package cpuprof
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mapscope/mapscope/internal/heap"
@@ -25,9 +26,14 @@ func Annotate(sites []*Site, src heap.Source) {
 		if err != nil || line == nil {
 			continue
 		}
-		for _, op := range line.Ops {
-			if op.Kind == heap.OpMapAssign || op.Kind == heap.OpMapMake && s.Expr == "" {
-				s.Expr, s.Type = op.Expr, op.Type
+		// The map the line assigns; else the one it fills through a
+		// method of its map type (s.Insert(k) on a sets.Set) or a
+		// decoder (json.Unmarshal(data, &m)); else the one it makes.
+		for _, kinds := range [][]heap.OpKind{{heap.OpMapAssign}, {heap.OpMapMethod, heap.OpMapDecode}, {heap.OpMapMake}} {
+			for _, op := range line.Ops {
+				if s.Expr == "" && slices.Contains(kinds, op.Kind) && op.Expr != "" {
+					s.Expr, s.Type = op.Expr, op.Type
+				}
 			}
 		}
 		s.LoopLine, s.LoopTrips = line.LoopLine, line.LoopTrips
@@ -62,8 +68,12 @@ func Suggest(s *Site, withSource bool) string {
 		return fmt.Sprintf("no frame of your code above this map call: %s grows a map of its own; what you can change is what you feed it", funcname.Package(s.Function))
 	case grow >= growWorthHint && s.Library != "" && strings.HasPrefix(s.Entry, "reflect.") && len(s.Path) > 2:
 		return fmt.Sprintf("maps built through %s grow as it fills them: decode into a struct, or into a map you made with a size hint", s.Path[1])
-	case grow >= growWorthHint && s.Library != "":
+	case grow >= growWorthHint && s.Library != "" && s.Expr == "" && withSource:
 		return fmt.Sprintf("a map inside %s grows, reached from here: the library's own map; what you can change is what you feed it", s.Library)
+	case grow >= growWorthHint && s.Library != "" && s.Expr == "":
+		// The map may be the caller's all the same: a map type of the
+		// library with methods (sets.Set[string]) or a map passed in.
+		return fmt.Sprintf("a map grows inside %s, reached from here: if it is yours (a map type of the library, a map you pass in), give its make a size hint; if it is the library's own, what you can change is what you feed it (-source tells which)", s.Library)
 	case grow >= growWorthHint && s.LoopTrips != "":
 		return fmt.Sprintf("the loop at line %d runs %s times: make %s with %s as its size hint and this growth goes away", s.LoopLine, s.LoopTrips, name, s.LoopTrips)
 	case grow >= growWorthHint && withSource:

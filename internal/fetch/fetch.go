@@ -48,12 +48,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -249,4 +252,39 @@ func byteCount(n int64) string {
 	s := fmt.Sprintf("%.1f", float64(n)/float64(div))
 	s = strings.TrimSuffix(s, ".0")
 	return s + " " + "KMGTPE"[exp:exp+1] + "iB"
+}
+
+// URLSeconds returns the seconds=N an http(s) URL asks for, if it asks
+// (N > 0). A command whose -seconds was not given on the command line
+// keeps it: whoever wrote .../profile?seconds=60 meant a minute, not the
+// flag's default, which Options.Seconds would put in its place.
+func URLSeconds(raw string) (int, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(u.Query().Get("seconds"))
+	if err != nil || n <= 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// SecondsFlag returns the seconds to ask src for: the int flag name of set
+// when it was given on the command line, else the seconds=N of the URL
+// when it has one (URLSeconds), else the flag's default.
+func SecondsFlag(set *flag.FlagSet, name, src string) int {
+	f := set.Lookup(name)
+	if f == nil {
+		return 0
+	}
+	given := false
+	set.Visit(func(v *flag.Flag) { given = given || v.Name == name })
+	if !given {
+		if n, ok := URLSeconds(src); ok {
+			return n
+		}
+	}
+	n, _ := strconv.Atoi(f.Value.String())
+	return n
 }

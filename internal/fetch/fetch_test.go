@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -590,6 +591,34 @@ func TestFirstLine(t *testing.T) {
 	} {
 		if got := firstLine([]byte(in)); got != want {
 			t.Errorf("firstLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSecondsFlag: a URL's own seconds=N stands unless -seconds is given.
+// Seen as a new user: mapscope trace '.../debug/pprof/trace?seconds=2'
+// traced for the -seconds default of 5.
+func TestSecondsFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		src  string
+		want int
+	}{
+		{nil, "http://127.0.0.1:6060/debug/pprof/trace?seconds=2", 2},
+		{nil, "http://127.0.0.1:6060", 5},
+		{nil, "http://127.0.0.1:6060/debug/pprof/profile?seconds=0", 5},
+		{nil, "http://127.0.0.1:6060/debug/pprof/profile?seconds=x", 5},
+		{nil, "profile?seconds=2", 5}, // a file name
+		{[]string{"-seconds", "7"}, "http://127.0.0.1:6060/debug/pprof/trace?seconds=2", 7},
+		{[]string{"-seconds", "0"}, "http://127.0.0.1:6060/debug/pprof/trace?seconds=2", 0},
+	} {
+		set := flag.NewFlagSet("t", flag.ContinueOnError)
+		set.Int("seconds", 5, "")
+		if err := set.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := SecondsFlag(set, "seconds", tc.src); got != tc.want {
+			t.Errorf("%v %s: %d seconds, want %d", tc.args, tc.src, got, tc.want)
 		}
 	}
 }

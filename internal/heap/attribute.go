@@ -42,6 +42,7 @@ const (
 	OpSyncMap                      // (*sync.Map).Store and friends
 	OpAlloc                        // any other allocation: &T{}, make([]T, n), append
 	OpCall                         // a call that may allocate inside
+	OpMapMethod                    // s.Insert(k): a method of a named map type; a call
 )
 
 // Op is one allocating operation on a source line.
@@ -415,7 +416,10 @@ func (a *attributor) classify(stack []frame, block int64) *Site {
 					kind, ev, note = k, []Evidence{FromSize}, ""
 				}
 			}
-			if kind.IsMap() && opFor(ol.Ops, kind) != nil {
+			// A map grown inside a method of its map type that the
+			// user's line calls on a map it holds (s.Insert(k) on a
+			// sets.Set[string]) is the user's, not the library's.
+			if kind.IsMap() && opFor(ol.Ops, kind) != nil && !(kind == Grow && line != nil && mapMethod(line.Ops) != nil) {
 				owner = ol
 			}
 		}
@@ -546,7 +550,7 @@ func kindFromOps(ops []Op) (Kind, string) {
 			mapKinds = append(mapKinds, SyncMap)
 		case OpAlloc:
 			alloc = true
-		case OpCall:
+		case OpCall, OpMapMethod:
 			calls = true
 		}
 	}
@@ -564,6 +568,17 @@ func kindFromOps(ops []Op) (Kind, string) {
 		return Unknown, "the line has several kinds of map operation; -binary tells them apart"
 	}
 	return mapKinds[0], ""
+}
+
+// mapMethod returns the line's call of a method of a named map type, if
+// any.
+func mapMethod(ops []Op) *Op {
+	for i := range ops {
+		if ops[i].Kind == OpMapMethod {
+			return &ops[i]
+		}
+	}
+	return nil
 }
 
 // opFor picks the source operation that names the map of a site of kind k.
@@ -592,6 +607,9 @@ func (a *attributor) site(user frame, below []frame, kind Kind, ev []Evidence, n
 	var op *Op
 	if line != nil {
 		op = opFor(line.Ops, kind)
+		if kind == Grow && op == nil && ownerFrame.fn == "" {
+			op = mapMethod(line.Ops) // s.Insert(k): s grows inside the method
+		}
 		// A literal filled by mapassign calls is initial sizing, not growth.
 		if kind == Grow && op == nil {
 			if lit := opFor(line.Ops, Make); lit != nil && lit.Kind == OpMapLiteral {

@@ -373,3 +373,25 @@ func TestForeignSiteAdvice(t *testing.T) {
 		t.Errorf("site %s foreign=%v, want the user's frame", s.Function, s.Foreign)
 	}
 }
+
+// TestMapTypeMethod: a map of a library's map type grown inside its
+// method (k8s.io/apimachinery's sets.Set[string].Insert, called as
+// s.Insert(n) in a loop) is the caller's map, named at the caller's line
+// with the loop bound, not the library's own map.
+func TestMapTypeMethod(t *testing.T) {
+	src := fakeSource{
+		"/src/lib/set.go:51": {Ops: []Op{{Kind: OpMapAssign, Expr: "s", Type: "sets.Set[T]"}}, Module: "example.com/lib", Version: "v1.0.0"},
+		"/src/main.go:22":    {Ops: []Op{{Kind: OpMapMethod, Expr: "s", Type: "sets.Set[string]"}}, LoopLine: 21, LoopTrips: "len(names)"},
+	}
+	b := newBuilder().sample(4096, "runtime.mallocgc", "runtime.newarray", "internal/runtime/maps.newarray",
+		"internal/runtime/maps.newGroups", "internal/runtime/maps.(*table).reset", "internal/runtime/maps.newTable",
+		"internal/runtime/maps.(*table).split", "internal/runtime/maps.(*table).rehash", "runtime.mapassign_faststr",
+		"example.com/lib.Set[go.shape.string].Insert /src/lib/set.go:51", "main.unhinted /src/main.go:22", "main.main /src/main.go:3")
+	s := only(t, attribute(t, b, Options{Source: src, MainModule: "example.com/app"}))
+	if s.Kind != Grow || s.Function != "main.unhinted" || s.Map != "s" || s.Type != "sets.Set[string]" || s.Owner != nil || s.LoopTrips != "len(names)" {
+		t.Errorf("got %s at %s: %q %q owner %+v loop %q; want grow at main.unhinted: s sets.Set[string], no owner, len(names)", s.Kind, s.Function, s.Map, s.Type, s.Owner, s.LoopTrips)
+	}
+	if got := Suggest(s, "inuse"); strings.Contains(got, "own map") {
+		t.Errorf("suggestion %q calls the caller's map the library's", got)
+	}
+}

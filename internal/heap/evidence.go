@@ -129,6 +129,9 @@ func (ev *Analyzer) Warnings() []string {
 		slices.Sort(missing)
 		out = append(out, fmt.Sprintf("the source of %s is not in the module cache, and mapscope does not download: run 'go mod download' in %s to name the maps inside", strings.Join(missing, ", "), ev.sourceDir))
 	}
+	if err := ev.source.t.DepsError(); err != nil {
+		out = append(out, fmt.Sprintf("listing the modules of %s for libraries' source, without the network: %s; run 'go mod download' there (mapscope does not download)", ev.sourceDir, firstLine(err.Error())))
+	}
 	for _, err := range ev.source.t.LoadErrors() {
 		msg := err.Error()
 		if strings.Contains(msg, "GOPROXY=off") || strings.Contains(msg, "module lookup disabled") {
@@ -265,6 +268,7 @@ var opKinds = map[srcline.Kind]OpKind{
 	srcline.SyncMapStore: OpSyncMap,
 	srcline.Alloc:        OpAlloc,
 	srcline.Call:         OpCall,
+	srcline.MapMethod:    OpMapMethod,
 }
 
 func (s *sourceAdapter) Line(fn, file string, line int) (*Line, error) {

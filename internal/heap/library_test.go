@@ -1,6 +1,8 @@
 package heap
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,5 +106,38 @@ func TestLibraryMapNamed(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestWarnsPartialModuleList: when the go command, without the network,
+// lists the build list only in part, -source says so and what to run.
+func TestWarnsPartialModuleList(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"go.mod":     "module example.com/partial\n\ngo 1.23\n\nrequire (\n\texample.com/lib v1.0.0\n\texample.com/notcached v1.0.0\n)\n\nreplace example.com/lib => ./lib\n",
+		"go.sum":     "example.com/notcached v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+		"main.go":    "package main\n\nimport \"example.com/lib\"\n\nfunc main() { lib.Fill(map[int]int{}, 10) }\n",
+		"lib/go.mod": "module example.com/lib\n\ngo 1.23\n",
+		"lib/lib.go": "package lib\n\nfunc Fill(m map[int]int, n int) {\n\tfor i := 0; i < n; i++ {\n\t\tm[i] = i\n\t}\n}\n",
+	} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev, err := Open(Config{Source: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	line, err := ev.Source().Line("example.com/lib.Fill", filepath.Join(dir, "lib", "lib.go"), 5)
+	if err != nil || len(line.Ops) == 0 || line.Ops[0].Expr != "m" {
+		t.Fatalf("library line: %+v, %v", line, err)
+	}
+	warn := strings.Join(ev.Warnings(), "\n")
+	if !strings.Contains(warn, "example.com/notcached@v1.0.0") || !strings.Contains(warn, "go mod download") {
+		t.Errorf("warnings %q do not name the module and what to run", warn)
 	}
 }

@@ -89,7 +89,7 @@ func kindFromSize(ops []Op, block int64) Kind {
 			if s := blockSizes(op.Size); s[0] == block || s[1] == block {
 				allocHit = true
 			}
-		case OpCall:
+		case OpCall, OpMapMethod:
 			// A callee allocates in its own frame, not at this line.
 		default:
 			return Unknown // clones, decoders: sizes not known here

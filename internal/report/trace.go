@@ -186,7 +186,11 @@ func (t *Trace) WriteText(w io.Writer, top int) error {
 	fmt.Fprintf(&b, "evidence: %s\n", strings.Join(t.Evidence, ", "))
 	fmt.Fprintf(&b, "GC: %d cycles, marking for %s; %d stop-the-world pauses, %s in all, the longest %s\n",
 		g.Cycles, Duration(g.MarkSeconds), g.STWPauses, Duration(g.STWSeconds), Duration(g.STWMaxSeconds))
-	fmt.Fprintf(&b, "mark assists: %d, %s", g.Assists, Duration(g.AssistSeconds))
+	if g.Assists == 0 {
+		b.WriteString("mark assists: none")
+	} else {
+		fmt.Fprintf(&b, "mark assists: %d, %s", g.Assists, Duration(g.AssistSeconds))
+	}
 	if g.MapAssistSeconds > 0 {
 		fmt.Fprintf(&b, "; begun in map code %s (%s)", Duration(g.MapAssistSeconds), opsText(g.AssistOps, ""))
 	}
@@ -216,6 +220,9 @@ func (t *Trace) WriteText(w io.Writer, top int) error {
 		extra := ""
 		if s.Assists > 0 {
 			extra = fmt.Sprintf("; %d mark assists, %s", s.Assists, Duration(s.AssistSeconds))
+			if s.Assists == 1 {
+				extra = fmt.Sprintf("; 1 mark assist, %s", Duration(s.AssistSeconds))
+			}
 		}
 		writeCPUSite(&b, i+1, &s.CPUSite, extra)
 		if len(s.AssistStack) > 0 {
@@ -227,10 +234,36 @@ func (t *Trace) WriteText(w io.Writer, top int) error {
 }
 
 // shortStack keeps a stack readable: the site, the map call, the growth
-// frames, and the allocator's call into the assist.
+// frames, and the allocator's call into the assist. When the map call is
+// deep in a library (a decoder's reflect.mapassign0 under its Unmarshal,
+// ReadVal, ...), the library frames above it give way to it.
 func shortStack(stack []string) []string {
 	if len(stack) <= 6 {
 		return stack
 	}
-	return append(append(append([]string{}, stack[:4]...), "..."), stack[len(stack)-2:]...)
+	entry := 0
+	for i := 1; i < len(stack)-2; i++ {
+		if mapop.Of(stack[i]) != mapop.None {
+			entry = i
+			break
+		}
+	}
+	if entry <= 2 {
+		return append(append(append([]string{}, stack[:4]...), "..."), stack[len(stack)-2:]...)
+	}
+	// The site, the frame making the map call, the call down to its
+	// first growth frame (or the frame below it), the assist.
+	out := []string{stack[0], "...", stack[entry-1]}
+	end := min(entry+2, len(stack)-2)
+	for i := entry; i < min(entry+4, len(stack)-2); i++ {
+		if mapop.Of(stack[i]) == mapop.Grow {
+			end = i + 1
+			break
+		}
+	}
+	out = append(out, stack[entry:end]...)
+	if end < len(stack)-2 {
+		out = append(out, "...")
+	}
+	return append(out, stack[len(stack)-2:]...)
 }

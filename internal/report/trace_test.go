@@ -258,3 +258,40 @@ func TestTraceHTMLSize(t *testing.T) {
 		t.Errorf("the page is %d bytes", buf.Len())
 	}
 }
+
+// TestShortStack: an assist's stack keeps the map call and its growth
+// frame when the call is deep in a library, as in github.com/json-iterator/go
+// decoding into a map (a stack from a trace of jsoniter.Unmarshal).
+func TestShortStack(t *testing.T) {
+	stack := []string{"main.unhinted", "github.com/json-iterator/go.Unmarshal", "github.com/json-iterator/go.(*frozenConfig).Unmarshal",
+		"github.com/json-iterator/go.(*Iterator).ReadVal", "github.com/json-iterator/go.(*mapDecoder).Decode",
+		"github.com/modern-go/reflect2.(*UnsafeMapType).UnsafeSetIndex", "reflect.mapassign", "reflect.mapassign0", "runtime.mapassign",
+		"internal/runtime/maps.(*table).rehash", "internal/runtime/maps.(*table).split", "internal/runtime/maps.newTable",
+		"internal/runtime/maps.(*table).reset", "internal/runtime/maps.newGroups", "internal/runtime/maps.newarray", "runtime.newarray",
+		"runtime.mallocgc", "runtime.deductAssistCredit", "runtime.gcAssistAlloc"}
+	got := strings.Join(shortStack(stack), " -> ")
+	want := "main.unhinted -> ... -> reflect.mapassign -> reflect.mapassign0 -> runtime.mapassign -> internal/runtime/maps.(*table).rehash -> ... -> runtime.deductAssistCredit -> runtime.gcAssistAlloc"
+	if got != want {
+		t.Errorf("shortStack =\n%s\nwant\n%s", got, want)
+	}
+	// A map call right under the site keeps the first frames, as before.
+	sets := []string{"main.unhinted", "k8s.io/apimachinery/pkg/util/sets.Set[...].Insert", "runtime.mapassign_faststr",
+		"internal/runtime/maps.(*table).rehash", "internal/runtime/maps.(*table).split", "runtime.mallocgc", "runtime.deductAssistCredit", "runtime.gcAssistAlloc"}
+	if got, want := strings.Join(shortStack(sets), " -> "), "main.unhinted -> k8s.io/apimachinery/pkg/util/sets.Set[...].Insert -> runtime.mapassign_faststr -> internal/runtime/maps.(*table).rehash -> ... -> runtime.deductAssistCredit -> runtime.gcAssistAlloc"; got != want {
+		t.Errorf("shortStack =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestTraceTextAssistCounts: no assists say so, one is one.
+func TestTraceTextAssistCounts(t *testing.T) {
+	r := &Trace{Trace: "t.out", Evidence: []string{"stack"}}
+	r.Sites = []TraceSite{{Assists: 1, AssistSeconds: 0.002}}
+	r.Sites[0].Function, r.Sites[0].Samples = "main.f", 1
+	var b strings.Builder
+	if err := r.WriteText(&b, 10); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "mark assists: none\n") || !strings.Contains(b.String(), "; 1 mark assist, 2.0 ms") {
+		t.Errorf("text:\n%s", b.String())
+	}
+}

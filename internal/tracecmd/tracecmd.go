@@ -58,9 +58,10 @@ time with the GC cycles behind it, the GC, pause and assist spans, and
 the sites.
 
 The trace is a file, - for standard input, or a URL: http://host:port
-alone means /debug/pprof/trace; -seconds N (default 5) is how long the
-program is traced, -H 'Name: value' adds a header whose value is never
-printed, and -save FILE keeps what was fetched.
+alone means /debug/pprof/trace; -seconds N (default 5, or the URL's own
+seconds=N) is how long the program is traced, -H 'Name: value' adds a
+header whose value is never printed, and -save FILE keeps what was
+fetched.
 
 Exit status is 0 on success and 2 for bad flags or unreadable input.
 `,
@@ -162,9 +163,10 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 // time, unless -cpu=false, so that the trace has CPU samples; a refusal
 // is a warning.
 func readTrace(ctx context.Context, src string) (data []byte, name string, warnings []string, err error) {
+	secs := fetch.SecondsFlag(flags, "seconds", src)
 	opt := fetch.Options{
 		DefaultPath: "/debug/pprof/trace",
-		Seconds:     *flagSecs,
+		Seconds:     secs,
 		Timeout:     *flagTime,
 		Header:      flagHeader.Header,
 		MaxBytes:    2 << 30,
@@ -178,7 +180,7 @@ func readTrace(ctx context.Context, src string) (data []byte, name string, warni
 			popt := opt
 			popt.DefaultPath = "/debug/pprof/profile"
 			// A second longer than the trace, so that it covers all of it.
-			popt.Seconds = *flagSecs + 1
+			popt.Seconds = secs + 1
 			_, _, cpuErr = fetch.Open(ctx, profileURL, popt)
 		}()
 		// Give the profile request a head start: samples begin to reach

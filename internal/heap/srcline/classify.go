@@ -349,8 +349,49 @@ func (c *classifier) call(n *ast.CallExpr) {
 		c.convertArgs(n)
 		return
 	}
+	if op, ok := c.mapMethod(fun, callee, name); ok {
+		c.add(MapMethod, n, op, c.enclosingStmt())
+		c.convertArgs(n)
+		return
+	}
 	c.add(Call, n, Op{Expr: exprString(n), Callee: name}, nil)
 	c.convertArgs(n)
+}
+
+// mapMethod describes a call of a method whose receiver is a map of a
+// named map type (or a pointer to one): the map is the receiver
+// expression, which the line holds, whatever package the method is in.
+func (c *classifier) mapMethod(fun ast.Expr, callee *types.Func, name string) (Op, bool) {
+	if callee == nil {
+		return Op{}, false
+	}
+	if sig, ok := callee.Type().(*types.Signature); !ok || sig.Recv() == nil {
+		return Op{}, false
+	}
+	sel, ok := ast.Unparen(fun).(*ast.SelectorExpr)
+	if !ok {
+		if ix, isIndex := ast.Unparen(fun).(*ast.IndexExpr); isIndex { // s.Method[T]
+			sel, ok = ast.Unparen(ix.X).(*ast.SelectorExpr)
+		}
+		if !ok {
+			return Op{}, false
+		}
+	}
+	if _, method := c.info.Selections[sel]; !method {
+		return Op{}, false // a package-qualified function, not a method value
+	}
+	t := c.typeOf(sel.X)
+	if t == nil {
+		return Op{}, false
+	}
+	t = derefOnce(t)
+	mt, ok := underlying(t).(*types.Map)
+	if !ok {
+		return Op{}, false
+	}
+	op := Op{Expr: exprString(sel.X), Type: c.typeStr(t), MapType: c.typeStr(mt), Callee: name}
+	op.SlotSize, op.BucketSize = storageSizes(mt)
+	return op, true
 }
 
 // convertArgs records interface conversions of arguments.

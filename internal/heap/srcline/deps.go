@@ -2,6 +2,7 @@ package srcline
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +29,7 @@ type deps struct {
 	mu      sync.Mutex
 	trees   map[string]*Tree // module path -> tree
 	missing map[string]bool  // modules not in the module cache, reported once
+	listErr error            // err, under mu for DepsError
 }
 
 type moduleInfo struct {
@@ -36,6 +38,7 @@ type moduleInfo struct {
 	Dir     string
 	Main    bool
 	Replace *moduleInfo
+	Error   *struct{ Err string }
 }
 
 // ForPackage returns the tree holding the source of package pkg: t itself
@@ -56,7 +59,13 @@ func (t *Tree) ForPackage(pkg string) (*Tree, error) {
 		return nil, fmt.Errorf("srcline: %s: %w: standard library", pkg, ErrNotInTree)
 	}
 	d := t.deps
-	d.once.Do(func() { d.mods, d.err = t.listModules() })
+	d.once.Do(func() {
+		var partial error
+		d.mods, partial, d.err = t.listModules()
+		d.mu.Lock()
+		d.listErr = cmp.Or(d.err, partial)
+		d.mu.Unlock()
+	})
 	if d.err != nil {
 		return nil, fmt.Errorf("srcline: %s: %w: listing the modules of %s: %v", pkg, ErrNotInTree, t.module, d.err)
 	}
@@ -115,13 +124,31 @@ func (t *Tree) Missing() []string {
 	return out
 }
 
+// DepsError returns why the dependency modules could not be listed, or
+// were listed in part (go list -m all needs the go.mod of every module in
+// the build list, and the go command is run without the network), or nil
+// if they were listed or never wanted.
+func (t *Tree) DepsError() error {
+	if t.deps == nil {
+		return nil
+	}
+	t.deps.mu.Lock()
+	defer t.deps.mu.Unlock()
+	return t.deps.listErr
+}
+
 // Version returns the version of a dependency's tree ("" for the main
 // module's).
 func (t *Tree) Version() string { return t.version }
 
 // listModules runs go list -m all in the main module, offline.
-func (t *Tree) listModules() ([]moduleInfo, error) {
-	cmd := exec.Command("go", "list", "-m", "-json", "all")
+//
+// A module whose go.mod is not in the module cache does not fail the
+// listing (-e): the others are listed, and partial says how many were
+// not, since a requirement of theirs may select a newer version than the
+// one listed.
+func (t *Tree) listModules() (mods []moduleInfo, partial, err error) {
+	cmd := exec.Command("go", "list", "-m", "-e", "-json", "all")
 	cmd.Dir, cmd.Env = t.root, t.env()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -131,18 +158,24 @@ func (t *Tree) listModules() ([]moduleInfo, error) {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return nil, errors.New(firstLine(msg))
+		return nil, nil, errors.New(firstLine(msg))
 	}
-	var mods []moduleInfo
+	var failed []string
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
 		var m moduleInfo
 		if err := dec.Decode(&m); err == io.EOF {
 			break
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if m.Error != nil && !m.Main {
+			failed = append(failed, m.Path+"@"+m.Version+": "+firstLine(m.Error.Err))
 		}
 		mods = append(mods, m)
+	}
+	if len(failed) > 0 {
+		partial = fmt.Errorf("the go.mod of %d of its modules is not in the module cache (%s), so a library may be read at an older version than the build's", len(failed), failed[0])
 	}
 	// A vendor directory holds the source when the module vendors.
 	if fi, err := os.Stat(filepath.Join(t.root, "vendor", "modules.txt")); err == nil && !fi.IsDir() {
@@ -153,7 +186,7 @@ func (t *Tree) listModules() ([]moduleInfo, error) {
 			}
 		}
 	}
-	return mods, nil
+	return mods, partial, nil
 }
 
 func firstLine(s string) string {

@@ -280,3 +280,46 @@ func TestNoGoCommand(t *testing.T) {
 		t.Errorf("Ops = %s, want the make from syntax", fmtOps(got.Ops))
 	}
 }
+
+// TestPartialModuleList: a module of the build list whose go.mod is not in
+// the module cache (the go command runs without the network) does not keep
+// the source of the libraries that are there from being read, and is
+// reported. Seen on a program using k8s.io/apimachinery@v0.32.13, whose
+// build list names modules the program never builds: "mapscope cpu
+// -source" named no map inside the library, and said nothing.
+func TestPartialModuleList(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":     "module example.com/partial\n\ngo 1.23\n\nrequire (\n\texample.com/lib v1.0.0\n\texample.com/notcached v1.0.0\n)\n\nreplace example.com/lib => ./lib\n",
+		"go.sum":     "example.com/notcached v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+		"main.go":    "package main\n\nimport \"example.com/lib\"\n\nfunc main() { lib.Fill(map[int]int{}, 10) }\n",
+		"lib/go.mod": "module example.com/lib\n\ngo 1.23\n",
+		"lib/lib.go": "package lib\n\nfunc Fill(m map[int]int, n int) {\n\tfor i := 0; i < n; i++ {\n\t\tm[i] = i\n\t}\n}\n",
+	}
+	for name, text := range files {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := tr.ForPackage("example.com/lib")
+	if err != nil {
+		t.Fatalf("ForPackage: %v", err)
+	}
+	l, err := lib.Lookup("example.com/lib.Fill", filepath.Join(dir, "lib", "lib.go"), 5)
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if len(l.Ops) != 1 || l.Ops[0].Kind != MapAssign || l.Ops[0].Expr != "m" {
+		t.Errorf("ops %+v, want mapassign m", l.Ops)
+	}
+	if err := tr.DepsError(); err == nil || !strings.Contains(err.Error(), "example.com/notcached@v1.0.0") {
+		t.Errorf("DepsError = %v, want it to name example.com/notcached@v1.0.0", err)
+	}
+}

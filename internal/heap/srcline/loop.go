@@ -16,7 +16,7 @@ import (
 func (c *classifier) loop() *Loop {
 	var pos token.Pos
 	for _, f := range c.ops {
-		if f.op.Kind == MapAssign {
+		if f.op.Kind == MapAssign || f.op.Kind == MapMethod {
 			pos = f.pos
 			break
 		}
@@ -37,7 +37,7 @@ func (c *classifier) loop() *Loop {
 	}
 	res := &Loop{Line: c.lineOf(lp.Pos()), KnownTrips: c.trips(lp)}
 	for _, f := range c.ops {
-		if f.op.Kind != MapAssign || f.stmt == nil {
+		if f.op.Kind != MapAssign && f.op.Kind != MapMethod || f.stmt == nil {
 			continue
 		}
 		if l, b, child := enclosingLoop(c.file, f.pos); l == lp && child == f.stmt && c.runsEveryIteration(b, child) {
@@ -48,16 +48,33 @@ func (c *classifier) loop() *Loop {
 	return res
 }
 
-// localOutside reports whether the map indexed by ix is a local variable
+// localOutside reports whether the map indexed by ix (or whose method ix
+// calls) is a local variable
 // of the function around the loop, declared in its body before the loop
 // (not a parameter, a field, a package variable, or a variable of an
 // enclosing function captured by a closure).
 func (c *classifier) localOutside(ix ast.Node, lp ast.Stmt) bool {
-	x, ok := ix.(*ast.IndexExpr)
-	if !ok || c.info == nil {
+	if c.info == nil {
 		return false
 	}
-	id, ok := ast.Unparen(x.X).(*ast.Ident)
+	var m ast.Expr
+	switch x := ix.(type) {
+	case *ast.IndexExpr:
+		m = x.X
+	case *ast.CallExpr: // a method of a named map type: s.Insert(k)
+		fun := ast.Unparen(x.Fun)
+		if ix, ok := fun.(*ast.IndexExpr); ok {
+			fun = ast.Unparen(ix.X)
+		}
+		sel, ok := fun.(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		m = sel.X
+	default:
+		return false
+	}
+	id, ok := ast.Unparen(m).(*ast.Ident)
 	if !ok {
 		return false
 	}

@@ -68,6 +68,11 @@ const (
 	Alloc
 	// Call calls a function that may allocate inside.
 	Call
+	// MapMethod calls a method of a named map type on a map the line
+	// holds (s.Insert(k) on a k8s.io/apimachinery sets.Set[string]): the
+	// map is the caller's, filled, read or grown inside the method. Like
+	// Call, the line itself allocates nothing.
+	MapMethod
 )
 
 var kindNames = [...]string{
@@ -80,6 +85,7 @@ var kindNames = [...]string{
 	SyncMapStore: "syncmapstore",
 	Alloc:        "alloc",
 	Call:         "call",
+	MapMethod:    "mapmethod",
 }
 
 func (k Kind) String() string {

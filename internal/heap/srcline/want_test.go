@@ -143,7 +143,7 @@ func parseWant(tokens []heaptest.Token) (want, error) {
 }
 
 func kindByName(s string) Kind {
-	for k := MapAssign; k <= Call; k++ {
+	for k := MapAssign; k <= MapMethod; k++ {
 		if k.String() == s {
 			return k
 		}

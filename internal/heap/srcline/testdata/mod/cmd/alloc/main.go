@@ -164,3 +164,13 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// setFill fills a map of a named map type through its method: the map is
+// s, this function's, though it grows inside store.Set.Insert.
+func setFill(keys []string) store.Set {
+	s := store.Set{}
+	for _, k := range keys {
+		s.Insert(k) // want: mapmethod "s" "store.Set" callee "example.com/svc/internal/store.Set.Insert"; loop "len(keys)" once local
+	}
+	return s
+}

@@ -253,3 +253,11 @@ func FillGlobal(n int) {
 		registry[i] = i // want: mapassign "registry" "map[int]int"; loop "n" once
 	}
 }
+
+// Set is a map type with methods, as k8s.io/apimachinery's
+// sets.Set[string] is (https://pkg.go.dev/k8s.io/apimachinery/pkg/util/sets#Set):
+// its callers hold the map.
+type Set map[string]struct{}
+
+// Insert adds k to the caller's map.
+func (s Set) Insert(k string) { s[k] = struct{}{} }
