@@ -152,10 +152,13 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 // A Watch fetches a service's snapshots into a store and keeps the trend
 // of its map sites up to date. demo runs one too.
 type Watch struct {
-	Target     string // the service's URL
-	Dir        string // the store
-	Interval   time.Duration
-	Duration   time.Duration // 0: until ctx is done
+	Target   string // the service's URL
+	Dir      string // the store
+	Interval time.Duration
+	Duration time.Duration // 0: until ctx is done
+	// Snapshots, when not 0, ends the watch once it has taken that many
+	// (besides any already in the store), even before Duration is over.
+	Snapshots  int
 	Timeout    time.Duration
 	GC         bool
 	Goroutines bool
@@ -208,7 +211,7 @@ func (w *Watch) Run(ctx context.Context) (*report.Trend, error) {
 	}
 	var lastErr error
 	wait := time.Duration(0)
-	failures := 0
+	failures, taken := 0, 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -221,6 +224,9 @@ func (w *Watch) Run(ctx context.Context) (*report.Trend, error) {
 			failures, lastErr = 0, nil
 			wait = w.Interval
 			w.show(in)
+			if taken++; w.Snapshots > 0 && taken >= w.Snapshots {
+				return w.finish(in, nil)
+			}
 		case ctx.Err() != nil:
 			return w.finish(in, lastErr)
 		default:
