@@ -23,7 +23,6 @@ var knownMisses = map[string]bool{
 	"etcdraft":            true,
 	"gethcontent":         true,
 	"gethheadsync":        true,
-	"gethseen":            true,
 	"gofusebridge":        true,
 	"grpchealth":          true,
 	"grpcloopy":           true,

@@ -30,8 +30,9 @@
 //     whose bound n is not assigned in the loop;
 //   - the loop body inserts into the map exactly once, unconditionally, as
 //     a statement of the body itself (not inside if, switch or a nested
-//     loop), and contains no break, continue, goto, return or labelled
-//     statement;
+//     loop), and contains no break, continue, goto or labelled statement,
+//     and no return of the map (a return that drops the map, an error
+//     path, costs the hint nothing on the path that keeps it);
 //   - the inserted key is likely new in every iteration: the loop variable
 //     (or a conversion of it), the element xs[i], or an identity derived
 //     from the element such as u.ID or l.String(). Keys that repeat by
@@ -40,7 +41,12 @@
 //     a set (map[K]bool, map[K]struct{}), anything but the element itself,
 //     since a set of a field collects distinct values. The right-hand side
 //     must not read the map (counting "m[k]++" and grouping "m[k] = append(m[k], v)"
-//     repeat keys by design and are not reported);
+//     repeat keys by design and are not reported). The one lookup allowed
+//     is a duplicate check on the inserted key that returns
+//     (`if _, ok := seen[h]; ok { return err }`): a repeated key then ends
+//     the function, so every iteration that keeps the map adds a new key,
+//     and any key that changes with the element (h := tx.Hash()) fills it
+//     exactly;
 //   - nothing between the make and the loop mentions the map.
 //
 // Test files (_test.go) are not analyzed: tests and benchmarks build maps

@@ -186,14 +186,20 @@ func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
 
 // fillsOncePerIteration reports whether the loop body inserts into m
 // exactly once per iteration, at a key built from the loop variables, and
-// uses m nowhere else.
+// uses m nowhere else but in a duplicate check that leaves the function
+// (see dupGuard).
 func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) bool {
-	if len(loop.count.Vars) == 0 || leavesEarly(loop.body) {
+	if len(loop.count.Vars) == 0 || leavesEarly(pass, loop.body, m) {
 		return false
 	}
 	var insert *ast.AssignStmt
+	var guard ast.Expr // the key a duplicate check looks up, if any
 	for _, stmt := range loop.body.List {
 		if !mentions(pass, stmt, m) {
+			continue
+		}
+		if key := dupGuard(pass, stmt, m); key != nil && insert == nil && guard == nil {
+			guard = key
 			continue
 		}
 		as, ok := stmt.(*ast.AssignStmt)
@@ -210,7 +216,74 @@ func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) boo
 		return false
 	}
 	key := insert.Lhs[0].(*ast.IndexExpr).Index
+	if guard != nil && exprText(pass, guard) == exprText(pass, key) {
+		// A repeated key ends the function, so every iteration that
+		// keeps the map adds a new key: the loop's length is exact,
+		// whatever the key is built from, as long as it changes with the
+		// element.
+		return usesAny(pass, definedIn(pass, loop.body, key), loop.count.Vars)
+	}
 	return keyVariesPerIteration(pass, key, loop.count.Vars, isSet(m.Type()))
+}
+
+// dupGuard recognises a duplicate check on m that leaves the function,
+// `if _, ok := m[k]; ok { ...; return ... }` or `if m[k] { ...; return ...
+// }`, and returns the key k it looks up.
+func dupGuard(pass *analysis.Pass, stmt ast.Stmt, m *types.Var) ast.Expr {
+	ifs, ok := stmt.(*ast.IfStmt)
+	if !ok || ifs.Else != nil || len(ifs.Body.List) == 0 || mentions(pass, ifs.Body, m) {
+		return nil
+	}
+	if _, ok := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); !ok {
+		return nil
+	}
+	lookup := func(e ast.Expr) ast.Expr {
+		if idx, ok := ast.Unparen(e).(*ast.IndexExpr); ok && isIdentOf(pass, idx.X, m) && !mentions(pass, idx.Index, m) {
+			return idx.Index
+		}
+		return nil
+	}
+	if ifs.Init == nil {
+		return lookup(ifs.Cond) // a bool set
+	}
+	as, ok := ifs.Init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+		return nil
+	}
+	okID, isID := as.Lhs[1].(*ast.Ident)
+	if !isID || !isIdentOf(pass, ifs.Cond, pass.TypesInfo.Defs[okID]) {
+		return nil
+	}
+	return lookup(as.Rhs[0])
+}
+
+// definedIn returns the expression a local variable key was defined from
+// by a statement of body (`hash := tx.Hash()`), or key itself.
+func definedIn(pass *analysis.Pass, body *ast.BlockStmt, key ast.Expr) ast.Expr {
+	id, ok := ast.Unparen(key).(*ast.Ident)
+	if !ok {
+		return key
+	}
+	obj := pass.TypesInfo.Uses[id]
+	for _, stmt := range body.List {
+		if as, ok := stmt.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Lhs) == len(as.Rhs) {
+			for i, lhs := range as.Lhs {
+				if l, ok := lhs.(*ast.Ident); ok && obj != nil && pass.TypesInfo.Defs[l] == obj {
+					return as.Rhs[i]
+				}
+			}
+		}
+	}
+	return key
+}
+
+func usesAny(pass *analysis.Pass, e ast.Expr, vars []types.Object) bool {
+	for _, v := range vars {
+		if mentions(pass, e, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyVariesPerIteration reports whether the key is likely new in every
@@ -295,16 +368,21 @@ func isSet(t types.Type) bool {
 }
 
 // leavesEarly reports whether body contains a statement that may end an
-// iteration or the loop before the insert: break, continue, goto, return
-// or a label. Function literals are not part of the iteration's flow.
-func leavesEarly(body *ast.BlockStmt) bool {
+// iteration or the loop before the insert and keep the map: break,
+// continue, goto, a label, or a return of the map. A return that does
+// not mention the map drops it (an error path), so it costs the hint
+// nothing on the path that keeps the map. Function literals are not part
+// of the iteration's flow.
+func leavesEarly(pass *analysis.Pass, body *ast.BlockStmt, m *types.Var) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		switch n.(type) {
+		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
-		case *ast.BranchStmt, *ast.ReturnStmt, *ast.LabeledStmt:
+		case *ast.BranchStmt, *ast.LabeledStmt:
 			found = true
+		case *ast.ReturnStmt:
+			found = mentions(pass, n, m)
 		}
 		return !found
 	})

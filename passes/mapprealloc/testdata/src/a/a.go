@@ -332,3 +332,81 @@ func rangeMapKeys(src map[string]int) map[string]bool {
 	}
 	return m
 }
+
+type tx struct{ payload string }
+
+func (t *tx) Hash() string { return t.payload }
+
+// A duplicate is an error: every iteration that keeps the map adds a new
+// key, so a set keyed by a method of the element is exactly len(txs).
+func uniqueHashes(txs []*tx) (map[string]struct{}, error) {
+	seen := make(map[string]struct{}) // want `map seen is made without a size hint but the loop below fills it len\(txs\) times`
+	for _, t := range txs {
+		if t == nil {
+			return nil, errNil
+		}
+		h := t.Hash()
+		if _, dup := seen[h]; dup {
+			return nil, errDup
+		}
+		seen[h] = struct{}{}
+	}
+	return seen, nil
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+var errNil, errDup error = errorString("nil"), errorString("dup")
+
+// An error path drops the map: the hint costs nothing there.
+func byIDOrError(users []user) (map[int]user, error) {
+	m := make(map[int]user) // want `map m is made without a size hint but the loop below fills it len\(users\) times`
+	for _, u := range users {
+		if u.ID == 0 {
+			return nil, errNil
+		}
+		m[u.ID] = u
+	}
+	return m, nil
+}
+
+// Near misses.
+
+// Duplicates are skipped, not refused: the set collects distinct values.
+func skipDuplicates(txs []*tx) map[string]struct{} {
+	seen := make(map[string]struct{})
+	for _, t := range txs {
+		h := t.Hash()
+		if _, dup := seen[h]; dup {
+			continue
+		}
+		seen[h] = struct{}{}
+	}
+	return seen
+}
+
+// Returning the map half-filled keeps it.
+func upToFirstZero(users []user) map[int]user {
+	m := make(map[int]user)
+	for _, u := range users {
+		if u.ID == 0 {
+			return m
+		}
+		m[u.ID] = u
+	}
+	return m
+}
+
+// The duplicate check looks up another key than the insert's.
+func otherKeyGuard(txs []*tx) (map[string]bool, error) {
+	seen := make(map[string]bool)
+	for _, t := range txs {
+		if seen[t.payload+"x"] {
+			return nil, errDup
+		}
+		seen[t.Hash()] = true
+	}
+	return seen, nil
+}
