@@ -32,7 +32,6 @@ var knownMisses = map[string]bool{
 	"libp2ppromises":      true,
 	"logrusentry":         true,
 	"m3results":           true,
-	"mcpsessiontools":     true,
 	"natslqws":            true,
 	"natssublist":         true,
 	"otelforgetpod":       true,
@@ -44,9 +43,6 @@ var knownMisses = map[string]bool{
 	"rueidisstore":        true,
 	"tdlibwaiters":        true,
 	"typical/clearfield":  true,
-	"typical/libglobal":   true,
-	"typical/libmutex":    true,
-	"typical/libsyncmap":  true,
 	"typical/poolcleared": true,
 	"typical/poolnoreset": true,
 }

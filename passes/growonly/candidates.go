@@ -96,6 +96,9 @@ func (c *checker) longLivedTypes() map[*types.TypeName]bool {
 			}
 		}
 	}
+	// A value that serves requests lives as long as the server, and so
+	// do the values in its fields (see requests.go).
+	addRequestServers(c.pass, long)
 	return long
 }
 

@@ -80,11 +80,18 @@
 //     importers, never back, so the defining package cannot see those
 //     deletes; reporting them would need whole-program analysis.
 //   - A map field is reported only when a package-level variable holds
-//     its struct (directly, through a pointer or in a container).
+//     its struct (directly, through a pointer or in a container), or when
+//     its struct is a request handler (it has a method taking an
+//     http.ResponseWriter and an *http.Request) or is held in a field of
+//     one: a handler is installed once and serves the program's life.
 //   - An insertion whose key is a parameter of the enclosing function (the
 //     caller's choice), or that follows a lookup in the same map (a memo
 //     cache or an interning table, the use sync.Map documents as "caches
-//     that only grow"), does not count.
+//     that only grow"), does not count. A parameter key does count in a
+//     function that serves requests (it takes an *http.Request, an
+//     http.ResponseWriter or a net.Conn), or in a package function that
+//     one calls with a non-constant argument: the key came with a request
+//     (a session ID), and there are as many as there are requests.
 //
 // A program that does not import package net, directly or not, is not a
 // network service: it runs to completion and its grow-only maps are

@@ -108,6 +108,10 @@ type checker struct {
 	// params summarises what each function of the package does to its
 	// map parameters and receivers.
 	params map[*types.Var]effect
+	// requestFuncs are the package's functions that serve requests, and
+	// requestCalled those they call with a non-constant argument (see
+	// requests.go).
+	requestFuncs, requestCalled map[*types.Func]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -143,6 +147,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	c.collectInitOnlyFuncs(inspect)
 	c.summariseParams(inspect)
+	c.collectRequestFuncs(inspect)
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
 		if isTestFile(pass, file) {

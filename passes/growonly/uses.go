@@ -209,7 +209,8 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 // code, is guarded by a limit, or its key type has few values. Outside
 // application code, a key chosen by the caller and a memo cache (lookup,
 // then insert under the same key) are left to the caller: a library's
-// callers usually ask for a bounded set of names, types or paths.
+// callers usually ask for a bounded set of names, types or paths. A key
+// passed to code that serves requests comes from a request, and counts.
 func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Type, key ast.Expr) {
 	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || inRegistration(exprCur) ||
 		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(keyType, 0) {
@@ -220,7 +221,7 @@ func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Typ
 			return // a constant key: one entry, overwritten
 		}
 	}
-	if !c.app && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur)) {
+	if !c.app && key != nil && ((c.isCallerKey(exprCur, key) && !c.keyFromRequest(exprCur)) || c.isMemoized(exprCur)) {
 		return
 	}
 	t.firstInsert = exprCur.Node().Pos()

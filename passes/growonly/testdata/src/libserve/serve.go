@@ -1,0 +1,82 @@
+// Package libserve is library code that serves requests itself: keys its
+// request handlers receive come from requests, and the values its
+// handlers hold live as long as the server.
+package libserve
+
+import (
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A caller's key, but passed along with the request it came from.
+var lastSeen = map[string]time.Time{}
+
+func Touch(r *http.Request, session string) {
+	lastSeen[session] = time.Now() // want `map lastSeen only grows`
+}
+
+var inflight sync.Map
+
+func Start(c net.Conn, id uint64) {
+	inflight.Store(id, c.RemoteAddr().String()) // want `sync.Map inflight only grows`
+}
+
+// A mutex-guarded value held by a handler lives as long as the handler.
+type counter struct {
+	mu    sync.Mutex
+	perIP map[string]int
+}
+
+type Handler struct {
+	c *counter
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.c.mu.Lock()
+	h.c.perIP[r.RemoteAddr]++ // want `map field counter.perIP only grows`
+	h.c.mu.Unlock()
+	h.c.set(r.Header.Get("Session"), 1)
+	h.c.note("static")
+}
+
+type store struct {
+	mu   sync.Mutex
+	byID map[string]int
+}
+
+// set is called by the handler with a header's value.
+func (c *counter) set(id string, n int) {
+	c.perIP[id] = n
+}
+
+// Near misses.
+
+// note is called from the handler, but only with a constant.
+var notes = map[string]bool{}
+
+func (c *counter) note(kind string) { notes[kind] = true }
+
+// A memo cache in a handler is still a memo cache.
+var lowered = map[string]string{}
+
+func Lower(w http.ResponseWriter, r *http.Request, s string) {
+	if v, ok := lowered[s]; ok {
+		w.Write([]byte(v))
+		return
+	}
+	lowered[s] = strings.ToLower(s)
+}
+
+// A mutex-guarded type no request-serving value holds: importers decide
+// how long it lives.
+type group struct {
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (g *group) do(r *http.Request) { g.calls[r.URL.Path]++ }
+
+var _ = store{}
