@@ -30,7 +30,6 @@ var knownMisses = map[string]bool{
 	"k8scpumanager":      true,
 	"k8sprocessedpods":   true,
 	"libp2ppromises":     true,
-	"logrusentry":        true,
 	"m3results":          true,
 	"natslqws":           true,
 	"natssublist":        true,

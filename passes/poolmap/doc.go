@@ -46,7 +46,9 @@
 // Put on that pool, or on no pool at all (a Reset method, a helper): a
 // function working for another pool of the same type resets that pool's
 // values, not these. A field that is only read, or whose keys are deleted
-// one by one, is not reported. A map (or pointer to a map) passed directly to Put is
+// one by one, is not reported. An exported map field of an exported type
+// counts as filled even when this package never inserts into it: its
+// importers do (a log entry's Data, written by callers and hooks). A map (or pointer to a map) passed directly to Put is
 // checked in the function holding the Put; setting every value to zero
 // is not emptying it.
 //

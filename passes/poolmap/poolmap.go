@@ -145,7 +145,12 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		for _, f := range p.fields {
-			c.fields[f] = new(fieldUse)
+			if c.fields[f] == nil {
+				// An exported map field of an exported type is filled by
+				// importers too (logrus's Entry.Data, which its callers
+				// and hooks write to), where this package cannot see it.
+				c.fields[f] = &fieldUse{grows: f.Exported() && exportedType(t)}
+			}
 		}
 		puts = append(puts, p)
 	}
@@ -488,6 +493,13 @@ func isNewMap(info *types.Info, e ast.Expr) bool {
 		return ok && b.Name() == "make"
 	}
 	return false
+}
+
+// exportedType reports whether t, or what it points to, is an exported
+// named type.
+func exportedType(t types.Type) bool {
+	n, ok := types.Unalias(deref(t)).(*types.Named)
+	return ok && n.Obj().Exported()
 }
 
 func deref(t types.Type) types.Type {

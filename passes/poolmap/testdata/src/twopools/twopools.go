@@ -78,3 +78,25 @@ func useB(k int) {
 	s.reset()
 	bPool.Put(s)
 }
+
+// Entry is exported, and so is its map: importers fill it.
+type Entry struct {
+	Data    map[string]any
+	private map[string]any
+}
+
+var entries sync.Pool
+
+func Release(e *Entry) {
+	entries.Put(e) // want `pooled \*Entry keeps the entries of its map field Data`
+}
+
+// Near miss: the exported type's map is re-made before Put.
+type Record struct{ Fields map[string]any }
+
+var records sync.Pool
+
+func ReleaseRecord(r *Record) {
+	r.Fields = map[string]any{}
+	records.Put(r)
+}
