@@ -38,7 +38,6 @@ var knownMisses = map[string]bool{
 	"promdropped":        true,
 	"promheadsymbols":    true,
 	"promlsets":          true,
-	"promscrapecache":    true,
 	"rueidisstore":       true,
 	"tdlibwaiters":       true,
 	"typical/clearfield": true,

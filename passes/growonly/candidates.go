@@ -99,6 +99,11 @@ func (c *checker) longLivedTypes() map[*types.TypeName]bool {
 	// A value that serves requests lives as long as the server, and so
 	// do the values in its fields (see requests.go).
 	addRequestServers(c.pass, long)
+	// A value whose method runs a goroutine's loop (`for { select ... }`,
+	// a range over a channel) lives as long as that goroutine.
+	for tn := range astutil.RunLoopTypes(c.pass) {
+		long[tn] = true
+	}
 	return long
 }
 

@@ -83,7 +83,9 @@
 //     its struct (directly, through a pointer or in a container), or when
 //     its struct is a request handler (it has a method taking an
 //     http.ResponseWriter and an *http.Request) or is held in a field of
-//     one: a handler is installed once and serves the program's life.
+//     one: a handler is installed once and serves the program's life; or
+//     when one of its methods runs a goroutine's loop (`for { select ...
+//     }`, a range over a channel), which lives as long as the goroutine.
 //   - An insertion whose key is a parameter of the enclosing function (the
 //     caller's choice), or that follows a lookup in the same map (a memo
 //     cache or an interning table, the use sync.Map documents as "caches

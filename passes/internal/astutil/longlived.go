@@ -67,7 +67,7 @@ func LongLivedTypes(pass *analysis.Pass, app bool) map[*types.TypeName]bool {
 			}
 		}
 	}
-	for tn := range runLoopTypes(pass) {
+	for tn := range RunLoopTypes(pass) {
 		long[tn] = true
 	}
 	if app {
@@ -103,9 +103,10 @@ func sharedBetweenGoroutines(st *types.Struct) bool {
 	return false
 }
 
-// runLoopTypes returns the types with a method whose body runs a
-// goroutine's main loop.
-func runLoopTypes(pass *analysis.Pass) map[*types.TypeName]bool {
+// RunLoopTypes returns the types with a method whose body runs a
+// goroutine's main loop: a value running one lives as long as the
+// goroutine, usually the program.
+func RunLoopTypes(pass *analysis.Pass) map[*types.TypeName]bool {
 	out := make(map[*types.TypeName]bool)
 	for _, f := range pass.Files {
 		if strings.HasSuffix(pass.Fset.File(f.Pos()).Name(), "_test.go") {

@@ -80,3 +80,35 @@ type group struct {
 func (g *group) do(r *http.Request) { g.calls[r.URL.Path]++ }
 
 var _ = store{}
+
+// A value running a goroutine's loop lives as long as the goroutine.
+type poller struct {
+	done  chan struct{}
+	fetch func() []string
+	seen  map[string]bool
+}
+
+func (p *poller) run() {
+	for {
+		select {
+		case <-p.done:
+			return
+		default:
+		}
+		for _, k := range p.fetch() {
+			p.seen[strings.ToLower(k)] = true // want `map field poller.seen only grows`
+		}
+	}
+}
+
+// Near miss: a loop that ends with its input is no goroutine's loop.
+type batch struct {
+	fetch func() []string
+	seen  map[string]bool
+}
+
+func (b *batch) collect() {
+	for _, k := range b.fetch() {
+		b.seen[strings.ToLower(k)] = true
+	}
+}
