@@ -24,7 +24,6 @@ var knownMisses = map[string]bool{
 	"gethcontent":        true,
 	"gethheadsync":       true,
 	"gofusebridge":       true,
-	"grpchealth":         true,
 	"grpcloopy":          true,
 	"heliumregex":        true,
 	"k8scpumanager":      true,

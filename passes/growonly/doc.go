@@ -76,7 +76,10 @@
 //
 //   - Exported package variables, exported fields and the fields of
 //     exported types are not reported: importers own those values and
-//     may delete from them. Analysis facts flow from a package to its
+//     may delete from them. The exception is an unexported field of an
+//     exported type that serves requests or runs a goroutine's loop (see
+//     below): such a value lives long whoever made it, and only this
+//     package can delete from its unexported fields. Analysis facts flow from a package to its
 //     importers, never back, so the defining package cannot see those
 //     deletes; reporting them would need whole-program analysis.
 //   - A map field is reported only when a package-level variable holds
@@ -89,7 +92,9 @@
 //   - An insertion whose key is a parameter of the enclosing function (the
 //     caller's choice), or that follows a lookup in the same map (a memo
 //     cache or an interning table, the use sync.Map documents as "caches
-//     that only grow"), does not count. A parameter key does count in a
+//     that only grow"), does not count. Inserting a new, empty container
+//     after the lookup (`if _, ok := m[k]; !ok { m[k] = make(...) }`) is
+//     the get-or-create of a group, not a memo, and counts. A parameter key does count in a
 //     function that serves requests (it takes an *http.Request, an
 //     http.ResponseWriter or a net.Conn), or in a package function that
 //     one calls with a non-constant argument: the key came with a request

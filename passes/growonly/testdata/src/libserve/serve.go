@@ -112,3 +112,47 @@ func (b *batch) collect() {
 		b.seen[strings.ToLower(k)] = true
 	}
 }
+
+// Health is exported, but its Watch method runs a loop per watcher and
+// the value serves them all: its unexported maps, which only this
+// package can delete from, are tracked. Creating a group after a lookup
+// is not a memo cache.
+type Health struct {
+	mu       sync.Mutex
+	watchers map[string]map[int]chan int
+	Statuses map[string]int // exported: importers may delete from it
+}
+
+func (h *Health) Watch(r *Request, id int, done <-chan struct{}) {
+	h.mu.Lock()
+	if _, ok := h.watchers[r.Service]; !ok {
+		h.watchers[r.Service] = make(map[int]chan int) // want `map field Health.watchers only grows`
+	}
+	h.watchers[r.Service][id] = make(chan int)
+	h.Statuses[r.Service] = 0
+	h.mu.Unlock()
+	for {
+		select {
+		case <-done:
+			return
+		}
+	}
+}
+
+type Request struct{ Service string }
+
+// Near miss: a memo of a computed value, after a lookup, in the same
+// kind of value.
+type Compiler struct {
+	done  chan struct{}
+	cache map[string]string
+}
+
+func (c *Compiler) Run(in <-chan string) {
+	for src := range in {
+		if _, ok := c.cache[src]; ok {
+			continue
+		}
+		c.cache[src] = strings.ToUpper(src)
+	}
+}
