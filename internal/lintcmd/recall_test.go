@@ -21,7 +21,6 @@ import (
 var knownMisses = map[string]bool{
 	"dubbopending":       true,
 	"etcdraft":           true,
-	"gethcontent":        true,
 	"gethheadsync":       true,
 	"gofusebridge":       true,
 	"grpcloopy":          true,

@@ -49,6 +49,12 @@
 //     exactly;
 //   - nothing between the make and the loop mentions the map.
 //
+// A map made for a field of a new struct value (`as :=
+// &accountSet{accounts: make(map[K]V)}`) is reported on the same terms
+// when the loop's only use of the value is a call of a method of the
+// package whose body is the single insert `recv.field[p] = v`: the
+// method's argument for p is the key.
+//
 // Test files (_test.go) are not analyzed: tests and benchmarks build maps
 // to exercise them, often to exercise growth itself, and their
 // allocations never reach production.

@@ -66,6 +66,9 @@ func run(pass *analysis.Pass) (any, error) {
 			if made, ok := madeMap(pass, stmt); ok {
 				checkFill(pass, made, list[i+1:])
 			}
+			for _, made := range madeInStruct(pass, stmt) {
+				checkFieldFill(pass, made, list[i+1:])
+			}
 		}
 	})
 	return nil, nil
@@ -74,8 +77,19 @@ func run(pass *analysis.Pass) (any, error) {
 // madeMapStmt is a statement that makes a local map without a size hint.
 type madeMapStmt struct {
 	stmt ast.Stmt
-	obj  *types.Var
-	init ast.Expr // the make call or the empty composite literal
+	obj  *types.Var // the map variable, or the struct variable of field
+	init ast.Expr   // the make call or the empty composite literal
+	// field is set when the map is made for a field of a new struct value
+	// (`as := &accountSet{accounts: make(...)}`, see fieldfill.go).
+	field *types.Var
+}
+
+// name is the map's name as the diagnostic writes it.
+func (m madeMapStmt) name() string {
+	if m.field != nil {
+		return m.field.Name()
+	}
+	return m.obj.Name()
 }
 
 // madeMap recognises "m := make(map[K]V)", "m = map[K]V{}" and
@@ -394,7 +408,7 @@ func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.
 	diag := analysis.Diagnostic{
 		Pos:     made.init.Pos(),
 		End:     made.init.End(),
-		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.obj.Name(), hint),
+		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.name(), hint),
 	}
 	if fixable(pass, loop.count, made.stmt.Pos(), between) {
 		diag.SuggestedFixes = []analysis.SuggestedFix{{

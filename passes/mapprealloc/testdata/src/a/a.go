@@ -410,3 +410,49 @@ func otherKeyGuard(txs []*tx) (map[string]bool, error) {
 	}
 	return seen, nil
 }
+
+// A map made for a field of a new value, filled through a one-line method.
+type accountSet struct {
+	accounts map[string]struct{}
+	n        int
+}
+
+func (as *accountSet) add(a string) { as.accounts[a] = struct{}{} }
+
+func (as *accountSet) addLower(a string) { as.accounts[a+"x"] = struct{}{} }
+
+func (as *accountSet) count(a string) { as.n++ }
+
+func newAccountSet(addrs ...string) *accountSet {
+	as := &accountSet{accounts: make(map[string]struct{})} // want `map accounts is made without a size hint but the loop below fills it len\(addrs\) times`
+	for _, addr := range addrs {
+		as.add(addr)
+	}
+	return as
+}
+
+// Near misses: the method builds its own key, or does not insert, or the
+// set collects a field of the elements.
+func lowerAccountSet(addrs []string) *accountSet {
+	as := &accountSet{accounts: make(map[string]struct{})}
+	for _, addr := range addrs {
+		as.addLower(addr)
+	}
+	return as
+}
+
+func countedSet(addrs []string) *accountSet {
+	as := &accountSet{accounts: map[string]struct{}{}}
+	for _, addr := range addrs {
+		as.count(addr)
+	}
+	return as
+}
+
+func namesSet(users []user) *accountSet {
+	as := &accountSet{accounts: make(map[string]struct{})}
+	for _, u := range users {
+		as.add(u.Name)
+	}
+	return as
+}
