@@ -34,7 +34,6 @@ var knownMisses = map[string]bool{
 	"otelforgetpod":      true,
 	"promdiscovery":      true,
 	"promdropped":        true,
-	"promheadsymbols":    true,
 	"promlsets":          true,
 	"rueidisstore":       true,
 	"tdlibwaiters":       true,

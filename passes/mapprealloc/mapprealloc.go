@@ -64,7 +64,9 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		for i, stmt := range list {
 			if made, ok := madeMap(pass, stmt); ok {
-				checkFill(pass, made, list[i+1:])
+				if !checkFill(pass, made, list[i+1:]) {
+					checkRebuild(pass, made, list[i+1:])
+				}
 			}
 			for _, made := range madeInStruct(pass, stmt) {
 				checkFieldFill(pass, made, list[i+1:])
@@ -158,8 +160,9 @@ func isUnsizedMap(pass *analysis.Pass, e ast.Expr) bool {
 }
 
 // checkFill looks at the statements after the make for the loop that
-// fills the map, and reports it when the loop's length is known.
-func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
+// fills the map, and reports it when the loop's length is known. It
+// returns whether it reported.
+func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) bool {
 	for i, stmt := range rest {
 		if !mentions(pass, stmt, made.obj) {
 			continue
@@ -167,11 +170,12 @@ func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
 		// The first statement that uses the map must be the loop.
 		loop, ok := knownLengthLoop(pass, stmt)
 		if !ok || !fillsOncePerIteration(pass, loop, made.obj) {
-			return
+			return false
 		}
 		report(pass, made, loop, rest[:i])
-		return
+		return true
 	}
+	return false
 }
 
 // loopInfo describes a loop whose trip count is known before it starts.

@@ -456,3 +456,48 @@ func namesSet(users []user) *accountSet {
 	}
 	return as
 }
+
+// A table rebuilt from empty by a callback, to replace the one a
+// long-lived value holds: the old table says how large the new one gets.
+type head struct {
+	mu      sync.Mutex
+	symbols map[string]struct{}
+	each    func(func(string))
+}
+
+func (h *head) gc() {
+	symbols := make(map[string]struct{}) // want `map symbols is made without a size hint but is filled to replace h.symbols: size it like the map it replaces, len\(h.symbols\)`
+	h.each(func(s string) {
+		symbols[s] = struct{}{}
+	})
+	h.mu.Lock()
+	h.symbols = symbols
+	h.mu.Unlock()
+}
+
+var routes map[string]int
+
+func reload(lines []string, parse func(string) (string, bool)) {
+	m := map[string]int{} // want `map m is made without a size hint but is filled to replace routes`
+	for i, l := range lines {
+		if k, ok := parse(l); ok {
+			m[k] = i
+		}
+	}
+	routes = m
+}
+
+// Near misses: a few inserts in straight-line code; a map that does not
+// replace a long-lived one.
+func (h *head) small(a, b string) {
+	symbols := make(map[string]struct{})
+	symbols[a] = struct{}{}
+	symbols[b] = struct{}{}
+	h.symbols = symbols
+}
+
+func localOnly(each func(func(string))) int {
+	seen := make(map[string]bool)
+	each(func(s string) { seen[s] = true })
+	return len(seen)
+}
