@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/mapscope/mapscope/internal/tripcount"
+
 	"golang.org/x/tools/go/analysis"
 )
 
@@ -70,10 +72,13 @@ func longLivedPlace(pass *analysis.Pass, e ast.Expr) bool {
 	return false
 }
 
-// inserts reports whether stmts insert into the map m repeatedly: inside
-// a loop or a function literal (a callback run per element). A few
-// inserts in straight-line code make a small map, whose hint cannot
-// matter.
+// inserts reports whether stmts insert into the map m repeatedly, a
+// number of times nothing in the function knows: inside a function
+// literal (a callback run per element) or a loop whose length is not
+// known before it starts. A few inserts in straight-line code make a
+// small map, whose hint cannot matter; a loop of known length is
+// checkFill's business, which declines it for a reason (keys that repeat,
+// inserts under a condition: a set of the hosts of a few server URLs).
 func inserts(pass *analysis.Pass, stmts []ast.Stmt, m *types.Var) bool {
 	found := false
 	var visit func(n ast.Node, repeated bool)
@@ -84,10 +89,15 @@ func inserts(pass *analysis.Pass, stmts []ast.Stmt, m *types.Var) bool {
 			}
 			var body *ast.BlockStmt
 			switch n := n.(type) {
-			case *ast.ForStmt:
-				body = n.Body
-			case *ast.RangeStmt:
-				body = n.Body
+			case *ast.ForStmt, *ast.RangeStmt:
+				if _, known := tripcount.Of(pass.TypesInfo, n.(ast.Stmt)); known && !repeated {
+					return false
+				}
+				if f, ok := n.(*ast.ForStmt); ok {
+					body = f.Body
+				} else {
+					body = n.(*ast.RangeStmt).Body
+				}
 			case *ast.FuncLit:
 				body = n.Body
 			case *ast.AssignStmt:

@@ -477,12 +477,10 @@ func (h *head) gc() {
 
 var routes map[string]int
 
-func reload(lines []string, parse func(string) (string, bool)) {
+func reload(next func() (string, bool)) {
 	m := map[string]int{} // want `map m is made without a size hint but is filled to replace routes`
-	for i, l := range lines {
-		if k, ok := parse(l); ok {
-			m[k] = i
-		}
+	for k, ok := next(); ok; k, ok = next() {
+		m[k] = len(k)
 	}
 	routes = m
 }
@@ -494,6 +492,18 @@ func (h *head) small(a, b string) {
 	symbols[a] = struct{}{}
 	symbols[b] = struct{}{}
 	h.symbols = symbols
+}
+
+// A loop of known length whose inserts the loop rule declines (a
+// condition, keys that may repeat): a few server hosts.
+func reloadHosts(servers []string, host func(string) (string, bool)) {
+	m := map[string]int{}
+	for i, s := range servers {
+		if h, ok := host(s); ok {
+			m[h] = i
+		}
+	}
+	routes = m
 }
 
 func localOnly(each func(func(string))) int {
