@@ -30,9 +30,8 @@
 //     whose bound n is not assigned in the loop;
 //   - the loop body inserts into the map exactly once, unconditionally, as
 //     a statement of the body itself (not inside if, switch or a nested
-//     loop), and contains no break, continue, goto or labelled statement,
-//     and no return of the map (a return that drops the map, an error
-//     path, costs the hint nothing on the path that keeps it);
+//     loop), and contains no break, continue, goto, return or labelled
+//     statement (but see the duplicate check below);
 //   - the inserted key is likely new in every iteration: the loop variable
 //     (or a conversion of it), the element xs[i], or an identity derived
 //     from the element such as u.ID or l.String(). Keys that repeat by
@@ -46,7 +45,11 @@
 //     (`if _, ok := seen[h]; ok { return err }`): a repeated key then ends
 //     the function, so every iteration that keeps the map adds a new key,
 //     and any key that changes with the element (h := tx.Hash()) fills it
-//     exactly;
+//     exactly. With such a check, other returns that drop the map (error
+//     paths) are allowed too. Not in code that reads configuration (a
+//     function or receiver type whose name says config or unmarshal): a
+//     duplicate name in a file is rejected once per load, and the hint
+//     cannot matter;
 //   - nothing between the make and the loop mentions the map.
 //
 // A map made for a field of a new struct value (`as :=

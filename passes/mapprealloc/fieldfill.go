@@ -88,7 +88,7 @@ func checkFieldFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
 			continue
 		}
 		loop, ok := knownLengthLoop(pass, stmt)
-		if !ok || len(loop.count.Vars) == 0 || leavesEarly(pass, loop.body, made.obj) {
+		if !ok || len(loop.count.Vars) == 0 || leavesEarly(pass, loop.body, made.obj, false) {
 			return
 		}
 		var key ast.Expr

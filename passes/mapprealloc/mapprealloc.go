@@ -207,7 +207,7 @@ func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
 // uses m nowhere else but in a duplicate check that leaves the function
 // (see dupGuard).
 func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) bool {
-	if len(loop.count.Vars) == 0 || leavesEarly(pass, loop.body, m) {
+	if len(loop.count.Vars) == 0 {
 		return false
 	}
 	var insert *ast.AssignStmt
@@ -234,7 +234,14 @@ func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) boo
 		return false
 	}
 	key := insert.Lhs[0].(*ast.IndexExpr).Index
-	if guard != nil && exprText(pass, guard) == exprText(pass, key) {
+	guarded := guard != nil && exprText(pass, guard) == exprText(pass, key) && !configCode(pass, loop.stmt.Pos())
+	// Returns that drop the map are allowed only with a duplicate check:
+	// without one, a loop that returns errors is mostly parsing or
+	// validation, run once, whose hint cannot matter.
+	if leavesEarly(pass, loop.body, m, guarded) {
+		return false
+	}
+	if guarded {
 		// A repeated key ends the function, so every iteration that
 		// keeps the map adds a new key: the loop's length is exact,
 		// whatever the key is built from, as long as it changes with the
@@ -386,12 +393,12 @@ func isSet(t types.Type) bool {
 }
 
 // leavesEarly reports whether body contains a statement that may end an
-// iteration or the loop before the insert and keep the map: break,
-// continue, goto, a label, or a return of the map. A return that does
-// not mention the map drops it (an error path), so it costs the hint
-// nothing on the path that keeps the map. Function literals are not part
+// iteration or the loop before the insert: break, continue, goto, a
+// label or a return. With dropOnReturn, a return that does not mention
+// the map is allowed: it drops the map (an error path), so it costs the
+// hint nothing on the path that keeps it. Function literals are not part
 // of the iteration's flow.
-func leavesEarly(pass *analysis.Pass, body *ast.BlockStmt, m *types.Var) bool {
+func leavesEarly(pass *analysis.Pass, body *ast.BlockStmt, m *types.Var, dropOnReturn bool) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -400,11 +407,37 @@ func leavesEarly(pass *analysis.Pass, body *ast.BlockStmt, m *types.Var) bool {
 		case *ast.BranchStmt, *ast.LabeledStmt:
 			found = true
 		case *ast.ReturnStmt:
-			found = mentions(pass, n, m)
+			found = !dropOnReturn || mentions(pass, n, m)
 		}
 		return !found
 	})
 	return found
+}
+
+// configCode reports whether pos lies in a function that reads
+// configuration: its name, or its receiver's type name, says config or
+// unmarshal (UnmarshalYAML, parseConfig, (*Config).Validate). It runs
+// once per load, and its duplicate checks reject repeated names in a
+// file, not traffic.
+func configCode(pass *analysis.Pass, pos token.Pos) bool {
+	for _, f := range pass.Files {
+		if pos < f.Pos() || pos >= f.End() {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || pos < fd.Pos() || pos >= fd.End() {
+				continue
+			}
+			names := fd.Name.Name
+			if fd.Recv != nil && len(fd.Recv.List) == 1 {
+				names += " " + types.TypeString(pass.TypesInfo.TypeOf(fd.Recv.List[0].Type), nil)
+			}
+			names = strings.ToLower(names)
+			return strings.Contains(names, "config") || strings.Contains(names, "unmarshal")
+		}
+	}
+	return false
 }
 
 func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.Stmt) {
