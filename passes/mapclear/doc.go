@@ -40,16 +40,18 @@
 //		delete(q.byRef, ref) // reported
 //	}
 //
-// A backlog (the inserting function also sends on a channel, pushes on a
-// container/list or appends to a slice of the same value, or the deleting
-// function removes from such a list or re-slices such a slice) is as large
-// as the consumer is behind: a slow disk or a start-up burst leaves tables
-// far larger than the map's usual size, for the life of the program. The
-// remedy is to re-make the map (copying the live entries) once it has
-// shrunk well below its peak. Maps deleted from one key at a time that are
-// not a backlog (connections, streams, sessions) stay near their usual
-// size and are not reported, nor are maps bounded by a capacity (an LRU),
-// re-made anywhere after construction, swept by a range over themselves,
+// A backlog (the inserting function also sends on a channel or pushes
+// back on a container/list of the same value, or the deleting function
+// removes from such a list or re-slices a slice of the same value) is as
+// large as the consumer is behind: a slow disk or a start-up burst leaves
+// tables far larger than the map's usual size, for the life of the
+// program. The remedy is to re-make the map (copying the live entries)
+// once it has shrunk well below its peak. Maps deleted from one key at a
+// time that are not a backlog (connections, streams, sessions) stay near
+// their usual size and are not reported, nor are maps bounded by a
+// capacity or indexing a recency list (an LRU: its list is moved in or
+// pushed at the front), re-made anywhere after construction, swept by a
+// range over themselves,
 // or used where the analyzer cannot follow them (passed to a function).
 //
 // Two remedies exist and the right one depends on the program: clear keeps

@@ -64,6 +64,21 @@ func checkOneByOne(pass *analysis.Pass, inspect *inspector.Inspector, long map[*
 	if len(fields) == 0 {
 		return
 	}
+	// The list fields something moves an element in: recency lists of
+	// LRU caches, whose PushBack and Remove are no queue.
+	lruLists := make(map[*types.Var]bool)
+	for cur := range inspect.Root().Preorder((*ast.CallExpr)(nil)) {
+		if sel, ok := ast.Unparen(cur.Node().(*ast.CallExpr).Fun).(*ast.SelectorExpr); ok {
+			switch sel.Sel.Name {
+			case "MoveToFront", "MoveToBack", "MoveBefore", "MoveAfter", "PushFront":
+				if x, ok := ast.Unparen(sel.X).(*ast.SelectorExpr); ok {
+					if v, ok := info.ObjectOf(x.Sel).(*types.Var); ok && v.IsField() {
+						lruLists[v] = true
+					}
+				}
+			}
+		}
+	}
 	var order []*fieldUses
 	for fileCur := range inspect.Root().Preorder((*ast.File)(nil)) {
 		if strings.HasSuffix(pass.Fset.File(fileCur.Node().Pos()).Name(), "_test.go") {
@@ -84,7 +99,7 @@ func checkOneByOne(pass *analysis.Pass, inspect *inspector.Inspector, long map[*
 			if len(fu.deletes) == 0 && !fu.inserted {
 				order = append(order, fu)
 			}
-			classifyFieldUse(pass, fresh, fu, astutil.UnparenUp(cur))
+			classifyFieldUse(pass, fresh, lruLists, fu, astutil.UnparenUp(cur))
 		}
 	}
 	for _, fu := range order {
@@ -102,7 +117,7 @@ func checkOneByOne(pass *analysis.Pass, inspect *inspector.Inspector, long map[*
 
 // classifyFieldUse records one use of a tracked map field, cur being the
 // selector expression x.f with its parentheses.
-func classifyFieldUse(pass *analysis.Pass, fresh map[*types.Var]bool, fu *fieldUses, cur inspector.Cursor) {
+func classifyFieldUse(pass *analysis.Pass, fresh, lruLists map[*types.Var]bool, fu *fieldUses, cur inspector.Cursor) {
 	info := pass.TypesInfo
 	parent := cur.Parent()
 	switch cur.ParentEdgeKind() {
@@ -110,7 +125,7 @@ func classifyFieldUse(pass *analysis.Pass, fresh map[*types.Var]bool, fu *fieldU
 		switch astutil.UnparenUp(parent).ParentEdgeKind() {
 		case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
 			fu.inserted = true
-			if fn := enclosingFunc(cur); fn != nil && queues(pass, fn, ownerPath(cur), true) {
+			if fn := enclosingFunc(cur); fn != nil && queues(pass, fn, ownerPath(cur), true, lruLists) {
 				fu.backlog = true
 			}
 		}
@@ -130,7 +145,7 @@ func classifyFieldUse(pass *analysis.Pass, fresh map[*types.Var]bool, fu *fieldU
 				break // a sweep (the range-delete rule's business) or an eviction
 			}
 			fu.deletes = append(fu.deletes, call)
-			if fn := enclosingFunc(cur); fn != nil && queues(pass, fn, ownerPath(cur), false) {
+			if fn := enclosingFunc(cur); fn != nil && queues(pass, fn, ownerPath(cur), false, lruLists) {
 				fu.backlog = true
 			}
 			return
@@ -198,12 +213,21 @@ func ownerPath(cur inspector.Cursor) string {
 
 // queues reports whether fn enqueues on (enqueue) or dequeues from
 // (!enqueue) a queue held in a field of owner: a channel send or a
-// container/list PushBack or PushFront, an append to a slice field; a
-// list's Remove or re-slicing a slice field from a low bound. Receiving
-// from a channel does not count: a goroutine's loop receives its commands
-// that way whatever the map holds.
-func queues(pass *analysis.Pass, fn ast.Node, owner string, enqueue bool) bool {
+// container/list PushBack; a list's Remove or re-slicing a slice field
+// from a low bound. Receiving from a channel does not count: a
+// goroutine's loop receives its commands that way whatever the map
+// holds. Nor does appending to a slice field (found on serf and
+// alertmanager: a list of handlers rebuilt, failed peers kept), nor a
+// list that is moved in (MoveToFront: an LRU's recency list, bounded).
+func queues(pass *analysis.Pass, fn ast.Node, owner string, enqueue bool, lruLists map[*types.Var]bool) bool {
 	info := pass.TypesInfo
+	listField := func(e ast.Expr) *types.Var {
+		if sel, ok := ast.Unparen(e).(*ast.SelectorExpr); ok {
+			v, _ := info.ObjectOf(sel.Sel).(*types.Var)
+			return v
+		}
+		return nil
+	}
 	ofOwner := func(e ast.Expr) bool {
 		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
 		return ok && types.ExprString(ast.Unparen(sel.X)) == owner && info.Selections[sel] != nil
@@ -222,8 +246,11 @@ func queues(pass *analysis.Pass, fn ast.Node, owner string, enqueue bool) bool {
 			found = found || enqueue && ofOwner(n.Chan)
 		case *ast.CallExpr:
 			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && ofOwner(sel.X) && isList(sel.X) {
+				if lruLists[listField(sel.X)] {
+					break
+				}
 				switch sel.Sel.Name {
-				case "PushBack", "PushFront":
+				case "PushBack":
 					found = found || enqueue
 				case "Remove":
 					found = found || !enqueue
@@ -234,15 +261,8 @@ func queues(pass *analysis.Pass, fn ast.Node, owner string, enqueue bool) bool {
 				break
 			}
 			lhs := types.ExprString(n.Lhs[0])
-			switch rhs := ast.Unparen(n.Rhs[0]).(type) {
-			case *ast.CallExpr:
-				if enqueue && isBuiltin(pass, rhs.Fun, "append") && len(rhs.Args) > 1 && types.ExprString(rhs.Args[0]) == lhs {
-					found = true
-				}
-			case *ast.SliceExpr:
-				if !enqueue && rhs.Low != nil && types.ExprString(rhs.X) == lhs {
-					found = true
-				}
+			if rhs, ok := ast.Unparen(n.Rhs[0]).(*ast.SliceExpr); ok && !enqueue && rhs.Low != nil && types.ExprString(rhs.X) == lhs {
+				found = true
 			}
 		}
 		return !found

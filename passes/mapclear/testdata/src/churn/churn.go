@@ -187,3 +187,54 @@ type scratch struct {
 }
 
 func (s *scratch) reset() { clear(s.seen) }
+
+// An LRU whose eviction is in a helper, away from the size check: its
+// list is moved in, so it is a recency list, not a queue.
+type recency struct {
+	mu    sync.Mutex
+	order list.List
+	items map[string]*list.Element
+}
+
+func (c *recency) get(k string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[k]
+	if ok {
+		c.order.MoveToFront(e)
+	}
+	return ok
+}
+
+func (c *recency) add(k string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.items[k] = c.order.PushBack(k)
+}
+
+func (c *recency) evictOldest() {
+	e := c.order.Front()
+	c.order.Remove(e)
+	delete(c.items, e.Value.(string))
+}
+
+// Appending to a slice field is no queue: a list of handlers rebuilt
+// from the map.
+type handlers struct {
+	mu   sync.Mutex
+	set  map[int]bool
+	list []int
+}
+
+func (h *handlers) register(id int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.set[id] = true
+	h.list = append(h.list, id)
+}
+
+func (h *handlers) deregister(id int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.set, id)
+}
