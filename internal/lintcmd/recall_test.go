@@ -30,7 +30,6 @@ var knownMisses = map[string]bool{
 	"libp2ppromises":     true,
 	"m3results":          true,
 	"natslqws":           true,
-	"natssublist":        true,
 	"otelforgetpod":      true,
 	"promdiscovery":      true,
 	"promdropped":        true,

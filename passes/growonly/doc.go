@@ -62,6 +62,12 @@
 // does not bound it in production, and a test that fills one does not
 // leak.
 //
+// Separately, a delete under the wrong key is reported wherever it is:
+// within one function, delete(m, a) when m is indexed there by a local
+// variable b built from a (`key := keyOf(subject, queue)`, then m[key],
+// then delete(m, subject)) and never by a itself. The delete removes
+// nothing, and the entry under b stays.
+//
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as
 // long-lived, and whose keys count, depends on whether the package is a

@@ -132,11 +132,12 @@ func run(pass *analysis.Pass) (any, error) {
 		// program (a compiler, a generator, a command-line tool).
 		return nil, nil
 	}
+	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c.checkWrongKeys(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil
 	}
-	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
 		if isTestFile(pass, file) {
