@@ -66,7 +66,12 @@
 // within one function, delete(m, a) when m is indexed there by a local
 // variable b built from a (`key := keyOf(subject, queue)`, then m[key],
 // then delete(m, subject)) and never by a itself. The delete removes
-// nothing, and the entry under b stays.
+// nothing, and the entry under b stays. Likewise a delete whose key is
+// read from another field than the one every insertion of a map field or
+// package-level map reads its key from, traced through conversions and
+// local variables: insertions keyed by string(m.Entries[0].Data) and a
+// delete by string(rs.req.Context), both of type Message (unless another
+// delete of the map reads the insertions' field).
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

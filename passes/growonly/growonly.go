@@ -134,6 +134,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c.checkWrongKeys(inspect)
+	c.checkKeySources(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil

@@ -47,3 +47,46 @@ func (n *notify) other(byKey map[string]int, subject, queue string) {
 	byKey[key]++
 	delete(n.remove, subject)
 }
+
+// Keys read from another field of the same type than the insertions'.
+type Entry struct{ Data []byte }
+
+type Message struct {
+	Context []byte
+	Entries []Entry
+}
+
+type status struct{ req Message }
+
+type readOnly struct {
+	pending map[string]*status
+}
+
+func (ro *readOnly) add(m Message) {
+	ctx := string(m.Entries[0].Data)
+	ro.pending[ctx] = &status{req: m}
+}
+
+func (ro *readOnly) done(rs *status) {
+	delete(ro.pending, string(rs.req.Context)) // want `delete\(ro.pending, string\(rs.req.Context\)\) deletes a key read from Message.Context, but every insertion keys by Message.Entries\[0\].Data: the entries stay`
+}
+
+// Near misses: a delete by the insertions' path handles the map; keys
+// inserted from two paths are both keys.
+type handled struct{ pending map[string]*status }
+
+func (h *handled) add(m Message) { h.pending[string(m.Entries[0].Data)] = &status{req: m} }
+
+func (h *handled) done(rs *status) {
+	delete(h.pending, string(rs.req.Entries[0].Data))
+	delete(h.pending, string(rs.req.Context))
+}
+
+type twoKeys struct{ byAny map[string]Message }
+
+func (t *twoKeys) add(m Message) {
+	t.byAny[string(m.Context)] = m
+	t.byAny[string(m.Entries[0].Data)] = m
+}
+
+func (t *twoKeys) done(m Message) { delete(t.byAny, string(m.Context)) }
