@@ -71,7 +71,11 @@
 // package-level map reads its key from, traced through conversions and
 // local variables: insertions keyed by string(m.Entries[0].Data) and a
 // delete by string(rs.req.Context), both of type Message (unless another
-// delete of the map reads the insertions' field).
+// delete of the map reads the insertions' field). And a map field that
+// is inserted into but never deleted from, cleared or replaced, when a
+// function deletes one key from two or more other map fields of the same
+// struct with the same key type: the cleanup forgot it, whatever the
+// struct's lifetime.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

@@ -112,6 +112,9 @@ type checker struct {
 	// requestCalled those they call with a non-constant argument (see
 	// requests.go).
 	requestFuncs, requestCalled map[*types.Func]bool
+	// siblingReported are the map fields checkSiblings reported, with a
+	// better message than report's.
+	siblingReported map[*types.Var]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -135,6 +138,7 @@ func run(pass *analysis.Pass) (any, error) {
 	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c.checkWrongKeys(inspect)
 	c.checkKeySources(inspect)
+	c.checkSiblings(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil
@@ -217,8 +221,8 @@ func isTestFile(pass *analysis.Pass, f *ast.File) bool {
 
 func (c *checker) report() {
 	var found []*tracked
-	for _, t := range c.tracked {
-		if !t.released && t.firstInsert.IsValid() {
+	for v, t := range c.tracked {
+		if !t.released && t.firstInsert.IsValid() && !c.siblingReported[v] {
 			found = append(found, t)
 		}
 	}
