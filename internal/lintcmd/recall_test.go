@@ -30,7 +30,6 @@ var knownMisses = map[string]bool{
 	"natslqws":           true,
 	"otelforgetpod":      true,
 	"promdiscovery":      true,
-	"promdropped":        true,
 	"promlsets":          true,
 	"rueidisstore":       true,
 	"tdlibwaiters":       true,

@@ -75,7 +75,11 @@
 // is inserted into but never deleted from, cleared or replaced, when a
 // function deletes one key from two or more other map fields of the same
 // struct with the same key type: the cleanup forgot it, whatever the
-// struct's lifetime.
+// struct's lifetime. And an insertion into a map field deleted from only
+// while ranging over another map field, on a path of a function that
+// fills the other map elsewhere but not here (`if dropped {
+// t.droppedSeries[ref] = ...; continue }` before
+// `t.seriesSegmentIndexes[ref] = ...`): the sweep never sees that key.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

@@ -139,6 +139,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.checkWrongKeys(inspect)
 	c.checkKeySources(inspect)
 	c.checkSiblings(inspect)
+	c.checkSweptBy(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil
