@@ -80,6 +80,11 @@
 // fills the other map elsewhere but not here (`if dropped {
 // t.droppedSeries[ref] = ...; continue }` before
 // `t.seriesSegmentIndexes[ref] = ...`): the sweep never sees that key.
+// And an entry a call stores under a key of its own and waits on (a
+// waiter channel, a pending response), deleted on some of the call's
+// returns but not on another that neither hands the key to the caller
+// nor follows a receive that a responder (a function that only deletes
+// from the map) answered: that exit leaves it behind.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

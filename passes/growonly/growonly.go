@@ -140,6 +140,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.checkKeySources(inspect)
 	c.checkSiblings(inspect)
 	c.checkSweptBy(inspect)
+	c.checkExitPaths(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil
