@@ -26,7 +26,6 @@ var knownMisses = map[string]bool{
 	"k8sprocessedpods":   true,
 	"libp2ppromises":     true,
 	"m3results":          true,
-	"natslqws":           true,
 	"otelforgetpod":      true,
 	"promdiscovery":      true,
 	"promlsets":          true,

@@ -84,7 +84,10 @@
 // waiter channel, a pending response), deleted on some of the call's
 // returns but not on another that neither hands the key to the caller
 // nor follows a receive that a responder (a function that only deletes
-// from the map) answered: that exit leaves it behind.
+// from the map) answered: that exit leaves it behind. And, within one
+// function, an insertion m[k] after delete(m, k) on the same path (each
+// under an if of its own, nothing returning between, no condition of the
+// one negating a condition of the other): it undoes the delete.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

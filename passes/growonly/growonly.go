@@ -141,6 +141,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.checkSiblings(inspect)
 	c.checkSweptBy(inspect)
 	c.checkExitPaths(inspect)
+	c.checkUndone(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil
