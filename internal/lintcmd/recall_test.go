@@ -28,7 +28,6 @@ var knownMisses = map[string]bool{
 	"m3results":          true,
 	"otelforgetpod":      true,
 	"promdiscovery":      true,
-	"promlsets":          true,
 	"rueidisstore":       true,
 	"typical/clearfield": true,
 }

@@ -87,7 +87,11 @@
 // from the map) answered: that exit leaves it behind. And, within one
 // function, an insertion m[k] after delete(m, k) on the same path (each
 // under an if of its own, nothing returning between, no condition of the
-// one negating a condition of the other): it undoes the delete.
+// one negating a condition of the other): it undoes the delete. And an
+// insertion a[k] = &T{f: ...} into a map whose values' field f is the
+// only key another map b is ever deleted by (delete(b, e.f) in a range
+// over a), in a function that neither deletes from b nor looks k up
+// first: overwriting an entry strands its key in b.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

@@ -142,6 +142,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.checkSweptBy(inspect)
 	c.checkExitPaths(inspect)
 	c.checkUndone(inspect)
+	c.checkOverwrites(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil
