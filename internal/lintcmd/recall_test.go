@@ -27,7 +27,6 @@ var knownMisses = map[string]bool{
 	"libp2ppromises":     true,
 	"m3results":          true,
 	"otelforgetpod":      true,
-	"promdiscovery":      true,
 	"rueidisstore":       true,
 	"typical/clearfield": true,
 }

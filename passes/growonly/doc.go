@@ -27,7 +27,10 @@
 //   - the map is replaced: assigned nil or a new map outside its creation
 //     (a declaration, init, a composite literal, a freshly allocated local
 //     value, a lazy `if m == nil { m = make(...) }` or a sync.Once), or the
-//     whole struct holding it is overwritten (`*c = Cache{}`),
+//     whole struct holding it is overwritten (`*c = Cache{}`). A new map
+//     assigned in a function whose name says config or reload
+//     (ApplyConfig) does not count: between reloads, which may never
+//     come, the map only grows, and the report says so,
 //   - the map is bounded: its length is compared against a limit
 //     (`if len(m) < max { m[k] = v }`),
 //   - the map escapes: it is passed to a function, or assigned to another

@@ -88,6 +88,9 @@ type tracked struct {
 	// released is true once any use shows the map may shrink, be
 	// replaced or be handled by code the analyzer cannot see.
 	released bool
+	// onlyReplacedBy names the function that re-makes the map when the
+	// configuration is applied, its only release.
+	onlyReplacedBy string
 }
 
 type checker struct {
@@ -239,9 +242,13 @@ func (c *checker) report() {
 		if t.field {
 			what += " field"
 		}
-		c.pass.Report(analysis.Diagnostic{
+		d := analysis.Diagnostic{
 			Pos:     t.firstInsert,
 			Message: fmt.Sprintf("%s %s only grows: nothing in the package deletes from it, clears it or replaces it", what, t.name),
-		})
+		}
+		if t.onlyReplacedBy != "" {
+			d.Message = fmt.Sprintf("%s %s only grows between configuration reloads: only %s replaces it, and nothing deletes from it", what, t.name, t.onlyReplacedBy)
+		}
+		c.pass.Report(d)
 	}
 }

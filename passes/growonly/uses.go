@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
@@ -193,6 +194,14 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		if len(as.Lhs) == len(as.Rhs) && c.isNewMap(as.Rhs[idx]) && c.isCreation(t, exprCur) {
 			return
 		}
+		// Re-made when the configuration is applied: between reloads,
+		// which may never come, the map only grows.
+		if len(as.Lhs) == len(as.Rhs) && c.isNewMap(as.Rhs[idx]) {
+			if fn := configFunc(exprCur); fn != "" {
+				t.onlyReplacedBy = fn
+				return
+			}
+		}
 		// Replaced by nil, by another map or by an unknown value.
 	case edge.KeyValueExpr_Key:
 		kv := parent.Node().(*ast.KeyValueExpr)
@@ -291,4 +300,17 @@ func (c *checker) isNewMap(e ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// configFunc returns the name of the function declaration around cur when
+// it applies or reloads configuration (its name says config or reload),
+// or "".
+func configFunc(cur inspector.Cursor) string {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		name := enc.Node().(*ast.FuncDecl).Name.Name
+		if lower := strings.ToLower(name); strings.Contains(lower, "config") || strings.Contains(lower, "reload") {
+			return name
+		}
+	}
+	return ""
 }
