@@ -42,3 +42,18 @@ func (f *flusher) run() {
 		}
 	}
 }
+
+// Suppressed findings: a //mapscope:ignore comment alone on the line
+// above, or a //nolint comment on the line, silences the analyzer named.
+var seenA, seenB, seenC, seenD = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+
+func Seen(r *Request2) {
+	//mapscope:ignore growonly the set of kinds is fixed by the protocol
+	seenA[r.Kind] = true
+	seenB[r.Kind] = true //nolint:growonly // bounded by the protocol
+	seenC[r.Kind] = true //nolint:mapclear // another analyzer: still reported // want `map seenC only grows`
+	_ = r //mapscope:ignore growonly after code, it covers its own line only
+	seenD[r.Kind] = true // want `map seenD only grows`
+}
+
+type Request2 struct{ Kind string }

@@ -238,3 +238,23 @@ func (h *handlers) deregister(id int) {
 	defer h.mu.Unlock()
 	delete(h.set, id)
 }
+
+// Suppressed: the backlog is bounded by the channel's capacity.
+type boundedQueue struct {
+	mu    sync.Mutex
+	jobs  chan int
+	byRef map[int][]byte
+}
+
+func (q *boundedQueue) add(ref int, b []byte) {
+	q.mu.Lock()
+	q.byRef[ref] = b
+	q.mu.Unlock()
+	q.jobs <- ref
+}
+
+func (q *boundedQueue) done(ref int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	delete(q.byRef, ref) //nolint:mapclear // at most cap(q.jobs) entries
+}

@@ -524,3 +524,13 @@ func localOnly(each func(func(string))) int {
 	each(func(s string) { seen[s] = true })
 	return len(seen)
 }
+
+// Suppressed: the size is known to be tiny.
+func suppressed(names []string) map[string]bool {
+	//mapscope:ignore mapprealloc at most three names
+	m := make(map[string]bool)
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
