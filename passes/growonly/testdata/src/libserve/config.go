@@ -52,7 +52,7 @@ func Seen(r *Request2) {
 	seenA[r.Kind] = true
 	seenB[r.Kind] = true //nolint:growonly // bounded by the protocol
 	seenC[r.Kind] = true //nolint:mapclear // another analyzer: still reported // want `map seenC only grows`
-	_ = r //mapscope:ignore growonly after code, it covers its own line only
+	_ = r                //mapscope:ignore growonly after code, it covers its own line only
 	seenD[r.Kind] = true // want `map seenD only grows`
 }
 
