@@ -24,10 +24,8 @@ var knownMisses = map[string]bool{
 	"heliumregex":        true,
 	"k8scpumanager":      true,
 	"k8sprocessedpods":   true,
-	"libp2ppromises":     true,
 	"m3results":          true,
 	"otelforgetpod":      true,
-	"rueidisstore":       true,
 	"typical/clearfield": true,
 }
 

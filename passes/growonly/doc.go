@@ -94,7 +94,11 @@
 // insertion a[k] = &T{f: ...} into a map whose values' field f is the
 // only key another map b is ever deleted by (delete(b, e.f) in a range
 // over a), in a function that neither deletes from b nor looks k up
-// first: overwriting an entry strands its key in b.
+// first: overwriting an entry strands its key in b. And a map of maps
+// (or of values holding a map) whose inner maps the package deletes from
+// (delete(m[k], x), delete(m[k].f, x)) while nothing deletes, clears or
+// replaces the outer map: emptied inner maps keep their keys for good
+// (outer keys that are constants or of a bounded type do not count).
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

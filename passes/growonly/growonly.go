@@ -148,6 +148,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.checkExitPaths(inspect)
 	c.checkUndone(inspect)
 	c.checkOverwrites(inspect)
+	c.checkInnerOnly(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil
