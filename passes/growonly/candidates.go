@@ -19,6 +19,15 @@ func (c *checker) collectCandidates() {
 		return c.app || !token.IsExported(name)
 	}
 	longLived := c.longLivedTypes()
+	// serving are the types whose values serve requests or run a
+	// goroutine's loop: long-lived whoever made them, so their
+	// unexported map fields, which only this package can delete from,
+	// are tracked even when the type is exported.
+	serving := make(map[*types.TypeName]bool)
+	addRequestServers(c.pass, serving)
+	for tn := range astutil.RunLoopTypes(c.pass) {
+		serving[tn] = true
+	}
 	scope := pkg.Scope()
 	for _, name := range scope.Names() {
 		switch obj := scope.Lookup(name).(type) {
@@ -27,7 +36,7 @@ func (c *checker) collectCandidates() {
 				c.tracked[obj] = &tracked{name: name, syncMap: kind == syncMapKind}
 			}
 		case *types.TypeName:
-			if obj.IsAlias() || !visible(obj.Name()) {
+			if obj.IsAlias() || (!visible(obj.Name()) && !serving[obj]) {
 				continue // importers own the values of an exported type
 			}
 			st, ok := obj.Type().Underlying().(*types.Struct)
@@ -95,6 +104,14 @@ func (c *checker) longLivedTypes() map[*types.TypeName]bool {
 				long[obj] = true
 			}
 		}
+	}
+	// A value that serves requests lives as long as the server, and so
+	// do the values in its fields (see requests.go).
+	addRequestServers(c.pass, long)
+	// A value whose method runs a goroutine's loop (`for { select ... }`,
+	// a range over a channel) lives as long as that goroutine.
+	for tn := range astutil.RunLoopTypes(c.pass) {
+		long[tn] = true
 	}
 	return long
 }

@@ -27,7 +27,10 @@
 //   - the map is replaced: assigned nil or a new map outside its creation
 //     (a declaration, init, a composite literal, a freshly allocated local
 //     value, a lazy `if m == nil { m = make(...) }` or a sync.Once), or the
-//     whole struct holding it is overwritten (`*c = Cache{}`),
+//     whole struct holding it is overwritten (`*c = Cache{}`). A new map
+//     assigned in a function whose name says config or reload
+//     (ApplyConfig) does not count: between reloads, which may never
+//     come, the map only grows, and the report says so,
 //   - the map is bounded: its length is compared against a limit
 //     (`if len(m) < max { m[k] = v }`),
 //   - the map escapes: it is passed to a function, or assigned to another
@@ -62,6 +65,41 @@
 // does not bound it in production, and a test that fills one does not
 // leak.
 //
+// Separately, a delete under the wrong key is reported wherever it is:
+// within one function, delete(m, a) when m is indexed there by a local
+// variable b built from a (`key := keyOf(subject, queue)`, then m[key],
+// then delete(m, subject)) and never by a itself. The delete removes
+// nothing, and the entry under b stays. Likewise a delete whose key is
+// read from another field than the one every insertion of a map field or
+// package-level map reads its key from, traced through conversions and
+// local variables: insertions keyed by string(m.Entries[0].Data) and a
+// delete by string(rs.req.Context), both of type Message (unless another
+// delete of the map reads the insertions' field). And a map field that
+// is inserted into but never deleted from, cleared or replaced, when a
+// function deletes one key from two or more other map fields of the same
+// struct with the same key type: the cleanup forgot it, whatever the
+// struct's lifetime. And an insertion into a map field deleted from only
+// while ranging over another map field, on a path of a function that
+// fills the other map elsewhere but not here (`if dropped {
+// t.droppedSeries[ref] = ...; continue }` before
+// `t.seriesSegmentIndexes[ref] = ...`): the sweep never sees that key.
+// And an entry a call stores under a key of its own and waits on (a
+// waiter channel, a pending response), deleted on some of the call's
+// returns but not on another that neither hands the key to the caller
+// nor follows a receive that a responder (a function that only deletes
+// from the map) answered: that exit leaves it behind. And, within one
+// function, an insertion m[k] after delete(m, k) on the same path (each
+// under an if of its own, nothing returning between, no condition of the
+// one negating a condition of the other): it undoes the delete. And an
+// insertion a[k] = &T{f: ...} into a map whose values' field f is the
+// only key another map b is ever deleted by (delete(b, e.f) in a range
+// over a), in a function that neither deletes from b nor looks k up
+// first: overwriting an entry strands its key in b. And a map of maps
+// (or of values holding a map) whose inner maps the package deletes from
+// (delete(m[k], x), delete(m[k].f, x)) while nothing deletes, clears or
+// replaces the outer map: emptied inner maps keep their keys for good
+// (outer keys that are constants or of a bounded type do not count).
+//
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as
 // long-lived, and whose keys count, depends on whether the package is a
@@ -76,15 +114,29 @@
 //
 //   - Exported package variables, exported fields and the fields of
 //     exported types are not reported: importers own those values and
-//     may delete from them. Analysis facts flow from a package to its
+//     may delete from them. The exception is an unexported field of an
+//     exported type that serves requests or runs a goroutine's loop (see
+//     below): such a value lives long whoever made it, and only this
+//     package can delete from its unexported fields. Analysis facts flow from a package to its
 //     importers, never back, so the defining package cannot see those
 //     deletes; reporting them would need whole-program analysis.
 //   - A map field is reported only when a package-level variable holds
-//     its struct (directly, through a pointer or in a container).
+//     its struct (directly, through a pointer or in a container), or when
+//     its struct is a request handler (it has a method taking an
+//     http.ResponseWriter and an *http.Request) or is held in a field of
+//     one: a handler is installed once and serves the program's life; or
+//     when one of its methods runs a goroutine's loop (`for { select ...
+//     }`, a range over a channel), which lives as long as the goroutine.
 //   - An insertion whose key is a parameter of the enclosing function (the
 //     caller's choice), or that follows a lookup in the same map (a memo
 //     cache or an interning table, the use sync.Map documents as "caches
-//     that only grow"), does not count.
+//     that only grow"), does not count. Inserting a new, empty container
+//     after the lookup (`if _, ok := m[k]; !ok { m[k] = make(...) }`) is
+//     the get-or-create of a group, not a memo, and counts. A parameter key does count in a
+//     function that serves requests (it takes an *http.Request, an
+//     http.ResponseWriter or a net.Conn), or in a package function that
+//     one calls with a non-constant argument: the key came with a request
+//     (a session ID), and there are as many as there are requests.
 //
 // A program that does not import package net, directly or not, is not a
 // network service: it runs to completion and its grow-only maps are

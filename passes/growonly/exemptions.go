@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // Phase 4: inserts that do not make a map grow without bound: memo
@@ -58,7 +59,10 @@ func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
 // isMemoized reports whether the function holding the insertion into the
 // map at cur looks a key up in the same map before inserting: a memo cache
 // or an interning table. The key expressions need not match:
-// `s, ok := m[string(b)]; if !ok { s = string(b); m[s] = s }`.
+// `s, ok := m[string(b)]; if !ok { s = string(b); m[s] = s }`. Inserting
+// a new, empty container after the lookup is not memoizing a result but
+// the get-or-create of a group (`if _, ok := m[k]; !ok { m[k] =
+// make(map[...]...) }`), which grows with the keys like any insert.
 func (c *checker) isMemoized(cur inspector.Cursor) bool {
 	var body ast.Node
 	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
@@ -66,6 +70,9 @@ func (c *checker) isMemoized(cur inspector.Cursor) bool {
 		break
 	}
 	if body == nil {
+		return false
+	}
+	if c.insertsNewContainer(cur, body) {
 		return false
 	}
 	mapText := types.ExprString(ast.Unparen(cur.Node().(ast.Expr)))
@@ -279,4 +286,60 @@ func comparedToLimit(info *types.Info, lenCur inspector.Cursor) bool {
 		}
 	}
 	return true
+}
+
+// insertsNewContainer reports whether the insertion at cur (m[k] = v)
+// stores a newly made map, slice or struct: v is make(...), a composite
+// literal, or a local variable last assigned one of those before the
+// insertion in body.
+func (c *checker) insertsNewContainer(cur inspector.Cursor, body ast.Node) bool {
+	info := c.pass.TypesInfo
+	ix := astutil.UnparenUp(cur).Parent()
+	if _, ok := ix.Node().(*ast.IndexExpr); !ok {
+		return false
+	}
+	ixCur := astutil.UnparenUp(ix)
+	if ixCur.ParentEdgeKind() != edge.AssignStmt_Lhs {
+		return false
+	}
+	as := ixCur.Parent().Node().(*ast.AssignStmt)
+	_, i := ixCur.ParentEdge()
+	if len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	isNew := func(e ast.Expr) bool {
+		if astutil.IsNewValue(info, e) {
+			return true
+		}
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		b, ok := typeutil.Callee(info, call).(*types.Builtin)
+		return ok && b.Name() == "make"
+	}
+	v := as.Rhs[i]
+	if isNew(v) {
+		return true
+	}
+	id, ok := ast.Unparen(v).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	obj := info.Uses[id]
+	last := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil || n.Pos() >= as.Pos() {
+			return false
+		}
+		if a, ok := n.(*ast.AssignStmt); ok && len(a.Lhs) == len(a.Rhs) {
+			for j, lhs := range a.Lhs {
+				if l, ok := lhs.(*ast.Ident); ok && (info.Uses[l] == obj || info.Defs[l] == obj) && obj != nil {
+					last = isNew(a.Rhs[j])
+				}
+			}
+		}
+		return true
+	})
+	return last
 }

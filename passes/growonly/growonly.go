@@ -88,6 +88,9 @@ type tracked struct {
 	// released is true once any use shows the map may shrink, be
 	// replaced or be handled by code the analyzer cannot see.
 	released bool
+	// onlyReplacedBy names the function that re-makes the map when the
+	// configuration is applied, its only release.
+	onlyReplacedBy string
 }
 
 type checker struct {
@@ -108,9 +111,18 @@ type checker struct {
 	// params summarises what each function of the package does to its
 	// map parameters and receivers.
 	params map[*types.Var]effect
+	// requestFuncs are the package's functions that serve requests, and
+	// requestCalled those they call with a non-constant argument (see
+	// requests.go).
+	requestFuncs, requestCalled map[*types.Func]bool
+	// siblingReported are the map fields checkSiblings reported, with a
+	// better message than report's.
+	siblingReported map[*types.Var]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
+	// //mapscope:ignore and //nolint comments silence a finding.
+	astutil.Suppress(pass)
 	c := &checker{
 		pass:        pass,
 		app:         appMode || pass.Pkg.Name() == "main" || appPackages.match(pass.Pkg.Path()),
@@ -128,11 +140,19 @@ func run(pass *analysis.Pass) (any, error) {
 		// program (a compiler, a generator, a command-line tool).
 		return nil, nil
 	}
+	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c.checkWrongKeys(inspect)
+	c.checkKeySources(inspect)
+	c.checkSiblings(inspect)
+	c.checkSweptBy(inspect)
+	c.checkExitPaths(inspect)
+	c.checkUndone(inspect)
+	c.checkOverwrites(inspect)
+	c.checkInnerOnly(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
 		return nil, nil
 	}
-	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
 		if isTestFile(pass, file) {
@@ -143,6 +163,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	c.collectInitOnlyFuncs(inspect)
 	c.summariseParams(inspect)
+	c.collectRequestFuncs(inspect)
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
 		if isTestFile(pass, file) {
@@ -210,8 +231,8 @@ func isTestFile(pass *analysis.Pass, f *ast.File) bool {
 
 func (c *checker) report() {
 	var found []*tracked
-	for _, t := range c.tracked {
-		if !t.released && t.firstInsert.IsValid() {
+	for v, t := range c.tracked {
+		if !t.released && t.firstInsert.IsValid() && !c.siblingReported[v] {
 			found = append(found, t)
 		}
 	}
@@ -224,9 +245,13 @@ func (c *checker) report() {
 		if t.field {
 			what += " field"
 		}
-		c.pass.Report(analysis.Diagnostic{
+		d := analysis.Diagnostic{
 			Pos:     t.firstInsert,
 			Message: fmt.Sprintf("%s %s only grows: nothing in the package deletes from it, clears it or replaces it", what, t.name),
-		})
+		}
+		if t.onlyReplacedBy != "" {
+			d.Message = fmt.Sprintf("%s %s only grows between configuration reloads: only %s replaces it, and nothing deletes from it", what, t.name, t.onlyReplacedBy)
+		}
+		c.pass.Report(d)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
@@ -193,6 +194,14 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		if len(as.Lhs) == len(as.Rhs) && c.isNewMap(as.Rhs[idx]) && c.isCreation(t, exprCur) {
 			return
 		}
+		// Re-made when the configuration is applied: between reloads,
+		// which may never come, the map only grows.
+		if len(as.Lhs) == len(as.Rhs) && c.isNewMap(as.Rhs[idx]) {
+			if fn := configFunc(exprCur); fn != "" {
+				t.onlyReplacedBy = fn
+				return
+			}
+		}
 		// Replaced by nil, by another map or by an unknown value.
 	case edge.KeyValueExpr_Key:
 		kv := parent.Node().(*ast.KeyValueExpr)
@@ -209,7 +218,8 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 // code, is guarded by a limit, or its key type has few values. Outside
 // application code, a key chosen by the caller and a memo cache (lookup,
 // then insert under the same key) are left to the caller: a library's
-// callers usually ask for a bounded set of names, types or paths.
+// callers usually ask for a bounded set of names, types or paths. A key
+// passed to code that serves requests comes from a request, and counts.
 func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Type, key ast.Expr) {
 	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || inRegistration(exprCur) ||
 		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(keyType, 0) {
@@ -220,7 +230,7 @@ func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Typ
 			return // a constant key: one entry, overwritten
 		}
 	}
-	if !c.app && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur)) {
+	if !c.app && key != nil && ((c.isCallerKey(exprCur, key) && !c.keyFromRequest(exprCur)) || c.isMemoized(exprCur)) {
 		return
 	}
 	t.firstInsert = exprCur.Node().Pos()
@@ -290,4 +300,17 @@ func (c *checker) isNewMap(e ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// configFunc returns the name of the function declaration around cur when
+// it applies or reloads configuration (its name says config or reload),
+// or "".
+func configFunc(cur inspector.Cursor) string {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		name := enc.Node().(*ast.FuncDecl).Name.Name
+		if lower := strings.ToLower(name); strings.Contains(lower, "config") || strings.Contains(lower, "reload") {
+			return name
+		}
+	}
+	return ""
 }

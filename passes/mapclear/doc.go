@@ -22,9 +22,37 @@
 //	clear(sessions)
 //
 // clear on a field is not reported: it is the deliberate reuse idiom (a
-// cache that swaps two maps and clears one each cycle to save allocations)
-// and the map lives only as long as its owner. A package-level map lives
-// as long as the program.
+// cache that swaps two maps and clears one each cycle to save
+// allocations, a set emptied and refilled) and the peak is reused.
+//
+// It also reports a map field of a long-lived type that indexes a backlog
+// and is emptied one key at a time but never re-made. A type is taken as
+// long-lived when a package variable holds it, when it holds a
+// sync.Mutex, sync.RWMutex or sync.Map (its values are shared between
+// goroutines), or when one of its methods runs a goroutine's loop:
+//
+//	func (q *writeQueue) add(ref int, b []byte) {
+//		q.byRef[ref] = b
+//		q.jobs <- ref
+//	}
+//
+//	func (q *writeQueue) done(ref int) {
+//		delete(q.byRef, ref) // reported
+//	}
+//
+// A backlog (the inserting function also sends on a channel or pushes
+// back on a container/list of the same value, or the deleting function
+// removes from such a list or re-slices a slice of the same value) is as
+// large as the consumer is behind: a slow disk or a start-up burst leaves
+// tables far larger than the map's usual size, for the life of the
+// program. The remedy is to re-make the map (copying the live entries)
+// once it has shrunk well below its peak. Maps deleted from one key at a
+// time that are not a backlog (connections, streams, sessions) stay near
+// their usual size and are not reported, nor are maps bounded by a
+// capacity or indexing a recency list (an LRU: its list is moved in or
+// pushed at the front), re-made anywhere after construction, swept by a
+// range over themselves,
+// or used where the analyzer cannot follow them (passed to a function).
 //
 // Two remedies exist and the right one depends on the program: clear keeps
 // the tables for reuse, which is best when the map refills to a similar

@@ -31,7 +31,7 @@
 //   - the loop body inserts into the map exactly once, unconditionally, as
 //     a statement of the body itself (not inside if, switch or a nested
 //     loop), and contains no break, continue, goto, return or labelled
-//     statement;
+//     statement (but see the duplicate check below);
 //   - the inserted key is likely new in every iteration: the loop variable
 //     (or a conversion of it), the element xs[i], or an identity derived
 //     from the element such as u.ID or l.String(). Keys that repeat by
@@ -40,8 +40,34 @@
 //     a set (map[K]bool, map[K]struct{}), anything but the element itself,
 //     since a set of a field collects distinct values. The right-hand side
 //     must not read the map (counting "m[k]++" and grouping "m[k] = append(m[k], v)"
-//     repeat keys by design and are not reported);
+//     repeat keys by design and are not reported). The one lookup allowed
+//     is a duplicate check on the inserted key that returns
+//     (`if _, ok := seen[h]; ok { return err }`): a repeated key then ends
+//     the function, so every iteration that keeps the map adds a new key,
+//     and any key that changes with the element (h := tx.Hash()) fills it
+//     exactly. With such a check, other returns that drop the map (error
+//     paths) are allowed too. Not in code that reads configuration (a
+//     function or receiver type whose name says config or unmarshal): a
+//     duplicate name in a file is rejected once per load, and the hint
+//     cannot matter;
 //   - nothing between the make and the loop mentions the map.
+//
+// A map made for a field of a new struct value (`as :=
+// &accountSet{accounts: make(map[K]V)}`) is reported on the same terms
+// when the loop's only use of the value is a call of a method of the
+// package whose body is the single insert `recv.field[p] = v`: the
+// method's argument for p is the key.
+//
+// A map made without a hint, filled in a callback or a loop whose length
+// is not known before it starts, and then assigned whole to a field or a
+// package-level variable
+// of the same type is reported too: it rebuilds a long-lived map from
+// empty, through every size step, while the map it replaces says how
+// large it gets (`make(map[K]V, len(h.symbols))`). No fix is offered: the
+// replaced map may be guarded by a lock taken after the make. A few
+// inserts in straight-line code make a small map and are not reported,
+// nor is a loop of known length that the rules above decline (a set of
+// the hosts of a few configured server URLs).
 //
 // Test files (_test.go) are not analyzed: tests and benchmarks build maps
 // to exercise them, often to exercise growth itself, and their

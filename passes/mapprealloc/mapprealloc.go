@@ -35,6 +35,8 @@ var Analyzer = &analysis.Analyzer{
 }
 
 func run(pass *analysis.Pass) (any, error) {
+	// //mapscope:ignore and //nolint comments silence a finding.
+	astutil.Suppress(pass)
 	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	// Statement lists are where a make and the loop after it meet.
 	filter := []ast.Node{
@@ -65,7 +67,12 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		for i, stmt := range list {
 			if made, ok := madeMap(pass, stmt); ok {
-				checkFill(pass, made, list[i+1:])
+				if !checkFill(pass, made, list[i+1:]) {
+					checkRebuild(pass, made, list[i+1:])
+				}
+			}
+			for _, made := range madeInStruct(pass, stmt) {
+				checkFieldFill(pass, made, list[i+1:])
 			}
 		}
 	})
@@ -75,8 +82,19 @@ func run(pass *analysis.Pass) (any, error) {
 // madeMapStmt is a statement that makes a local map without a size hint.
 type madeMapStmt struct {
 	stmt ast.Stmt
-	obj  *types.Var
-	init ast.Expr // the make call or the empty composite literal
+	obj  *types.Var // the map variable, or the struct variable of field
+	init ast.Expr   // the make call or the empty composite literal
+	// field is set when the map is made for a field of a new struct value
+	// (`as := &accountSet{accounts: make(...)}`, see fieldfill.go).
+	field *types.Var
+}
+
+// name is the map's name as the diagnostic writes it.
+func (m madeMapStmt) name() string {
+	if m.field != nil {
+		return m.field.Name()
+	}
+	return m.obj.Name()
 }
 
 // madeMap recognises "m := make(map[K]V)", "m = map[K]V{}" and
@@ -145,8 +163,9 @@ func isUnsizedMap(pass *analysis.Pass, e ast.Expr) bool {
 }
 
 // checkFill looks at the statements after the make for the loop that
-// fills the map, and reports it when the loop's length is known.
-func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
+// fills the map, and reports it when the loop's length is known. It
+// returns whether it reported.
+func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) bool {
 	for i, stmt := range rest {
 		if !mentions(pass, stmt, made.obj) {
 			continue
@@ -154,11 +173,12 @@ func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
 		// The first statement that uses the map must be the loop.
 		loop, ok := knownLengthLoop(pass, stmt)
 		if !ok || !fillsOncePerIteration(pass, loop, made.obj) {
-			return
+			return false
 		}
 		report(pass, made, loop, rest[:i])
-		return
+		return true
 	}
+	return false
 }
 
 // loopInfo describes a loop whose trip count is known before it starts.
@@ -187,14 +207,20 @@ func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
 
 // fillsOncePerIteration reports whether the loop body inserts into m
 // exactly once per iteration, at a key built from the loop variables, and
-// uses m nowhere else.
+// uses m nowhere else but in a duplicate check that leaves the function
+// (see dupGuard).
 func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) bool {
-	if len(loop.count.Vars) == 0 || leavesEarly(loop.body) {
+	if len(loop.count.Vars) == 0 {
 		return false
 	}
 	var insert *ast.AssignStmt
+	var guard ast.Expr // the key a duplicate check looks up, if any
 	for _, stmt := range loop.body.List {
 		if !mentions(pass, stmt, m) {
+			continue
+		}
+		if key := dupGuard(pass, stmt, m); key != nil && insert == nil && guard == nil {
+			guard = key
 			continue
 		}
 		as, ok := stmt.(*ast.AssignStmt)
@@ -211,7 +237,81 @@ func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) boo
 		return false
 	}
 	key := insert.Lhs[0].(*ast.IndexExpr).Index
+	guarded := guard != nil && exprText(pass, guard) == exprText(pass, key) && !configCode(pass, loop.stmt.Pos())
+	// Returns that drop the map are allowed only with a duplicate check:
+	// without one, a loop that returns errors is mostly parsing or
+	// validation, run once, whose hint cannot matter.
+	if leavesEarly(pass, loop.body, m, guarded) {
+		return false
+	}
+	if guarded {
+		// A repeated key ends the function, so every iteration that
+		// keeps the map adds a new key: the loop's length is exact,
+		// whatever the key is built from, as long as it changes with the
+		// element.
+		return usesAny(pass, definedIn(pass, loop.body, key), loop.count.Vars)
+	}
 	return keyVariesPerIteration(pass, key, loop.count.Vars, isSet(m.Type()))
+}
+
+// dupGuard recognises a duplicate check on m that leaves the function,
+// `if _, ok := m[k]; ok { ...; return ... }` or `if m[k] { ...; return ...
+// }`, and returns the key k it looks up.
+func dupGuard(pass *analysis.Pass, stmt ast.Stmt, m *types.Var) ast.Expr {
+	ifs, ok := stmt.(*ast.IfStmt)
+	if !ok || ifs.Else != nil || len(ifs.Body.List) == 0 || mentions(pass, ifs.Body, m) {
+		return nil
+	}
+	if _, ok := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); !ok {
+		return nil
+	}
+	lookup := func(e ast.Expr) ast.Expr {
+		if idx, ok := ast.Unparen(e).(*ast.IndexExpr); ok && isIdentOf(pass, idx.X, m) && !mentions(pass, idx.Index, m) {
+			return idx.Index
+		}
+		return nil
+	}
+	if ifs.Init == nil {
+		return lookup(ifs.Cond) // a bool set
+	}
+	as, ok := ifs.Init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+		return nil
+	}
+	okID, isID := as.Lhs[1].(*ast.Ident)
+	if !isID || !isIdentOf(pass, ifs.Cond, pass.TypesInfo.Defs[okID]) {
+		return nil
+	}
+	return lookup(as.Rhs[0])
+}
+
+// definedIn returns the expression a local variable key was defined from
+// by a statement of body (`hash := tx.Hash()`), or key itself.
+func definedIn(pass *analysis.Pass, body *ast.BlockStmt, key ast.Expr) ast.Expr {
+	id, ok := ast.Unparen(key).(*ast.Ident)
+	if !ok {
+		return key
+	}
+	obj := pass.TypesInfo.Uses[id]
+	for _, stmt := range body.List {
+		if as, ok := stmt.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Lhs) == len(as.Rhs) {
+			for i, lhs := range as.Lhs {
+				if l, ok := lhs.(*ast.Ident); ok && obj != nil && pass.TypesInfo.Defs[l] == obj {
+					return as.Rhs[i]
+				}
+			}
+		}
+	}
+	return key
+}
+
+func usesAny(pass *analysis.Pass, e ast.Expr, vars []types.Object) bool {
+	for _, v := range vars {
+		if mentions(pass, e, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyVariesPerIteration reports whether the key is likely new in every
@@ -296,20 +396,51 @@ func isSet(t types.Type) bool {
 }
 
 // leavesEarly reports whether body contains a statement that may end an
-// iteration or the loop before the insert: break, continue, goto, return
-// or a label. Function literals are not part of the iteration's flow.
-func leavesEarly(body *ast.BlockStmt) bool {
+// iteration or the loop before the insert: break, continue, goto, a
+// label or a return. With dropOnReturn, a return that does not mention
+// the map is allowed: it drops the map (an error path), so it costs the
+// hint nothing on the path that keeps it. Function literals are not part
+// of the iteration's flow.
+func leavesEarly(pass *analysis.Pass, body *ast.BlockStmt, m *types.Var, dropOnReturn bool) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		switch n.(type) {
+		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
-		case *ast.BranchStmt, *ast.ReturnStmt, *ast.LabeledStmt:
+		case *ast.BranchStmt, *ast.LabeledStmt:
 			found = true
+		case *ast.ReturnStmt:
+			found = !dropOnReturn || mentions(pass, n, m)
 		}
 		return !found
 	})
 	return found
+}
+
+// configCode reports whether pos lies in a function that reads
+// configuration: its name, or its receiver's type name, says config or
+// unmarshal (UnmarshalYAML, parseConfig, (*Config).Validate). It runs
+// once per load, and its duplicate checks reject repeated names in a
+// file, not traffic.
+func configCode(pass *analysis.Pass, pos token.Pos) bool {
+	for _, f := range pass.Files {
+		if pos < f.Pos() || pos >= f.End() {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || pos < fd.Pos() || pos >= fd.End() {
+				continue
+			}
+			names := fd.Name.Name
+			if fd.Recv != nil && len(fd.Recv.List) == 1 {
+				names += " " + types.TypeString(pass.TypesInfo.TypeOf(fd.Recv.List[0].Type), nil)
+			}
+			names = strings.ToLower(names)
+			return strings.Contains(names, "config") || strings.Contains(names, "unmarshal")
+		}
+	}
+	return false
 }
 
 func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.Stmt) {
@@ -317,7 +448,7 @@ func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.
 	diag := analysis.Diagnostic{
 		Pos:     made.init.Pos(),
 		End:     made.init.End(),
-		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.obj.Name(), hint),
+		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.name(), hint),
 		URL:     facts.URL(facts.HintAvoidsGrowth),
 	}
 	if fixable(pass, loop.count, made.stmt.Pos(), between) {

@@ -38,12 +38,17 @@
 // The analyzer looks at every Put whose argument is a struct, or a
 // pointer to a struct, declared in the package being analyzed (its map
 // fields and those of embedded structs), or a map itself. A map field
-// counts as handled when, anywhere in the package, it is assigned a new
-// map or nil outside its creation, the whole struct is overwritten
-// (`*s = state{}`), or its len is compared with a limit; resets in a
-// Reset method, at the Get side or in a deferred function are thus all
-// found. A field that is only read, or whose keys are deleted one by one,
-// is not reported. A map (or pointer to a map) passed directly to Put is
+// counts as handled when, on the path of the pool the Put goes to, it is
+// assigned a new map or nil outside its creation, the whole struct is
+// overwritten (`*s = state{}`), or its len is compared with a limit; resets
+// in a Reset method, at the Get side or in a deferred function are thus
+// all found. On the path of a pool means in a function that calls Get or
+// Put on that pool, or on no pool at all (a Reset method, a helper): a
+// function working for another pool of the same type resets that pool's
+// values, not these. A field that is only read, or whose keys are deleted
+// one by one, is not reported. An exported map field of an exported type
+// counts as filled even when this package never inserts into it: its
+// importers do (a log entry's Data, written by callers and hooks). A map (or pointer to a map) passed directly to Put is
 // checked in the function holding the Put; setting every value to zero
 // is not emptying it.
 //

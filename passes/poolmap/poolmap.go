@@ -36,39 +36,101 @@ var Analyzer = &analysis.Analyzer{
 type put struct {
 	call   *ast.CallExpr
 	cur    inspector.Cursor
+	pool   string       // the pool as written: "encPool", "l.entryPool"
 	typ    string       // the pooled type as the diagnostic writes it
 	fields []*types.Var // its map fields, in declaration order
 }
 
 // fieldUse sums up what the package does to one map field.
 type fieldUse struct {
-	grows   bool // inserted into, or handed to code that may insert
+	grows bool // inserted into, or handed to code that may insert
+	// resets holds, per function declaration, what it does to empty the
+	// map, so that each Put is judged by the resets on its own pool's
+	// path (see resetsFor).
+	resets map[*ast.FuncDecl]*resets
+}
+
+// resets are the ways a function empties or bounds a pooled map field.
+type resets struct {
 	remade  bool // assigned a new map or nil after creation
 	bounded bool // len compared with a limit
 	cleared bool // clear or the range-delete idiom
 	deleted bool // keys deleted one at a time
 }
 
+// in returns the resets recorded for the function declaration around cur
+// (nil at package level: a package-level initialiser resets no Put's map).
+func (u *fieldUse) in(cur inspector.Cursor) *resets {
+	var fd *ast.FuncDecl
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		fd = enc.Node().(*ast.FuncDecl)
+	}
+	if u.resets == nil {
+		u.resets = make(map[*ast.FuncDecl]*resets)
+	}
+	r := u.resets[fd]
+	if r == nil {
+		r = new(resets)
+		u.resets[fd] = r
+	}
+	return r
+}
+
 type checker struct {
 	pass        *analysis.Pass
 	fields      map[*types.Var]*fieldUse
 	freshLocals map[*types.Var]bool
+	// pools lists, per function declaration, the pools (as written:
+	// "encPool", "l.entryPool") whose Get or Put it calls.
+	pools map[*ast.FuncDecl]map[string]bool
+}
+
+// resetsFor sums up the resets of u that count for a Put into pool: those
+// in functions that use this pool or no pool at all. A function that gets
+// from and puts into another pool resets the values of that pool; a value
+// of the same type taken from this pool never passes through it (two
+// pools of one type, one re-made before Put, the other not).
+func (c *checker) resetsFor(u *fieldUse, pool string) resets {
+	var sum resets
+	for fd, r := range u.resets {
+		if used := c.pools[fd]; len(used) > 0 && !used[pool] {
+			continue
+		}
+		sum.remade = sum.remade || r.remade
+		sum.bounded = sum.bounded || r.bounded
+		sum.cleared = sum.cleared || r.cleared
+		sum.deleted = sum.deleted || r.deleted
+	}
+	return sum
 }
 
 func run(pass *analysis.Pass) (any, error) {
+	// //mapscope:ignore and //nolint comments silence a finding.
+	astutil.Suppress(pass)
 	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c := &checker{
 		pass:        pass,
 		fields:      make(map[*types.Var]*fieldUse),
 		freshLocals: make(map[*types.Var]bool),
 	}
+	c.pools = make(map[*ast.FuncDecl]map[string]bool)
 	var puts []put
 	for cur := range inspect.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
+		if pool, ok := poolOf(pass.TypesInfo, call); ok {
+			for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+				fd := enc.Node().(*ast.FuncDecl)
+				if c.pools[fd] == nil {
+					c.pools[fd] = make(map[string]bool)
+				}
+				c.pools[fd][pool] = true
+			}
+		}
 		if !isPoolPut(pass.TypesInfo, call) || len(call.Args) != 1 {
 			continue
 		}
 		p := put{call: call, cur: cur}
+		p.pool, _ = poolOf(pass.TypesInfo, call)
 		t := pass.TypesInfo.TypeOf(call.Args[0])
 		if t == nil {
 			continue
@@ -87,7 +149,12 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		for _, f := range p.fields {
-			c.fields[f] = new(fieldUse)
+			if c.fields[f] == nil {
+				// An exported map field of an exported type is filled by
+				// importers too (logrus's Entry.Data, which its callers
+				// and hooks write to), where this package cannot see it.
+				c.fields[f] = &fieldUse{grows: f.Exported() && exportedType(t)}
+			}
 		}
 		puts = append(puts, p)
 	}
@@ -99,9 +166,10 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, p := range puts {
 		for _, f := range p.fields {
 			u := c.fields[f]
+			r := c.resetsFor(u, p.pool)
 			switch {
-			case !u.grows, u.remade, u.bounded, u.deleted && !u.cleared:
-			case u.cleared:
+			case !u.grows, r.remade, r.bounded, r.deleted && !r.cleared:
+			case r.cleared:
 				pass.Report(analysis.Diagnostic{
 					Pos:     p.call.Pos(),
 					Message: fmt.Sprintf("pooled %s keeps the peak size of its map field %s: emptying a map keeps every table; re-make it when its len exceeds a bound", p.typ, f.Name()),
@@ -113,6 +181,20 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return nil, nil
+}
+
+// poolOf returns the pool, as written, whose Get or Put call is.
+func poolOf(info *types.Info, call *ast.CallExpr) (string, bool) {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || (fn.Name() != "Put" && fn.Name() != "Get") || fn.Pkg() == nil || fn.Pkg().Path() != "sync" {
+		return "", false
+	}
+	recv := fn.Signature().Recv()
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if recv == nil || !astutil.IsNamed(deref(recv.Type()), "sync", "Pool") || !ok {
+		return "", false
+	}
+	return types.ExprString(ast.Unparen(sel.X)), true
 }
 
 func isPoolPut(info *types.Info, call *ast.CallExpr) bool {
@@ -250,14 +332,14 @@ func (c *checker) scan(root inspector.Cursor) {
 				// may already hold entries, but is not a reset.
 			}
 		case *ast.AssignStmt:
-			c.structOverwrite(n)
+			c.structOverwrite(n, cur)
 		}
 	}
 }
 
 // structOverwrite marks the map fields of a struct overwritten as a whole
 // (`*s = state{}`) as re-made, unless the new value carries the old map.
-func (c *checker) structOverwrite(as *ast.AssignStmt) {
+func (c *checker) structOverwrite(as *ast.AssignStmt, cur inspector.Cursor) {
 	if as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
 		return
 	}
@@ -293,7 +375,7 @@ func (c *checker) structOverwrite(as *ast.AssignStmt) {
 		for j := range st.NumFields() {
 			f := st.Field(j)
 			if u := c.fields[f.Origin()]; u != nil && !kept[f.Name()] {
-				u.remade = true
+				u.in(cur).remade = true
 			}
 		}
 	}
@@ -319,23 +401,23 @@ func (c *checker) classify(u *fieldUse, selCur inspector.Cursor) {
 		if len(as.Lhs) == len(as.Rhs) && isNewMap(info, as.Rhs[idx]) && c.isCreation(sel, selCur) {
 			return
 		}
-		u.remade = true
+		u.in(selCur).remade = true
 	case edge.CallExpr_Args:
 		call := parent.Node().(*ast.CallExpr)
 		switch fn := typeutil.Callee(info, call).(type) {
 		case *types.Builtin:
 			switch fn.Name() {
 			case "clear":
-				u.cleared = true
+				u.in(selCur).cleared = true
 			case "delete":
 				if inRangeOver(selCur, types.ExprString(sel)) {
-					u.cleared = true
+					u.in(selCur).cleared = true
 				} else {
-					u.deleted = true
+					u.in(selCur).deleted = true
 				}
 			case "len":
 				if isLimitComparisonAt(info, parent) {
-					u.bounded = true
+					u.in(selCur).bounded = true
 				}
 			}
 		case *types.Func:
@@ -346,7 +428,7 @@ func (c *checker) classify(u *fieldUse, selCur inspector.Cursor) {
 						u.grows = true
 					}
 				case "DeleteFunc":
-					u.deleted = true
+					u.in(selCur).deleted = true
 				}
 				return
 			}
@@ -423,6 +505,13 @@ func isNewMap(info *types.Info, e ast.Expr) bool {
 		return ok && b.Name() == "make"
 	}
 	return false
+}
+
+// exportedType reports whether t, or what it points to, is an exported
+// named type.
+func exportedType(t types.Type) bool {
+	n, ok := types.Unalias(deref(t)).(*types.Named)
+	return ok && n.Obj().Exported()
 }
 
 func deref(t types.Type) types.Type {

@@ -332,3 +332,205 @@ func rangeMapKeys(src map[string]int) map[string]bool {
 	}
 	return m
 }
+
+type tx struct{ payload string }
+
+func (t *tx) Hash() string { return t.payload }
+
+// A duplicate is an error: every iteration that keeps the map adds a new
+// key, so a set keyed by a method of the element is exactly len(txs).
+func uniqueHashes(txs []*tx) (map[string]struct{}, error) {
+	seen := make(map[string]struct{}) // want `map seen is made without a size hint but the loop below fills it len\(txs\) times`
+	for _, t := range txs {
+		if t == nil {
+			return nil, errNil
+		}
+		h := t.Hash()
+		if _, dup := seen[h]; dup {
+			return nil, errDup
+		}
+		seen[h] = struct{}{}
+	}
+	return seen, nil
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+var errNil, errDup error = errorString("nil"), errorString("dup")
+
+// Near miss: a loop that returns errors, without a duplicate check, is
+// mostly parsing or validation, run once.
+func byIDOrError(users []user) (map[int]user, error) {
+	m := make(map[int]user)
+	for _, u := range users {
+		if u.ID == 0 {
+			return nil, errNil
+		}
+		m[u.ID] = u
+	}
+	return m, nil
+}
+
+// Near misses.
+
+// Configuration: a duplicate name is rejected once per load.
+func parseConfig(names []string) (map[string]bool, error) {
+	seen := make(map[string]bool)
+	for _, n := range names {
+		if seen[n] {
+			return nil, errDup
+		}
+		seen[n] = true
+	}
+	return seen, nil
+}
+
+// Duplicates are skipped, not refused: the set collects distinct values.
+func skipDuplicates(txs []*tx) map[string]struct{} {
+	seen := make(map[string]struct{})
+	for _, t := range txs {
+		h := t.Hash()
+		if _, dup := seen[h]; dup {
+			continue
+		}
+		seen[h] = struct{}{}
+	}
+	return seen
+}
+
+// Returning the map half-filled keeps it.
+func upToFirstZero(users []user) map[int]user {
+	m := make(map[int]user)
+	for _, u := range users {
+		if u.ID == 0 {
+			return m
+		}
+		m[u.ID] = u
+	}
+	return m
+}
+
+// The duplicate check looks up another key than the insert's.
+func otherKeyGuard(txs []*tx) (map[string]bool, error) {
+	seen := make(map[string]bool)
+	for _, t := range txs {
+		if seen[t.payload+"x"] {
+			return nil, errDup
+		}
+		seen[t.Hash()] = true
+	}
+	return seen, nil
+}
+
+// A map made for a field of a new value, filled through a one-line method.
+type accountSet struct {
+	accounts map[string]struct{}
+	n        int
+}
+
+func (as *accountSet) add(a string) { as.accounts[a] = struct{}{} }
+
+func (as *accountSet) addLower(a string) { as.accounts[a+"x"] = struct{}{} }
+
+func (as *accountSet) count(a string) { as.n++ }
+
+func newAccountSet(addrs ...string) *accountSet {
+	as := &accountSet{accounts: make(map[string]struct{})} // want `map accounts is made without a size hint but the loop below fills it len\(addrs\) times`
+	for _, addr := range addrs {
+		as.add(addr)
+	}
+	return as
+}
+
+// Near misses: the method builds its own key, or does not insert, or the
+// set collects a field of the elements.
+func lowerAccountSet(addrs []string) *accountSet {
+	as := &accountSet{accounts: make(map[string]struct{})}
+	for _, addr := range addrs {
+		as.addLower(addr)
+	}
+	return as
+}
+
+func countedSet(addrs []string) *accountSet {
+	as := &accountSet{accounts: map[string]struct{}{}}
+	for _, addr := range addrs {
+		as.count(addr)
+	}
+	return as
+}
+
+func namesSet(users []user) *accountSet {
+	as := &accountSet{accounts: make(map[string]struct{})}
+	for _, u := range users {
+		as.add(u.Name)
+	}
+	return as
+}
+
+// A table rebuilt from empty by a callback, to replace the one a
+// long-lived value holds: the old table says how large the new one gets.
+type head struct {
+	mu      sync.Mutex
+	symbols map[string]struct{}
+	each    func(func(string))
+}
+
+func (h *head) gc() {
+	symbols := make(map[string]struct{}) // want `map symbols is made without a size hint but is filled to replace h.symbols: size it like the map it replaces, len\(h.symbols\)`
+	h.each(func(s string) {
+		symbols[s] = struct{}{}
+	})
+	h.mu.Lock()
+	h.symbols = symbols
+	h.mu.Unlock()
+}
+
+var routes map[string]int
+
+func reload(next func() (string, bool)) {
+	m := map[string]int{} // want `map m is made without a size hint but is filled to replace routes`
+	for k, ok := next(); ok; k, ok = next() {
+		m[k] = len(k)
+	}
+	routes = m
+}
+
+// Near misses: a few inserts in straight-line code; a map that does not
+// replace a long-lived one.
+func (h *head) small(a, b string) {
+	symbols := make(map[string]struct{})
+	symbols[a] = struct{}{}
+	symbols[b] = struct{}{}
+	h.symbols = symbols
+}
+
+// A loop of known length whose inserts the loop rule declines (a
+// condition, keys that may repeat): a few server hosts.
+func reloadHosts(servers []string, host func(string) (string, bool)) {
+	m := map[string]int{}
+	for i, s := range servers {
+		if h, ok := host(s); ok {
+			m[h] = i
+		}
+	}
+	routes = m
+}
+
+func localOnly(each func(func(string))) int {
+	seen := make(map[string]bool)
+	each(func(s string) { seen[s] = true })
+	return len(seen)
+}
+
+// Suppressed: the size is known to be tiny.
+func suppressed(names []string) map[string]bool {
+	//mapscope:ignore mapprealloc at most three names
+	m := make(map[string]bool)
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}

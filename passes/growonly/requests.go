@@ -1,0 +1,171 @@
+package growonly
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Code that serves requests. In a library, a key passed in by the caller
+// is usually the caller's business (a bounded set of names, types or
+// paths), and a mutex-guarded type usually sits in an exported type whose
+// values importers own. Neither holds where the library serves requests
+// itself: a function that takes an *http.Request, an http.ResponseWriter
+// or a net.Conn runs once per request or connection, so the keys it
+// receives alongside (a session ID, a request ID) are as many as the
+// requests; and a value with a handler's method, one that takes both the
+// http.ResponseWriter and the *http.Request (ServeHTTP, handlePost), is
+// installed once and serves the program's whole life (a handler on a
+// mux), so the values it holds in its fields live as long. A method that
+// takes only the request may belong to per-request state, which dies
+// with the request.
+
+// servesRequests reports whether the function type takes a request, a
+// response writer or a connection.
+func servesRequests(info *types.Info, ft *ast.FuncType) bool {
+	if ft == nil || ft.Params == nil {
+		return false
+	}
+	for _, field := range ft.Params.List {
+		if isRequestType(info.TypeOf(field.Type)) {
+			return true
+		}
+	}
+	return false
+}
+
+func isRequestType(t types.Type) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return astutil.IsNamed(t, "net/http", "Request") || astutil.IsNamed(t, "net/http", "ResponseWriter") ||
+		astutil.IsNamed(t, "net", "Conn")
+}
+
+// collectRequestFuncs records the package's functions that serve
+// requests, and the package functions they call directly with at least
+// one argument that is not a constant: their parameters carry what the
+// request brought.
+func (c *checker) collectRequestFuncs(inspect *inspector.Inspector) {
+	c.requestFuncs = make(map[*types.Func]bool)
+	c.requestCalled = make(map[*types.Func]bool)
+	for fileCur := range inspect.Root().Children() {
+		if !isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+			c.collectRequestCalls(fileCur)
+		}
+	}
+}
+
+func (c *checker) collectRequestCalls(fileCur inspector.Cursor) {
+	info := c.pass.TypesInfo
+	for cur := range fileCur.Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		var ft *ast.FuncType
+		var body *ast.BlockStmt
+		switch n := cur.Node().(type) {
+		case *ast.FuncDecl:
+			ft, body = n.Type, n.Body
+			if fn, ok := info.Defs[n.Name].(*types.Func); ok && servesRequests(info, ft) {
+				c.requestFuncs[fn] = true
+			}
+		case *ast.FuncLit:
+			ft, body = n.Type, n.Body
+		}
+		if body == nil || !servesRequests(info, ft) {
+			continue
+		}
+		ast.Inspect(body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			fn, ok := typeutil.Callee(info, call).(*types.Func)
+			if !ok || fn.Pkg() != c.pass.Pkg {
+				return true
+			}
+			for _, arg := range call.Args {
+				if tv, ok := info.Types[arg]; ok && tv.Value == nil && !isRequestType(tv.Type) {
+					c.requestCalled[fn.Origin()] = true
+				}
+			}
+			return true
+		})
+	}
+}
+
+// keyFromRequest reports whether the insertion at cur is in a function
+// that serves requests, or in a package function such a function calls
+// with a non-constant argument: a key it was passed comes from a request.
+func (c *checker) keyFromRequest(cur inspector.Cursor) bool {
+	info := c.pass.TypesInfo
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		switch n := enc.Node().(type) {
+		case *ast.FuncLit:
+			if servesRequests(info, n.Type) {
+				return true
+			}
+		case *ast.FuncDecl:
+			fn, ok := info.Defs[n.Name].(*types.Func)
+			return ok && (c.requestFuncs[fn] || c.requestCalled[fn])
+		}
+	}
+	return false
+}
+
+// isHandler reports whether the function type takes an
+// http.ResponseWriter and an *http.Request, as an http.Handler does.
+func isHandler(info *types.Info, ft *ast.FuncType) bool {
+	var w, r bool
+	for _, field := range ft.Params.List {
+		t := info.TypeOf(field.Type)
+		w = w || astutil.IsNamed(t, "net/http", "ResponseWriter")
+		if p, ok := types.Unalias(t).(*types.Pointer); ok && astutil.IsNamed(p.Elem(), "net/http", "Request") {
+			r = true
+		}
+	}
+	return w && r
+}
+
+// addRequestServers adds to long the struct types of the package with a
+// handler's method, and the struct types of the package their
+// fields hold (directly or through a pointer).
+func addRequestServers(pass *analysis.Pass, long map[*types.TypeName]bool) {
+	info := pass.TypesInfo
+	own := func(t types.Type) *types.TypeName {
+		if p, ok := types.Unalias(t).(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() == pass.Pkg {
+			if _, ok := n.Underlying().(*types.Struct); ok {
+				return n.Origin().Obj()
+			}
+		}
+		return nil
+	}
+	for _, f := range pass.Files {
+		if isTestFile(pass, f) {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil || len(fd.Recv.List) != 1 || !isHandler(info, fd.Type) {
+				continue
+			}
+			tn := own(info.TypeOf(fd.Recv.List[0].Type))
+			if tn == nil {
+				continue
+			}
+			long[tn] = true
+			st := tn.Type().Underlying().(*types.Struct)
+			for i := range st.NumFields() {
+				if inner := own(st.Field(i).Type()); inner != nil {
+					long[inner] = true
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package growonly
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Maps kept side by side for the same keys, where the cleanup forgets one:
+//
+//	delete(s.serverHeads, event.Server)
+//	delete(s.unvalidatedOptimistic, event.Server)
+//	delete(s.unvalidatedFinality, event.Server)
+//	// s.reqFinalityEpoch[server] = epoch elsewhere, never deleted
+//
+// checkSiblings reports a map field that is inserted into and never
+// deleted from, cleared or replaced, when a function of the package
+// deletes one key from at least two other map fields of the same struct
+// with the same key type. Deleting from the siblings says their entries
+// are meant to go when the key goes, whatever the struct's lifetime, so
+// the forgotten map keeps every key it was given.
+
+// siblingField is what the package does to one map field.
+type siblingField struct {
+	field    *types.Var
+	owner    *types.TypeName
+	inserts  []token.Pos
+	released bool // deleted from, cleared, replaced or escaping
+}
+
+func (c *checker) checkSiblings(inspect *inspector.Inspector) {
+	info := c.pass.TypesInfo
+	fields := make(map[*types.Var]*siblingField)
+	for _, name := range c.pass.Pkg.Scope().Names() {
+		tn, ok := c.pass.Pkg.Scope().Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		st, ok := tn.Type().Underlying().(*types.Struct)
+		if !ok {
+			continue
+		}
+		for i := range st.NumFields() {
+			if f := st.Field(i); mapKind(f.Type()) == builtinMapKind {
+				fields[f] = &siblingField{field: f, owner: tn}
+			}
+		}
+	}
+	if len(fields) < 3 {
+		return
+	}
+	// cleanups[fn][key text] lists the fields fn deletes that key from.
+	type cleanup struct {
+		fn     string
+		key    string
+		fields map[*types.Var]bool
+	}
+	cleanups := make(map[[2]string]*cleanup)
+	fresh := make(map[*types.Var]bool)
+	for fileCur := range inspect.Root().Children() {
+		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+			continue
+		}
+		astutil.AddFreshLocals(info, fileCur, fresh)
+		for cur := range fileCur.Preorder((*ast.SelectorExpr)(nil)) {
+			v, _ := info.ObjectOf(cur.Node().(*ast.SelectorExpr).Sel).(*types.Var)
+			sf := fields[originOf(v)]
+			if sf == nil {
+				continue
+			}
+			outer := astutil.UnparenUp(cur)
+			parent := outer.Parent()
+			switch outer.ParentEdgeKind() {
+			case edge.IndexExpr_X:
+				switch astutil.UnparenUp(parent).ParentEdgeKind() {
+				case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
+					sf.inserts = append(sf.inserts, cur.Node().Pos())
+				}
+				continue
+			case edge.RangeStmt_X, edge.BinaryExpr_X, edge.BinaryExpr_Y:
+				continue
+			case edge.CallExpr_Args:
+				call := parent.Node().(*ast.CallExpr)
+				if b, ok := typeutil.Callee(info, call).(*types.Builtin); ok {
+					switch {
+					case b.Name() == "len":
+						continue
+					case b.Name() == "delete" && len(call.Args) == 2:
+						if fn := enclosingFuncName(cur); fn != "" {
+							k := [2]string{fn, types.ExprString(call.Args[1])}
+							if cleanups[k] == nil {
+								cleanups[k] = &cleanup{fn: fn, key: k[1], fields: make(map[*types.Var]bool)}
+							}
+							cleanups[k].fields[sf.field] = true
+						}
+					}
+				}
+			case edge.AssignStmt_Lhs:
+				if root := rootIdentOf(cur.Node().(ast.Expr)); root != nil {
+					if rv, ok := info.Uses[root].(*types.Var); ok && fresh[rv] {
+						continue // construction
+					}
+				}
+			}
+			sf.released = true
+		}
+	}
+	reported := make(map[*types.Var]bool)
+	c.siblingReported = reported
+	keys := make([][2]string, 0, len(cleanups))
+	for k := range cleanups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	for _, k := range keys {
+		cl := cleanups[k]
+		if len(cl.fields) < 2 {
+			continue
+		}
+		var owner *types.TypeName
+		var keyType types.Type
+		var names []string
+		for f := range cl.fields {
+			sf := fields[f]
+			kt := f.Type().Underlying().(*types.Map).Key()
+			if owner != nil && (sf.owner != owner || !types.Identical(kt, keyType)) {
+				owner = nil
+				break
+			}
+			owner, keyType = sf.owner, kt
+			names = append(names, f.Name())
+		}
+		if owner == nil {
+			continue
+		}
+		sort.Strings(names)
+		for _, sf := range fields {
+			if sf.owner != owner || cl.fields[sf.field] || sf.released || len(sf.inserts) == 0 || reported[sf.field] ||
+				!types.Identical(sf.field.Type().Underlying().(*types.Map).Key(), keyType) {
+				continue
+			}
+			reported[sf.field] = true
+			c.pass.Reportf(sf.inserts[0], "map field %s.%s only grows: %s deletes %s from %s but not from it",
+				owner.Name(), sf.field.Name(), cl.fn, cl.key, strings.Join(names, ", "))
+		}
+	}
+}
+
+func originOf(v *types.Var) *types.Var {
+	if v == nil {
+		return nil
+	}
+	return v.Origin()
+}
+
+// enclosingFuncName names the function declaration around cur.
+func enclosingFuncName(cur inspector.Cursor) string {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		return enc.Node().(*ast.FuncDecl).Name.Name
+	}
+	return ""
+}
+
+// rootIdentOf returns the variable a field path starts from.
+func rootIdentOf(e ast.Expr) *ast.Ident {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return x
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		default:
+			return nil
+		}
+	}
+}
