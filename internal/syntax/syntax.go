@@ -33,6 +33,24 @@ func RootIdent(e ast.Expr) *ast.Ident {
 	}
 }
 
+// FieldRoot returns the variable a field path starts from: s for s, s.a.b,
+// (*s).a and (s).a; nil for anything else, an index or a call included
+// (s.m[k] is an element of s.m, not a field of s).
+func FieldRoot(e ast.Expr) *ast.Ident {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return x
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		default:
+			return nil
+		}
+	}
+}
+
 // Assigns reports whether n assigns to, increments, takes the address of,
 // or ranges into a variable whose root identifier satisfies match.
 func Assigns(n ast.Node, match func(*ast.Ident) bool) bool {

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 
+	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/ast/edge"
@@ -117,7 +118,7 @@ func (c *checker) checkInnerOnly(inspect *inspector.Inspector) {
 					continue
 				}
 			case edge.AssignStmt_Lhs:
-				if root := rootIdentOf(exprCur.Node().(ast.Expr)); root != nil {
+				if root := syntax.FieldRoot(exprCur.Node().(ast.Expr)); root != nil {
 					if rv, ok := info.Uses[root].(*types.Var); ok && fresh[rv] {
 						continue
 					}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/ast/edge"
@@ -104,7 +105,7 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 					}
 				}
 			case edge.AssignStmt_Lhs:
-				if root := rootIdentOf(cur.Node().(ast.Expr)); root != nil {
+				if root := syntax.FieldRoot(cur.Node().(ast.Expr)); root != nil {
 					if rv, ok := info.Uses[root].(*types.Var); ok && fresh[rv] {
 						continue // construction
 					}
@@ -167,20 +168,4 @@ func enclosingFuncName(cur inspector.Cursor) string {
 		return enc.Node().(*ast.FuncDecl).Name.Name
 	}
 	return ""
-}
-
-// rootIdentOf returns the variable a field path starts from.
-func rootIdentOf(e ast.Expr) *ast.Ident {
-	for {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			return x
-		case *ast.SelectorExpr:
-			e = x.X
-		case *ast.StarExpr:
-			e = x.X
-		default:
-			return nil
-		}
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/analysis"
@@ -153,7 +154,7 @@ func classifyFieldUse(pass *analysis.Pass, fresh, lruLists map[*types.Var]bool, 
 	case edge.AssignStmt_Lhs:
 		// Setting the field of a value made in the same function is
 		// construction; any other assignment re-makes or replaces it.
-		if root := rootIdent(cur.Node().(ast.Expr)); root != nil {
+		if root := syntax.FieldRoot(cur.Node().(ast.Expr)); root != nil {
 			if v, ok := info.Uses[root].(*types.Var); ok && fresh[v] {
 				if as := parent.Node().(*ast.AssignStmt); as.Tok == token.ASSIGN {
 					return
@@ -177,22 +178,6 @@ func sweptBySelf(pass *analysis.Pass, cur inspector.Cursor, m ast.Expr) bool {
 		}
 	}
 	return false
-}
-
-// rootIdent returns the variable a field path starts from (s in s.a.b).
-func rootIdent(e ast.Expr) *ast.Ident {
-	for {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			return x
-		case *ast.SelectorExpr:
-			e = x.X
-		case *ast.StarExpr:
-			e = x.X
-		default:
-			return nil
-		}
-	}
 }
 
 // enclosingFunc returns the innermost function declaration or literal
