@@ -25,6 +25,9 @@
 //
 //   - it is a local variable made by make without a size argument or by an
 //     empty composite literal, in the same block as the loop and before it;
+//     its type is a map type or a type parameter whose type set holds only
+//     maps (M ~map[K]V: make(M) and M{} are reported, and make(M, n) is
+//     valid for them);
 //   - the loop ranges over a slice, array, pointer to array, map or string,
 //     or over an integer, or is a counted loop "for i := 0; i < n; i++"
 //     whose bound n is not assigned in the loop;

@@ -135,17 +135,15 @@ func madeMap(pass *analysis.Pass, stmt ast.Stmt) (madeMapStmt, bool) {
 }
 
 // isUnsizedMap reports whether e is make(map[K]V) without a size argument
-// or an empty map composite literal.
+// or an empty map composite literal, of a map type or of a type parameter
+// whose type set holds only maps (make(M), M{}).
 func isUnsizedMap(pass *analysis.Pass, e ast.Expr) bool {
 	e = ast.Unparen(e)
 	t := pass.TypesInfo.TypeOf(e)
 	if t == nil {
 		return false
 	}
-	if _, isParam := types.Unalias(t).(*types.TypeParam); isParam {
-		return false
-	}
-	if _, isMap := t.Underlying().(*types.Map); !isMap {
+	if coreMap(t) == nil {
 		return false
 	}
 	switch e := e.(type) {
@@ -379,11 +377,63 @@ func unconvert(pass *analysis.Pass, e ast.Expr) ast.Expr {
 	}
 }
 
+// coreMap returns the map type behind t: its underlying type, or for a
+// type parameter (M ~map[K]V) the map type that every term of its
+// constraint has as underlying type, which make(M, n) and M{} build (go/types
+// does not export its core type function). A type parameter whose type set
+// is not made only of maps gives nil.
+func coreMap(t types.Type) *types.Map {
+	tp, ok := types.Unalias(t).(*types.TypeParam)
+	if !ok {
+		m, _ := t.Underlying().(*types.Map)
+		return m
+	}
+	iface, ok := tp.Constraint().Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	return termsMap(iface)
+}
+
+// termsMap returns the map type shared by the terms of iface, or nil when
+// a term is not a map, the maps differ or iface has no terms at all (any,
+// comparable, a method set).
+func termsMap(iface *types.Interface) *types.Map {
+	var core *types.Map
+	for i := range iface.NumEmbeddeds() {
+		var terms []types.Type
+		if u, ok := iface.EmbeddedType(i).(*types.Union); ok {
+			for j := range u.Len() {
+				terms = append(terms, u.Term(j).Type())
+			}
+		} else {
+			terms = append(terms, iface.EmbeddedType(i)) // map[K]V or an interface
+		}
+		for _, term := range terms {
+			var m *types.Map
+			switch u := term.Underlying().(type) {
+			case *types.Map:
+				m = u
+			case *types.Interface:
+				if u.IsMethodSet() {
+					continue // methods do not narrow the type set's terms
+				}
+				m = termsMap(u)
+			}
+			if m == nil || core != nil && !types.Identical(core, m) {
+				return nil
+			}
+			core = m
+		}
+	}
+	return core
+}
+
 // isSet reports whether t is a map whose values carry no information:
 // map[K]bool or map[K]struct{}.
 func isSet(t types.Type) bool {
-	m, ok := t.Underlying().(*types.Map)
-	if !ok {
+	m := coreMap(t)
+	if m == nil {
 		return false
 	}
 	switch e := m.Elem().Underlying().(type) {
