@@ -25,6 +25,9 @@
 //
 //   - it is a local variable made by make without a size argument or by an
 //     empty composite literal, in the same block as the loop and before it;
+//     its type is a map type or a type parameter whose type set holds only
+//     maps (M ~map[K]V: make(M) and M{} are reported, and make(M, n) is
+//     valid for them);
 //   - the loop ranges over a slice, array, pointer to array, map or string,
 //     or over an integer, or is a counted loop "for i := 0; i < n; i++"
 //     whose bound n is not assigned in the loop;
@@ -33,11 +36,24 @@
 //     loop), and contains no break, continue, goto, return or labelled
 //     statement (but see the duplicate check below);
 //   - the inserted key is likely new in every iteration: the loop variable
-//     (or a conversion of it), the element xs[i], or an identity derived
-//     from the element such as u.ID or l.String(). Keys that repeat by
-//     design are left out: over a map, keys built from its values
-//     (inverting a map); attributes looked up by index (t["zone"]); and in
-//     a set (map[K]bool, map[K]struct{}), anything but the element itself,
+//     (or a conversion of it), the element xs[i], either of them plus or
+//     minus a value the loop does not change (prefix+name), or an identity
+//     of the element: a field or method selected on it, or a function of
+//     it, whose name is or ends with ID, Key, Name, UUID or Hash (u.ID,
+//     c.UserID, spec.JobName, tx.Hash(), keyOf(u)), or is String
+//     (l.String()). A key derived from the element in any other way is an
+//     attribute (u.Country, u.Region(), t["zone"], countryOf(u)) and is
+//     not reported at all: attributes repeat across elements, and the
+//     len(users) hint the fix would write sizes the map for every element
+//     (a million users in 200 countries: 101 MB and 86 ms per fill with the
+//     hint, 22 KB and 28 ms without). The analyzer cannot see the data, so
+//     the name decides: an identity field that repeats (u.OwnerID) is
+//     still reported, and an attribute that happens to be distinct is not;
+//     the identity of what the element refers to (u.Owner.ID) counts as an
+//     attribute, and so do folds and other functions of the index (i%16,
+//     strconv.Itoa(i)). Keys that repeat by design are left out too: over a
+//     map, keys built from its values (inverting a map); and in a set
+//     (map[K]bool, map[K]struct{}), anything but the element itself,
 //     since a set of a field collects distinct values. The right-hand side
 //     must not read the map (counting "m[k]++" and grouping "m[k] = append(m[k], v)"
 //     repeat keys by design and are not reported). The one lookup allowed

@@ -274,14 +274,6 @@ func packageLevel(names []string) {
 	}
 }
 
-func generic[M ~map[string]bool](names []string) M {
-	m := make(M)
-	for _, n := range names {
-		m[n] = true
-	}
-	return m
-}
-
 func nonMap(names []string) []string {
 	s := make([]string, 0)
 	for _, n := range names {
