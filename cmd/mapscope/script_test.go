@@ -90,7 +90,9 @@ func gzipFile(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), buf.Bytes(), 0o644))
 }
 
-// truncate SRC N DST writes the first N bytes of SRC to DST.
+// truncate SRC N DST writes the first N bytes of SRC to DST; a negative N
+// leaves out the last -N. N must cut SRC short: a test of a cut file must
+// not pass on a whole one.
 func truncate(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 3 {
 		ts.Fatalf("usage: truncate SRC N DST")
@@ -99,7 +101,13 @@ func truncate(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	n, err := strconv.Atoi(args[1])
 	ts.Check(err)
-	ts.Check(os.WriteFile(ts.MkAbs(args[2]), data[:min(n, len(data))], 0o644))
+	if n < 0 {
+		n += len(data) // from the end
+	}
+	if n < 0 || n >= len(data) {
+		ts.Fatalf("truncate: %s has %d bytes, cannot cut it to %s", args[0], len(data), args[1])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), data[:n], 0o644))
 }
 
 // profiling serializes the commands that profile the test process: CPU

@@ -162,6 +162,10 @@ func readError(err error) error {
 		return errTruncatedGzip
 	case errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(msg, "unexpected EOF"), strings.Contains(msg, "failed to read full batch"):
 		return errors.New("truncated trace (it ends in the middle of a batch of events; was the file or the download cut off?)")
+	case strings.Contains(msg, "incomplete generation"):
+		// Go 1.26 traces end each generation with a mark; this one's
+		// last generation has none.
+		return errors.New("truncated trace (it ends in the middle of a generation of events; was the file or the download cut off?)")
 	case strings.Contains(msg, "broken trace"), strings.Contains(msg, "failed to advance"):
 		// The reader could not order the events: some are missing, most
 		// often because the file was cut off (traces before Go 1.26 have
