@@ -310,11 +310,7 @@ func assess(points []Point, opt Options, sc *scratch) Assessment {
 	// (doubling.go): what would read as a plateau, or as growing at one
 	// time, is a leak when the doublings keep their rhythm.
 	doublingLeak := func() bool {
-		// A sample stands for up to the sampling rate's bytes of noise:
-		// an allocation larger than that (an old-style map's bucket
-		// array) is nearly always sampled, and its weight, its own size,
-		// overstates how much a step of it could be noise.
-		last, due, ok := s.doublingLeak(min(q, rate))
+		last, due, ok := s.doublingLeak(q)
 		if !ok {
 			return false
 		}
