@@ -39,11 +39,14 @@ func TestScenarios(t *testing.T) {
 				// A map that grows in waves can end a window on a flat
 				// stretch that its sampling noise leaves as flat as a
 				// plateau's: tenants on Go 1.27.4 read as a plateau in 1 of 13
-				// runs here and once in CI, its leaking site still first.
-				// Such a window gets one more, independent run (new hash
-				// seeds, new samples); the test fails if that one misses too.
-				if verdict, first := leakVerdict(t, sc, entries); first && verdict != trend.Leak {
-					t.Logf("%s: the leak ranks first but reads %s in this run; judging a second run", sc, verdict)
+				// runs here and once in CI, its leaking site still first;
+				// on Go 1.23.12 in 1 of 12 runs here and once in CI, where a
+				// decoy whose bucket maps grow under churn (below) was read
+				// as a leak in the same run and ranked above it. Such a
+				// window gets one more, independent run (new hash seeds,
+				// new samples); the test fails if that one misses too.
+				if leakMissed(t, sc, entries) {
+					t.Logf("%s: the leak is not the first map site read as a leak in this run; judging a second run", sc)
 					if sc, err = heaptest.BuildScenario(context.Background(), name, tc, t.TempDir()); err != nil {
 						t.Fatal(err)
 					}
@@ -68,9 +71,9 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// leakVerdict returns, for a scenario with a leaking map, the verdict of
-// the first map site under -binary, and whether that site is the leak.
-func leakVerdict(t *testing.T, sc heaptest.Scenario, entries []snapshot.Entry) (trend.Verdict, bool) {
+// leakMissed reports whether a scenario with a leaking map has, under
+// -binary, another map site first or its leak read as something else.
+func leakMissed(t *testing.T, sc heaptest.Scenario, entries []snapshot.Entry) bool {
 	t.Helper()
 	for _, w := range sc.Wants {
 		if !w.IsLeak() {
@@ -79,12 +82,12 @@ func leakVerdict(t *testing.T, sc heaptest.Scenario, entries []snapshot.Entry) (
 		rep := trendOf(t, entries, heap.Config{Binary: sc.Binary})
 		for _, s := range rep.Sites {
 			if s.Map {
-				return s.Verdict, at(s, w)
+				return !at(s, w) || s.Verdict != trend.Leak
 			}
 		}
-		return "", false
+		return true
 	}
-	return "", false
+	return false
 }
 
 func displayToolchain(tc string) string {
