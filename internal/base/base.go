@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -145,4 +146,17 @@ func Message(err error) string {
 	}
 	msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
 	return "mapscope: " + msg
+}
+
+// Focus compiles the -focus regexp of a command; an empty one is nil
+// (no focus) and a bad one a usage error naming the command.
+func Focus(command, expr string) (*regexp.Regexp, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, Usagef("%s: bad -focus: %v", command, err)
+	}
+	return re, nil
 }

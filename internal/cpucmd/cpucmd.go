@@ -5,7 +5,6 @@ package cpucmd
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/google/pprof/profile"
 
@@ -76,14 +75,11 @@ var (
 	flagFocus  = flags.String("focus", "", "attribute to the first frame above the map call whose function matches this `regexp`")
 	flagJSON   = flags.Bool("json", false, "print JSON (schema in docs/json.md)")
 	flagTop    = flags.Int("top", 10, "show at most `n` sites in the text report")
-	flagSecs   = flags.Int("seconds", 30, "for a URL: profile for `n` seconds")
-	flagSave   = flags.String("save", "", "for a URL or -: also write the fetched profile to `file`")
-	flagTime   = flags.Duration("timeout", fetch.DefaultTimeout, "for a URL: give up after `duration` without an answer (on top of -seconds)")
-	flagHeader base.HeaderFlag
+	flagFetch  fetch.Flags
 )
 
 func init() {
-	flags.Var(&flagHeader, "H", "for a URL: an extra request `header` 'Name: value' (repeatable)")
+	flagFetch.Register(flags, "profile", 30, "profile for `n` seconds")
 }
 
 func run(ctx context.Context, cmd *base.Command, args []string) error {
@@ -93,15 +89,12 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	if *flagTop < 0 {
 		return base.Usagef("cpu: -top must not be negative")
 	}
-	if *flagSecs < 0 {
-		return base.Usagef("cpu: -seconds must not be negative")
+	if err := flagFetch.Check("cpu"); err != nil {
+		return err
 	}
-	var focus *regexp.Regexp
-	if *flagFocus != "" {
-		var err error
-		if focus, err = regexp.Compile(*flagFocus); err != nil {
-			return base.Usagef("cpu: bad -focus: %v", err)
-		}
+	focus, err := base.Focus("cpu", *flagFocus)
+	if err != nil {
+		return err
 	}
 	data, p, name, err := readProfile(ctx, args[0])
 	if err != nil {
@@ -149,12 +142,7 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 // readProfile reads a CPU profile from a file, stdin or a URL, saves its
 // bytes when asked, and returns them decoded, with the name messages use.
 func readProfile(ctx context.Context, src string) ([]byte, *cpuprof.Profile, string, error) {
-	data, from, err := fetch.Open(ctx, src, fetch.Options{
-		DefaultPath: "/debug/pprof/profile",
-		Seconds:     fetch.SecondsFlag(flags, "seconds", src),
-		Timeout:     *flagTime,
-		Header:      flagHeader.Header,
-	})
+	data, from, err := fetch.Open(ctx, src, flagFetch.Options(src, "/debug/pprof/profile"))
 	if err != nil {
 		return nil, nil, src, err
 	}
@@ -163,8 +151,8 @@ func readProfile(ctx context.Context, src string) ([]byte, *cpuprof.Profile, str
 		// Refused before saving: -save keeps profiles, not error pages.
 		return nil, nil, from.Name, base.Inputf(from.Name, "%v", err)
 	}
-	if *flagSave != "" {
-		if err := fetch.Save(*flagSave, data); err != nil {
+	if flagFetch.Save != "" {
+		if err := fetch.Save(flagFetch.Save, data); err != nil {
 			return nil, nil, from.Name, err
 		}
 	}

@@ -5,7 +5,6 @@ package heapcmd
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"runtime/debug"
 
 	"github.com/google/pprof/profile"
@@ -88,14 +87,11 @@ var (
 	flagJSON   = flags.Bool("json", false, "print JSON (schema in docs/json.md)")
 	flagOut    = flags.String("o", "", "write the map samples as a labelled pprof profile to `file`")
 	flagTop    = flags.Int("top", 10, "show at most `n` sites in the text report")
-	flagSecs   = flags.Int("seconds", 0, "for a URL: a delta profile over `n` seconds")
-	flagSave   = flags.String("save", "", "for a URL or -: also write the fetched profile to `file`")
-	flagTime   = flags.Duration("timeout", fetch.DefaultTimeout, "for a URL: give up after `duration` without an answer")
-	flagHeader base.HeaderFlag
+	flagFetch  fetch.Flags
 )
 
 func init() {
-	flags.Var(&flagHeader, "H", "for a URL: an extra request `header` 'Name: value' (repeatable)")
+	flagFetch.Register(flags, "profile", 0, "a delta profile over `n` seconds")
 }
 
 func run(ctx context.Context, cmd *base.Command, args []string) error {
@@ -110,18 +106,15 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	if *flagTop < 0 {
 		return base.Usagef("heap: -top must not be negative")
 	}
-	var focus *regexp.Regexp
-	if *flagFocus != "" {
-		var err error
-		if focus, err = regexp.Compile(*flagFocus); err != nil {
-			return base.Usagef("heap: bad -focus: %v", err)
-		}
+	focus, err := base.Focus("heap", *flagFocus)
+	if err != nil {
+		return err
 	}
-	if *flagSecs < 0 {
-		return base.Usagef("heap: -seconds must not be negative")
+	if err := flagFetch.Check("heap"); err != nil {
+		return err
 	}
 	name := args[0]
-	cl, name, err := readProfile(ctx, name, *flagSave)
+	cl, name, err := readProfile(ctx, name, flagFetch.Save)
 	if err != nil {
 		return err
 	}
@@ -193,12 +186,7 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 // of a large profile, unless -o asks to write its samples back with their
 // labels.
 func readProfile(ctx context.Context, src, save string) (*heapprof.Lean, string, error) {
-	data, from, err := fetch.Open(ctx, src, fetch.Options{
-		DefaultPath: "/debug/pprof/heap",
-		Seconds:     *flagSecs,
-		Timeout:     *flagTime,
-		Header:      flagHeader.Header,
-	})
+	data, from, err := fetch.Open(ctx, src, flagFetch.Options(src, "/debug/pprof/heap"))
 	if err != nil {
 		return nil, src, err
 	}

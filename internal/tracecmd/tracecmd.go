@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -78,14 +77,11 @@ var (
 	flagTop    = flags.Int("top", 10, "show at most `n` sites in the text report")
 	flagHZ     = flags.Int("hz", 100, "the `rate` of the CPU profile that ran during the trace")
 	flagCPU    = flags.Bool("cpu", true, "for a URL: profile the CPU during the trace, so that it has CPU samples")
-	flagSecs   = flags.Int("seconds", 5, "for a URL: trace for `n` seconds")
-	flagSave   = flags.String("save", "", "for a URL or -: also write the fetched trace to `file`")
-	flagTime   = flags.Duration("timeout", fetch.DefaultTimeout, "for a URL: give up after `duration` without an answer (on top of -seconds)")
-	flagHeader base.HeaderFlag
+	flagFetch  fetch.Flags
 )
 
 func init() {
-	flags.Var(&flagHeader, "H", "for a URL: an extra request `header` 'Name: value' (repeatable)")
+	flagFetch.Register(flags, "trace", 5, "trace for `n` seconds")
 }
 
 func run(ctx context.Context, cmd *base.Command, args []string) error {
@@ -95,18 +91,15 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	if *flagTop < 0 {
 		return base.Usagef("trace: -top must not be negative")
 	}
-	if *flagSecs < 0 {
-		return base.Usagef("trace: -seconds must not be negative")
+	if err := flagFetch.Check("trace"); err != nil {
+		return err
 	}
 	if *flagHZ <= 0 || *flagHZ > 100000 {
 		return base.Usagef("trace: -hz must be between 1 and 100000")
 	}
-	var focus *regexp.Regexp
-	if *flagFocus != "" {
-		var err error
-		if focus, err = regexp.Compile(*flagFocus); err != nil {
-			return base.Usagef("trace: bad -focus: %v", err)
-		}
+	focus, err := base.Focus("trace", *flagFocus)
+	if err != nil {
+		return err
 	}
 	progress := func(msg string) { fmt.Fprintf(cmd.Stderr, "mapscope trace: %s\n", msg) }
 	ev, err := heap.Open(heap.Config{Source: *flagSource, Focus: focus, Progress: progress})
@@ -122,7 +115,7 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	var res *traceprof.Result
 	var name string
 	var warnings []string
-	if f := regularFile(args[0]); f != nil && *flagSave == "" {
+	if f := regularFile(args[0]); f != nil && flagFetch.Save == "" {
 		// A file streams through the reader: a trace of hundreds of MB
 		// need not be in memory whole.
 		defer f.Close()
@@ -163,14 +156,8 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 // time, unless -cpu=false, so that the trace has CPU samples; a refusal
 // is a warning.
 func readTrace(ctx context.Context, src string) (data []byte, name string, warnings []string, err error) {
-	secs := fetch.SecondsFlag(flags, "seconds", src)
-	opt := fetch.Options{
-		DefaultPath: "/debug/pprof/trace",
-		Seconds:     secs,
-		Timeout:     *flagTime,
-		Header:      flagHeader.Header,
-		MaxBytes:    2 << 30,
-	}
+	opt := flagFetch.Options(src, "/debug/pprof/trace")
+	opt.MaxBytes = 2 << 30
 	var wg sync.WaitGroup
 	var cpuErr error
 	if profileURL, ok := cpuURL(src); ok && *flagCPU {
@@ -180,7 +167,7 @@ func readTrace(ctx context.Context, src string) (data []byte, name string, warni
 			popt := opt
 			popt.DefaultPath = "/debug/pprof/profile"
 			// A second longer than the trace, so that it covers all of it.
-			popt.Seconds = secs + 1
+			popt.Seconds = opt.Seconds + 1
 			_, _, cpuErr = fetch.Open(ctx, profileURL, popt)
 		}()
 		// Give the profile request a head start: samples begin to reach
@@ -202,8 +189,8 @@ func readTrace(ctx context.Context, src string) (data []byte, name string, warni
 		// Refused before saving: -save keeps traces, not error pages.
 		return nil, from.Name, nil, base.Inputf(from.Name, "%v", err)
 	}
-	if *flagSave != "" {
-		if err := fetch.Save(*flagSave, data); err != nil {
+	if flagFetch.Save != "" {
+		if err := fetch.Save(flagFetch.Save, data); err != nil {
 			return nil, from.Name, nil, err
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -89,13 +88,11 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	}
 	cfg := heap.Config{Binary: *flagBinary, Source: *flagSource,
 		Progress: func(msg string) { fmt.Fprintf(cmd.Stderr, "mapscope trend: %s\n", msg) }}
-	if *flagFocus != "" {
-		re, err := regexp.Compile(*flagFocus)
-		if err != nil {
-			return base.Usagef("trend: bad -focus: %v", err)
-		}
-		cfg.Focus = re
+	focus, err := base.Focus("trend", *flagFocus)
+	if err != nil {
+		return err
 	}
+	cfg.Focus = focus
 	entries, storeSkipped, err := listInputs(args)
 	if err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -117,13 +116,11 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	}
 	cfg := heap.Config{Binary: *flagBinary, Source: *flagSource,
 		Progress: func(msg string) { fmt.Fprintf(cmd.Stderr, "mapscope watch: %s\n", msg) }}
-	if *flagFocus != "" {
-		re, err := regexp.Compile(*flagFocus)
-		if err != nil {
-			return base.Usagef("watch: bad -focus: %v", err)
-		}
-		cfg.Focus = re
+	focus, err := base.Focus("watch", *flagFocus)
+	if err != nil {
+		return err
 	}
+	cfg.Focus = focus
 	dir := *flagDir
 	if dir == "" {
 		dir = snapshot.TargetDir("mapscope-data", target)
