@@ -83,6 +83,8 @@ type Options struct {
 	// main module (MainModule, or package main when that is empty).
 	Focus      *regexp.Regexp
 	MainModule string
+	// SampleSites asks for Result.SampleSites.
+	SampleSites bool
 }
 
 // Site is one source location with the bytes allocated there of one kind.
@@ -138,8 +140,9 @@ type Result struct {
 	// SourceChecked counts lines looked up in the source; SourceMismatched
 	// those that did not match.
 	SourceChecked, SourceMismatched int
-	// SampleSites holds the site of each sample of the profile, in order;
-	// nil for samples with no value in the chosen figures.
+	// SampleSites holds the site of each sample of the profile, in order
+	// (nil for samples with no value in the chosen figures), when
+	// Options.SampleSites asks for it.
 	SampleSites []*Site
 }
 
@@ -249,7 +252,9 @@ func AttributeLean(l *heapprof.Lean, opt Options) *Result {
 		res:     &Result{Figures: opt.Figures},
 		srcErrs: make(map[string]bool),
 	}
-	a.res.SampleSites = make([]*Site, l.Len())
+	if opt.SampleSites {
+		a.res.SampleSites = make([]*Site, l.Len())
+	}
 	var stack []frame
 	l.Each(func(i int, s *profile.Sample, block int64) {
 		space, objects := opt.Figures.Values(s)
@@ -263,7 +268,9 @@ func AttributeLean(l *heapprof.Lean, opt Options) *Result {
 		site.Bytes += space
 		site.Objects += objects
 		site.Samples++
-		a.res.SampleSites[i] = site
+		if a.res.SampleSites != nil {
+			a.res.SampleSites[i] = site
+		}
 	})
 	for _, s := range a.sites {
 		if s.Bytes != 0 || s.Objects != 0 {

@@ -352,6 +352,25 @@ func TestZeroSamplesMakeNoSite(t *testing.T) {
 	}
 }
 
+// SampleSites is kept only when asked for (heap -o writes the samples
+// back labelled): it holds a pointer per sample of the profile.
+func TestSampleSitesOnlyWhenAsked(t *testing.T) {
+	b := newBuilder().
+		sample(4096, "runtime.mapassign_faststr runtime/map.go:1", "main.f /src/main.go:1").
+		sample(64, "runtime.newobject runtime/malloc.go:1", "main.g /src/main.go:2")
+	b.p.Sample = append(b.p.Sample, &profile.Sample{Value: []int64{5, 500, 0, 0}, Location: []*profile.Location{b.loc("main.f /src/main.go:1")}})
+	if r := attribute(t, b, Options{}); r.SampleSites != nil {
+		t.Errorf("SampleSites kept without being asked for: %v", r.SampleSites)
+	}
+	r := attribute(t, b, Options{SampleSites: true})
+	if len(r.SampleSites) != 3 || r.SampleSites[0] == nil || r.SampleSites[1] == nil || r.SampleSites[2] != nil {
+		t.Fatalf("SampleSites = %v, want the sites of the two live samples and nil for the freed one", r.SampleSites)
+	}
+	if r.SampleSites[0].Line != 1 || !r.SampleSites[0].Kind.IsMap() || r.SampleSites[1].Line != 2 || r.SampleSites[1].Kind.IsMap() {
+		t.Errorf("SampleSites = %+v, %+v", *r.SampleSites[0], *r.SampleSites[1])
+	}
+}
+
 // A stack without a frame of the user's code (a server goroutine of
 // net/http growing a header map) is the library's own: the advice must
 // not tell the user to change code they do not own.

@@ -144,7 +144,7 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	}
 
 	progress := func(msg string) { fmt.Fprintf(cmd.Stderr, "mapscope heap: %s\n", msg) }
-	ev, err := heap.Open(heap.Config{Binary: *flagBinary, Source: *flagSource, Focus: focus, Progress: progress}, profiles...)
+	ev, err := heap.Open(heap.Config{Binary: *flagBinary, Source: *flagSource, Focus: focus, Progress: progress, SampleSites: *flagOut != ""}, profiles...)
 	if err != nil {
 		return err
 	}
