@@ -84,11 +84,15 @@ func NeedToolchain(t TB, name string) {
 		cmd := exec.Command(GoCommand(t), "env", "GOVERSION")
 		cmd.Env = GoEnv(name)
 		cmd.Dir = os.TempDir() // outside any module, whose go.mod could pick the toolchain
-		out, err := cmd.CombinedOutput()
+		// Only stdout holds the version: the first use of a toolchain
+		// also says "go: downloading go1.27.4 (linux/amd64)" on stderr.
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
 		got := strings.TrimSpace(string(out))
 		switch {
 		case err != nil:
-			err = fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
+			err = fmt.Errorf("%v: %s", err, bytes.TrimSpace(stderr.Bytes()))
 		case got != name && !strings.HasPrefix(got, name+" "):
 			err = fmt.Errorf("go env GOVERSION says %q", got)
 		}
