@@ -31,23 +31,29 @@ var knownMisses = map[string]bool{
 	// The held-out set (heldout/, docs/lint-heldout.md): real fixes
 	// reproduced after the rules were written, to measure how they
 	// generalise. They are not to be tuned against.
-	"heldout/binderylogin":    true,
-	"heldout/gomicrowatchers": true,
-	"heldout/gopubsub":        true,
-	"heldout/kadfullrt":       true,
-	"heldout/lomaps":          true,
-	"heldout/orderedmap":      true,
-	"heldout/sentinelattach":  true,
-	"heldout/stansubmap":      true,
-	"heldout/wavetermreqmap":  true,
+	"heldout/binderylogin":       true,
+	"heldout/filedthrottle":      true,
+	"heldout/gomicrowatchers":    true,
+	"heldout/gopubsub":           true,
+	"heldout/hornettopics":       true,
+	"heldout/kadfullrt":          true,
+	"heldout/lomaps":             true,
+	"heldout/orderedmap":         true,
+	"heldout/sentinelattach":     true,
+	"heldout/stansubmap":         true,
+	"heldout/watermillgochannel": true,
+	"heldout/wavetermreqmap":     true,
 }
 
-// knownFalse are findings mapscope makes on a fixed form (after/), which
-// must report nothing; each is judged in docs/lint-heldout.md. TestRecall
+// knownFalse are findings mapscope makes where no want asks for one (on a
+// fixed form, which must report nothing, or on a map other than the one
+// that leaked); each is judged false in docs/lint-heldout.md. TestRecall
 // fails when one of them goes away (update the list and the docs) or when
-// any other finding appears where no want asks for it.
+// any other unexpected finding appears.
 var knownFalse = map[string]bool{
-	"heldout/godetresponses/after/godet.go:61 mapclear": true,
+	"heldout/filedthrottle/after/throttle.go:125 growonly": true,
+	"heldout/filedthrottle/before/throttle.go:68 growonly": true,
+	"heldout/godetresponses/after/godet.go:61 mapclear":    true,
 }
 
 // TestRecall runs mapscope lint, as a user would, on the recall corpus:
