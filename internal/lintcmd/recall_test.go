@@ -27,14 +27,42 @@ var knownMisses = map[string]bool{
 	"m3results":          true,
 	"otelforgetpod":      true,
 	"typical/clearfield": true,
+
+	// The held-out set (heldout/, docs/lint-heldout.md): real fixes
+	// reproduced after the rules were written, to measure how they
+	// generalise. They are not to be tuned against.
+	"heldout/binderylogin":       true,
+	"heldout/filedthrottle":      true,
+	"heldout/gomicrowatchers":    true,
+	"heldout/gopubsub":           true,
+	"heldout/hornettopics":       true,
+	"heldout/kadfullrt":          true,
+	"heldout/lomaps":             true,
+	"heldout/orderedmap":         true,
+	"heldout/sentinelattach":     true,
+	"heldout/stansubmap":         true,
+	"heldout/watermillgochannel": true,
+	"heldout/wavetermreqmap":     true,
+}
+
+// knownFalse are findings mapscope makes where no want asks for one (on a
+// fixed form, which must report nothing, or on a map other than the one
+// that leaked); each is judged false in docs/lint-heldout.md. TestRecall
+// fails when one of them goes away (update the list and the docs) or when
+// any other unexpected finding appears.
+var knownFalse = map[string]bool{
+	"heldout/filedthrottle/after/throttle.go:125 growonly": true,
+	"heldout/filedthrottle/before/throttle.go:68 growonly": true,
+	"heldout/godetresponses/after/godet.go:61 mapclear":    true,
 }
 
 // TestRecall runs mapscope lint, as a user would, on the recall corpus:
 // testdata/recall holds one directory per real, public fix of a map leak
 // (the link is in each package comment), with the code before the fix in
 // before/ and as fixed in after/, reproduced in our own words; typical/
-// holds the typical patterns of issue 11, and quiet/ fixes that mapscope
-// leaves alone on purpose. Every "// want ANALYZER REGEXP" comment must
+// holds the typical patterns of issue 11, and heldout/ real fixes
+// reproduced after the rules were written (the generalisation measure of
+// docs/lint-heldout.md), counted apart. Every "// want ANALYZER REGEXP" comment must
 // be matched by a finding on its line, and nothing else may be reported.
 func TestRecall(t *testing.T) {
 	if testing.Short() {
@@ -62,6 +90,7 @@ func TestRecall(t *testing.T) {
 	}
 
 	found := make(map[*want]bool)
+	seenFalse := make(map[string]bool)
 	for _, f := range findings {
 		rel, _ := filepath.Rel(dir, f.posn.Filename)
 		matched := false
@@ -72,7 +101,17 @@ func TestRecall(t *testing.T) {
 			}
 		}
 		if !matched {
+			key := fmt.Sprintf("%s:%d %s", filepath.ToSlash(rel), f.posn.Line, f.analyzer.Name)
+			if knownFalse[key] {
+				seenFalse[key] = true
+				continue
+			}
 			t.Errorf("%s:%d: unexpected %s finding: %s", rel, f.posn.Line, f.analyzer.Name, f.message)
+		}
+	}
+	for key := range knownFalse {
+		if !seenFalse[key] {
+			t.Errorf("%s is no longer reported: remove it from knownFalse and update docs/lint-heldout.md", key)
 		}
 	}
 	// An entry counts as found when every want of its before/ form is.
@@ -91,13 +130,18 @@ func TestRecall(t *testing.T) {
 		names = append(names, e)
 	}
 	sort.Strings(names)
-	var real, realFound, typical, typicalFound int
+	var real, realFound, typical, typicalFound, heldOut, heldOutFound int
 	for _, e := range names {
 		ok := entries[e]
 		if strings.HasPrefix(e, "typical/") {
 			typical++
 			if ok {
 				typicalFound++
+			}
+		} else if strings.HasPrefix(e, "heldout/") {
+			heldOut++
+			if ok {
+				heldOutFound++
 			}
 		} else {
 			real++
@@ -117,6 +161,7 @@ func TestRecall(t *testing.T) {
 		}
 	}
 	t.Logf("recall: %d of %d real fixes, %d of %d typical patterns", realFound, real, typicalFound, typical)
+	t.Logf("held-out recall: %d of %d real fixes", heldOutFound, heldOut)
 }
 
 type want struct {
@@ -160,10 +205,10 @@ func readWants(dir string) ([]*want, error) {
 }
 
 // entryOf names the corpus entry a file belongs to: its first directory,
-// or the first two under typical/.
+// or the first two under typical/ and heldout/.
 func entryOf(rel string) string {
 	parts := strings.Split(filepath.ToSlash(rel), "/")
-	if parts[0] == "typical" && len(parts) > 1 {
+	if (parts[0] == "typical" || parts[0] == "heldout") && len(parts) > 1 {
 		return parts[0] + "/" + parts[1]
 	}
 	return parts[0]
