@@ -102,11 +102,14 @@
 //   - configuration code: a function whose name, or whose receiver's type
 //     name, says config, options, unmarshal, validate, setup or provision
 //     (validateLeafNode, (*AdminConfig).allowedOrigins, coredns' setup),
-//     or that takes a parameter of a type named ...Config; it runs once
+//     or that takes a parameter of a type named ...Config or declared in
+//     a package with an element config in its import path; it runs once
 //     per load, over a handful of configured items;
-//   - test-support packages: a package whose name ends in test,
-//     testutil, testutils or testing (servertest), is fuzz or fuzzing, or
-//     whose files other than _test.go import "testing".
+//   - test support: a package whose name, or an element of whose import
+//     path, ends in test, testutil, testutils or testing (servertest,
+//     internal/testutils/roundrobin) or is fuzz or fuzzing, and a file
+//     that imports "testing" (test helpers kept in a production
+//     package's testing.go).
 //
 // Test files (_test.go) are not analyzed: tests and benchmarks build maps
 // to exercise them, often to exercise growth itself, and their

@@ -2,7 +2,9 @@ package mapprealloc
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,10 +28,11 @@ import (
 //   - configuration code: a function whose name, or whose receiver's type
 //     name, says config, options, unmarshal, validate, setup or
 //     provision, or that takes a parameter of a type whose name says
-//     Config; it runs once per load, over a handful of configured items;
-//   - test-support packages: a package whose name ends in test, testutil,
-//     testutils or testing, is fuzz or fuzzing, or whose non-test files
-//     import "testing".
+//     Config or that a package named config declares; it runs once per
+//     load, over a handful of configured items;
+//   - test support: a package whose name or an element of whose import
+//     path ends in test, testutil, testutils or testing, or is fuzz or
+//     fuzzing, and any file that imports "testing".
 
 // smallTrips is the largest trip count whose map never grows: a map made
 // without a hint has room for eight entries.
@@ -60,7 +63,7 @@ func (q *quietCode) init() {
 // rebuild rule), is in code where its hint cannot matter.
 func (q *quietCode) silent(stmt ast.Stmt, loop ast.Stmt) bool {
 	q.init()
-	if q.testSupport {
+	if q.testSupport || importsTesting(q.pass, stmt.Pos()) {
 		return true
 	}
 	if loop != nil && smallLoop(q.pass, loop) {
@@ -268,12 +271,17 @@ func (q *quietCode) inConfigCode(cur inspector.Cursor) bool {
 }
 
 // configType reports whether t, or what it points to or holds, is a named
-// type whose name contains Config.
+// type whose name contains Config or that is declared in a package with
+// an element config in its import path (alertmanager's config/common).
 func configType(t types.Type) bool {
 	for t != nil {
 		switch u := types.Unalias(t).(type) {
 		case *types.Named:
-			return strings.Contains(u.Obj().Name(), "Config")
+			if strings.Contains(u.Obj().Name(), "Config") {
+				return true
+			}
+			pkg := u.Obj().Pkg()
+			return pkg != nil && slices.Contains(strings.Split(pkg.Path(), "/"), "config")
 		case *types.Pointer:
 			t = u.Elem()
 		case *types.Slice:
@@ -286,20 +294,33 @@ func configType(t types.Type) bool {
 }
 
 // testSupportPackage reports whether the package exists to support tests:
-// its name ends in test, testutil, testutils or testing or is fuzz or
-// fuzzing, or a file of it that is not a _test.go file imports "testing".
+// its name, or an element of its import path, ends in test, testutil,
+// testutils or testing, or is fuzz or fuzzing (servertest,
+// internal/testutils/roundrobin, util/fuzzing).
 func testSupportPackage(pass *analysis.Pass) bool {
-	name := pass.Pkg.Name()
+	for _, elem := range append(strings.Split(pass.Pkg.Path(), "/"), pass.Pkg.Name()) {
+		if testSupportName(elem) {
+			return true
+		}
+	}
+	return false
+}
+
+func testSupportName(name string) bool {
 	for _, suffix := range []string{"test", "testutil", "testutils", "testing"} {
 		if strings.HasSuffix(name, suffix) {
 			return true
 		}
 	}
-	if name == "fuzz" || name == "fuzzing" {
-		return true
-	}
+	return name == "fuzz" || name == "fuzzing"
+}
+
+// importsTesting reports whether the file that holds pos imports
+// "testing": its functions are test helpers, even in a production package
+// (alertmanager's api/v2 keeps them in testing.go).
+func importsTesting(pass *analysis.Pass, pos token.Pos) bool {
 	for _, f := range pass.Files {
-		if strings.HasSuffix(pass.Fset.File(f.Pos()).Name(), "_test.go") {
+		if pos < f.FileStart || pos >= f.FileEnd {
 			continue
 		}
 		for _, imp := range f.Imports {

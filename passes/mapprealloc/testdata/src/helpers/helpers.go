@@ -1,5 +1,5 @@
-// Package helpers imports "testing" outside _test.go files: it supports
-// tests, and is not reported.
+// Package helpers: this file imports "testing" and holds test helpers,
+// which are not reported.
 package helpers
 
 import "testing"
