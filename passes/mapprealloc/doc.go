@@ -109,7 +109,8 @@
 //     path, ends in test, testutil, testutils or testing (servertest,
 //     internal/testutils/roundrobin) or is fuzz or fuzzing, and a file
 //     that imports "testing" (test helpers kept in a production
-//     package's testing.go).
+//     package's testing.go); likewise example programs, under an
+//     examples or _examples directory, which are there to be read.
 //
 // Test files (_test.go) are not analyzed: tests and benchmarks build maps
 // to exercise them, often to exercise growth itself, and their

@@ -28,11 +28,13 @@ import (
 //   - configuration code: a function whose name, or whose receiver's type
 //     name, says config, options, unmarshal, validate, setup or
 //     provision, or that takes a parameter of a type whose name says
-//     Config or that a package named config declares; it runs once per
+//     Config or that a package with an element config in its import
+//     path declares; it runs once per
 //     load, over a handful of configured items;
-//   - test support: a package whose name or an element of whose import
-//     path ends in test, testutil, testutils or testing, or is fuzz or
-//     fuzzing, and any file that imports "testing".
+//   - test support and examples: a package whose name or an element of
+//     whose import path ends in test, testutil, testutils or testing, or
+//     is fuzz, fuzzing, examples or _examples, and any file that imports
+//     "testing".
 
 // smallTrips is the largest trip count whose map never grows: a map made
 // without a hint has room for eight entries.
@@ -293,10 +295,11 @@ func configType(t types.Type) bool {
 	return false
 }
 
-// testSupportPackage reports whether the package exists to support tests:
-// its name, or an element of its import path, ends in test, testutil,
-// testutils or testing, or is fuzz or fuzzing (servertest,
-// internal/testutils/roundrobin, util/fuzzing).
+// testSupportPackage reports whether the package exists to support tests
+// or to document: its name, or an element of its import path, ends in
+// test, testutil, testutils or testing, or is fuzz, fuzzing, examples or
+// _examples (servertest, internal/testutils/roundrobin, util/fuzzing,
+// documentation/examples/custom-sd).
 func testSupportPackage(pass *analysis.Pass) bool {
 	for _, elem := range append(strings.Split(pass.Pkg.Path(), "/"), pass.Pkg.Name()) {
 		if testSupportName(elem) {
@@ -312,7 +315,7 @@ func testSupportName(name string) bool {
 			return true
 		}
 	}
-	return name == "fuzz" || name == "fuzzing"
+	return name == "fuzz" || name == "fuzzing" || name == "examples" || name == "_examples"
 }
 
 // importsTesting reports whether the file that holds pos imports
