@@ -96,9 +96,10 @@
 //   - code that runs once: the body of func init, or of func main in
 //     package main, a function literal passed to sync.Once's Do or run in
 //     a package-level variable's initializer, and unexported functions
-//     called only from such code; a make inside a loop, or in a callback
-//     (a function literal that is not called where it stands), of such
-//     code runs as often as the loop or the callback;
+//     (not methods, which an interface may call) called only from such
+//     code; a make inside a loop, or in a callback (a function literal
+//     that is not called where it stands), of such code runs as often as
+//     the loop or the callback;
 //   - configuration code: a function whose name, or whose receiver's type
 //     name, says config, options, unmarshal, validate, setup or provision
 //     (validateLeafNode, (*AdminConfig).allowedOrigins, coredns' setup),

@@ -23,8 +23,8 @@ import (
 //     starts with room for eight entries and never grows in it;
 //   - code run once: the body of func init or func main, a function
 //     literal run by sync.Once.Do or in a package-level variable's
-//     initializer, and unexported functions called only from such code
-//     (not from inside a loop or a callback there);
+//     initializer, and unexported functions (not methods) called only
+//     from such code (not from inside a loop or a callback there);
 //   - configuration code: a function whose name, or whose receiver's type
 //     name, says config, options, unmarshal, validate, setup or
 //     provision, or that takes a parameter of a type whose name says
@@ -193,9 +193,10 @@ func (q *quietCode) declRunsOnce(fd *ast.FuncDecl) bool {
 	return ok && q.once[fn]
 }
 
-// runOnceFuncs returns the functions of the package that run once: not
-// exported (except in package main), called at least once, and only from
-// code that runs once (see runOnce), outside test files, into q.once.
+// runOnceFuncs finds the functions of the package that run once, into
+// q.once: not methods, not exported (except in package main), called at
+// least once, and only from code that runs once (see runOnce), outside
+// test files.
 func runOnceFuncs(pass *analysis.Pass, inspect *inspector.Inspector, q *quietCode) {
 	type ref struct {
 		cur  inspector.Cursor
@@ -208,7 +209,9 @@ func runOnceFuncs(pass *analysis.Pass, inspect *inspector.Inspector, q *quietCod
 		}
 		for cur := range fileCur.Preorder((*ast.Ident)(nil)) {
 			fn, ok := pass.TypesInfo.Uses[cur.Node().(*ast.Ident)].(*types.Func)
-			if !ok || fn.Pkg() != pass.Pkg || fn.Exported() && pass.Pkg.Name() != "main" {
+			// Methods are left out: one may be called through an interface,
+			// where no reference shows.
+			if !ok || fn.Pkg() != pass.Pkg || fn.Signature().Recv() != nil || fn.Exported() && pass.Pkg.Name() != "main" {
 				continue
 			}
 			// The callee of a call: f(...) or x.f(...).
