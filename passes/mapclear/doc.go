@@ -46,13 +46,17 @@
 // large as the consumer is behind: a slow disk or a start-up burst leaves
 // tables far larger than the map's usual size, for the life of the
 // program. The remedy is to re-make the map (copying the live entries)
-// once it has shrunk well below its peak. Maps deleted from one key at a
-// time that are not a backlog (connections, streams, sessions) stay near
-// their usual size and are not reported, nor are maps bounded by a
-// capacity or indexing a recency list (an LRU: its list is moved in or
-// pushed at the front), re-made anywhere after construction, swept by a
-// range over themselves,
-// or used where the analyzer cannot follow them (passed to a function).
+// once it has shrunk well below its peak. A send of empty structs (a
+// wake-up signal, chan struct{}) queues nothing, nor does a send on a
+// channel the inserting function also receives from (goroutines relaying
+// events into its own select): such a map mirrors live state, as
+// prometheus' discovery targets and zookeeper sources do, and is not
+// reported. Maps deleted from one key at a time that are not a backlog
+// (connections, streams, sessions) stay near their usual size and are
+// not reported, nor are maps bounded by a capacity or indexing a recency
+// list (an LRU: its list is moved in or pushed at the front), re-made
+// anywhere after construction, swept by a range over themselves, or used
+// where the analyzer cannot follow them (passed to a function).
 //
 // Two remedies exist and the right one depends on the program: clear keeps
 // the tables for reuse, which is best when the map refills to a similar

@@ -201,9 +201,12 @@ func ownerPath(cur inspector.Cursor) string {
 // container/list PushBack; a list's Remove or re-slicing a slice field
 // from a low bound. Receiving from a channel does not count: a
 // goroutine's loop receives its commands that way whatever the map
-// holds. Nor does appending to a slice field (found on serf and
-// alertmanager: a list of handlers rebuilt, failed peers kept), nor a
-// list that is moved in (MoveToFront: an LRU's recency list, bounded).
+// holds. Nor does a send of empty structs (a wake-up signal) or on a
+// channel fn also receives from (events relayed into fn's own select,
+// found on prometheus' zookeeper discovery). Nor does appending to a
+// slice field (found on serf and alertmanager: a list of handlers
+// rebuilt, failed peers kept), nor a list that is moved in (MoveToFront:
+// an LRU's recency list, bounded).
 func queues(pass *analysis.Pass, fn ast.Node, owner string, enqueue bool, lruLists map[*types.Var]bool) bool {
 	info := pass.TypesInfo
 	listField := func(e ast.Expr) *types.Var {
@@ -224,11 +227,29 @@ func queues(pass *analysis.Pass, fn ast.Node, owner string, enqueue bool, lruLis
 		}
 		return astutil.IsNamed(t, "container/list", "List")
 	}
+	// Channels of the owner that fn also receives from: a send on them
+	// forwards work into fn's own loop (a goroutine relaying events to
+	// the select that handles them), not into a backlog.
+	received := make(map[string]bool)
+	ast.Inspect(fn, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW && ofOwner(n.X) {
+				received[types.ExprString(ast.Unparen(n.X))] = true
+			}
+		case *ast.RangeStmt:
+			if _, isChan := info.TypeOf(n.X).Underlying().(*types.Chan); isChan && ofOwner(n.X) {
+				received[types.ExprString(ast.Unparen(n.X))] = true
+			}
+		}
+		return true
+	})
 	found := false
 	ast.Inspect(fn, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SendStmt:
-			found = found || enqueue && ofOwner(n.Chan)
+			found = found || enqueue && ofOwner(n.Chan) && !signal(info.TypeOf(n.Chan)) &&
+				!received[types.ExprString(ast.Unparen(n.Chan))]
 		case *ast.CallExpr:
 			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && ofOwner(sel.X) && isList(sel.X) {
 				if lruLists[listField(sel.X)] {
@@ -253,6 +274,18 @@ func queues(pass *analysis.Pass, fn ast.Node, owner string, enqueue bool, lruLis
 		return !found
 	})
 	return found
+}
+
+// signal reports whether t is a channel of empty structs: a wake-up
+// signal, which queues nothing (found on prometheus' discovery manager,
+// whose triggerSend tells a sender goroutine that targets changed).
+func signal(t types.Type) bool {
+	ch, ok := t.Underlying().(*types.Chan)
+	if !ok {
+		return false
+	}
+	st, ok := ch.Elem().Underlying().(*types.Struct)
+	return ok && st.NumFields() == 0
 }
 
 // comparedToBound reports whether the len call at lenCur is ordered

@@ -63,9 +63,9 @@
 //     and any key that changes with the element (h := tx.Hash()) fills it
 //     exactly. With such a check, other returns that drop the map (error
 //     paths) are allowed too. Not in code that reads configuration (a
-//     function or receiver type whose name says config or unmarshal): a
-//     duplicate name in a file is rejected once per load, and the hint
-//     cannot matter;
+//     function or receiver type whose name says config, options,
+//     unmarshal, validate, setup or provision): a duplicate name in a
+//     file is rejected once per load, and the hint cannot matter;
 //   - nothing between the make and the loop mentions the map.
 //
 // A map made for a field of a new struct value (`as :=
@@ -84,6 +84,34 @@
 // inserts in straight-line code make a small map and are not reported,
 // nor is a loop of known length that the rules above decline (a set of
 // the hosts of a few configured server URLs).
+//
+// Code where the hint cannot matter is not reported either, though the
+// rules above hold there (found on real modules, see
+// docs/lint-results.md):
+//
+//   - a loop of at most 8 iterations known from the code (a range over an
+//     array, a composite literal or a constant, a counted loop with a
+//     constant bound such as len of an array): a map made without a hint
+//     has room for eight entries and never grows in it;
+//   - code that runs once: the body of func init, or of func main in
+//     package main, a function literal passed to sync.Once's Do or run in
+//     a package-level variable's initializer, and unexported functions
+//     (not methods, which an interface may call) called only from such
+//     code; a make inside a loop, or in a callback (a function literal
+//     that is not called where it stands), of such code runs as often as
+//     the loop or the callback;
+//   - configuration code: a function whose name, or whose receiver's type
+//     name, says config, options, unmarshal, validate, setup or provision
+//     (validateLeafNode, (*AdminConfig).allowedOrigins, coredns' setup),
+//     or that takes a parameter of a type named ...Config or declared in
+//     a package with an element config in its import path; it runs once
+//     per load, over a handful of configured items;
+//   - test support: a package whose name, or an element of whose import
+//     path, ends in test, testutil, testutils or testing (servertest,
+//     internal/testutils/roundrobin) or is fuzz or fuzzing, and a file
+//     that imports "testing" (test helpers kept in a production
+//     package's testing.go); likewise example programs, under an
+//     examples or _examples directory, which are there to be read.
 //
 // Test files (_test.go) are not analyzed: tests and benchmarks build maps
 // to exercise them, often to exercise growth itself, and their

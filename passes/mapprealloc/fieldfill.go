@@ -82,7 +82,7 @@ func madeInStruct(pass *analysis.Pass, stmt ast.Stmt) []madeMapStmt {
 // statement after it that uses the struct is a loop of known length whose
 // only use of the struct is one call of an inserting method (see
 // inserter) with a key that varies per iteration.
-func checkFieldFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
+func checkFieldFill(pass *analysis.Pass, q *quietCode, made madeMapStmt, rest []ast.Stmt) {
 	for i, stmt := range rest {
 		if !mentions(pass, stmt, made.obj) {
 			continue
@@ -126,7 +126,9 @@ func checkFieldFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
 		if key == nil || !keyVariesPerIteration(pass, key, loop.count.Vars, isSet(made.field.Type())) {
 			return
 		}
-		report(pass, made, loop, rest[:i])
+		if !q.silent(made.stmt, loop.stmt) {
+			report(pass, made, loop, rest[:i])
+		}
 		return
 	}
 }

@@ -46,6 +46,7 @@ func run(pass *analysis.Pass) (any, error) {
 		(*ast.CommClause)(nil),
 	}
 	inTest := false
+	q := &quietCode{pass: pass, inspect: inspect}
 	inspect.Preorder(filter, func(n ast.Node) {
 		var list []ast.Stmt
 		switch n := n.(type) {
@@ -67,12 +68,12 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		for i, stmt := range list {
 			if made, ok := madeMap(pass, stmt); ok {
-				if !checkFill(pass, made, list[i+1:]) {
-					checkRebuild(pass, made, list[i+1:])
+				if !checkFill(pass, q, made, list[i+1:]) {
+					checkRebuild(pass, q, made, list[i+1:])
 				}
 			}
 			for _, made := range madeInStruct(pass, stmt) {
-				checkFieldFill(pass, made, list[i+1:])
+				checkFieldFill(pass, q, made, list[i+1:])
 			}
 		}
 	})
@@ -162,8 +163,9 @@ func isUnsizedMap(pass *analysis.Pass, e ast.Expr) bool {
 
 // checkFill looks at the statements after the make for the loop that
 // fills the map, and reports it when the loop's length is known. It
-// returns whether it reported.
-func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) bool {
+// returns whether the loop fills the map, reported or not: in code where
+// the hint cannot matter (see quiet.go) the finding is dropped.
+func checkFill(pass *analysis.Pass, q *quietCode, made madeMapStmt, rest []ast.Stmt) bool {
 	for i, stmt := range rest {
 		if !mentions(pass, stmt, made.obj) {
 			continue
@@ -173,7 +175,9 @@ func checkFill(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) bool {
 		if !ok || !fillsOncePerIteration(pass, loop, made.obj) {
 			return false
 		}
-		report(pass, made, loop, rest[:i])
+		if !q.silent(made.stmt, loop.stmt) {
+			report(pass, made, loop, rest[:i])
+		}
 		return true
 	}
 	return false
@@ -492,8 +496,9 @@ func leavesEarly(pass *analysis.Pass, body *ast.BlockStmt, m *types.Var, dropOnR
 }
 
 // configCode reports whether pos lies in a function that reads
-// configuration: its name, or its receiver's type name, says config or
-// unmarshal (UnmarshalYAML, parseConfig, (*Config).Validate). It runs
+// configuration: its name, or its receiver's type name, says config,
+// options, unmarshal, validate, setup or provision (UnmarshalYAML,
+// parseConfig, (*Config).Validate, validateLeafNode). It runs
 // once per load, and its duplicate checks reject repeated names in a
 // file, not traffic.
 func configCode(pass *analysis.Pass, pos token.Pos) bool {
@@ -511,7 +516,7 @@ func configCode(pass *analysis.Pass, pos token.Pos) bool {
 				names += " " + types.TypeString(pass.TypesInfo.TypeOf(fd.Recv.List[0].Type), nil)
 			}
 			names = strings.ToLower(names)
-			return strings.Contains(names, "config") || strings.Contains(names, "unmarshal")
+			return slices.ContainsFunc(configWords, func(w string) bool { return strings.Contains(names, w) })
 		}
 	}
 	return false

@@ -26,7 +26,7 @@ import (
 // same type, and the function inserts into it before. No fix is offered:
 // the replaced map may be guarded by a lock taken after the make (as in
 // Prometheus' head, where the fix is to be read under that lock).
-func checkRebuild(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
+func checkRebuild(pass *analysis.Pass, q *quietCode, made madeMapStmt, rest []ast.Stmt) {
 	var target ast.Expr
 	for i, stmt := range rest {
 		if reassigns(pass, stmt, made.obj) {
@@ -46,7 +46,7 @@ func checkRebuild(pass *analysis.Pass, made madeMapStmt, rest []ast.Stmt) {
 			break
 		}
 	}
-	if target == nil {
+	if target == nil || q.silent(made.stmt, nil) {
 		return
 	}
 	t := exprText(pass, target)

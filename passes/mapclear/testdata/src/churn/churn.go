@@ -258,3 +258,73 @@ func (q *boundedQueue) done(ref int) {
 	defer q.mu.Unlock()
 	delete(q.byRef, ref) //nolint:mapclear // at most cap(q.jobs) entries
 }
+
+// A wake-up signal is no queue: the sender goroutine it wakes reads the
+// whole table, which holds what is live (discovered targets by job).
+type targets struct {
+	mu      sync.Mutex
+	trigger chan struct{}
+	byJob   map[string][]string
+}
+
+func (t *targets) set(job string, ts []string) {
+	t.mu.Lock()
+	t.byJob[job] = ts
+	t.mu.Unlock()
+	select {
+	case t.trigger <- struct{}{}:
+	default:
+	}
+}
+
+func (t *targets) drop(job string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.byJob, job)
+}
+
+// Events relayed by goroutines into the select of the same function: the
+// map mirrors the members the events describe.
+type members struct {
+	mu      sync.Mutex
+	updates chan string
+	sources map[string]bool
+}
+
+func (m *members) run(feeds []chan string) {
+	for _, feed := range feeds {
+		go func() {
+			for ev := range feed {
+				m.updates <- ev
+			}
+		}()
+	}
+	for ev := range m.updates {
+		if len(ev) > 1 {
+			m.sources[ev] = true
+		} else {
+			delete(m.sources, ev)
+		}
+	}
+}
+
+// Near miss: the same relay, but the events are sent on a channel this
+// function does not read: a consumer elsewhere drains them.
+type relay struct {
+	mu      sync.Mutex
+	out     chan string
+	pending map[string]bool
+}
+
+func (r *relay) run(feed chan string) {
+	for ev := range feed {
+		r.pending[ev] = true
+		r.out <- ev
+	}
+}
+
+func (r *relay) ack(ev string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.pending, ev) // want `map field relay.pending is emptied one key at a time and never re-made`
+}

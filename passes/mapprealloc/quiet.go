@@ -1,0 +1,339 @@
+package mapprealloc
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Code where a size hint cannot matter, found on real modules (see
+// docs/lint-results.md): the finding would be true, and not worth a
+// change.
+//
+//   - a loop of at most smallTrips iterations known from the code (a range
+//     over an array or a composite literal, a constant bound): a map
+//     starts with room for eight entries and never grows in it;
+//   - code run once: the body of func init or func main, a function
+//     literal run by sync.Once.Do or in a package-level variable's
+//     initializer, and unexported functions (not methods) called only
+//     from such code (not from inside a loop or a callback there);
+//   - configuration code: a function whose name, or whose receiver's type
+//     name, says config, options, unmarshal, validate, setup or
+//     provision, or that takes a parameter of a type whose name says
+//     Config or that a package with an element config in its import
+//     path declares; it runs once per
+//     load, over a handful of configured items;
+//   - test support and examples: a package whose name or an element of
+//     whose import path ends in test, testutil, testutils or testing, or
+//     is fuzz, fuzzing, examples or _examples, and any file that imports
+//     "testing".
+
+// smallTrips is the largest trip count whose map never grows: a map made
+// without a hint has room for eight entries.
+const smallTrips = 8
+
+// quietCode tells code where a hint cannot matter. It looks at the
+// package only when a finding is about to be reported.
+type quietCode struct {
+	pass        *analysis.Pass
+	inspect     *inspector.Inspector
+	ready       bool
+	testSupport bool
+	once        map[*types.Func]bool // unexported functions run once
+}
+
+func (q *quietCode) init() {
+	if q.ready {
+		return
+	}
+	q.ready = true
+	q.testSupport = testSupportPackage(q.pass)
+	if !q.testSupport {
+		runOnceFuncs(q.pass, q.inspect, q)
+	}
+}
+
+// silent reports whether a map made by stmt, filled by loop (nil for the
+// rebuild rule), is in code where its hint cannot matter.
+func (q *quietCode) silent(stmt ast.Stmt, loop ast.Stmt) bool {
+	q.init()
+	if q.testSupport || importsTesting(q.pass, stmt.Pos()) {
+		return true
+	}
+	if loop != nil && smallLoop(q.pass, loop) {
+		return true
+	}
+	cur, ok := q.inspect.Root().FindNode(stmt)
+	if !ok {
+		return false
+	}
+	return q.runOnce(cur) || q.inConfigCode(cur)
+}
+
+// smallLoop reports whether loop runs at most smallTrips times, as the
+// code says: a range over an array (or a pointer to one), over a
+// composite literal, or over a constant, or a counted loop with a
+// constant count.
+func smallLoop(pass *analysis.Pass, loop ast.Stmt) bool {
+	switch l := loop.(type) {
+	case *ast.RangeStmt:
+		x := ast.Unparen(l.X)
+		if lit, ok := x.(*ast.CompositeLit); ok {
+			return len(lit.Elts) <= smallTrips
+		}
+		tv, ok := pass.TypesInfo.Types[x]
+		if !ok {
+			return false
+		}
+		if tv.Value != nil {
+			n, err := strconv.ParseInt(tv.Value.ExactString(), 10, 64)
+			return err == nil && n <= smallTrips
+		}
+		t := tv.Type.Underlying()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem().Underlying()
+		}
+		if a, ok := t.(*types.Array); ok {
+			return a.Len() <= smallTrips
+		}
+	case *ast.ForStmt:
+		count, ok := knownLengthLoop(pass, l)
+		if !ok {
+			return false
+		}
+		// A constant count, or one computed from constants only (len of
+		// an array is one): the largest of them bounds it.
+		if n, err := strconv.Atoi(count.count.Expr); err == nil {
+			return n <= smallTrips
+		}
+		for _, e := range count.count.Reads {
+			tv, ok := pass.TypesInfo.Types[e]
+			if !ok || tv.Value == nil {
+				return false
+			}
+			n, err := strconv.ParseInt(tv.Value.ExactString(), 10, 64)
+			if err != nil || n > smallTrips || n < -smallTrips {
+				return false
+			}
+		}
+		return len(count.count.Reads) > 0
+	}
+	return false
+}
+
+// runOnce reports whether the code at cur runs once per process: it is
+// not inside a loop or a callback of a function that runs once.
+func (q *quietCode) runOnce(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		if enc == cur {
+			continue
+		}
+		switch n := enc.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return false
+		case *ast.FuncLit:
+			if !q.litRunsInPlace(enc) {
+				return false
+			}
+			// An immediately called literal runs where it stands; a
+			// sync.Once body runs once wherever it stands.
+			if q.onceDo(enc) {
+				return true
+			}
+		case *ast.FuncDecl:
+			return q.declRunsOnce(n)
+		}
+	}
+	// Outside any function: a package-level variable's initializer.
+	return true
+}
+
+// litRunsInPlace reports whether the function literal at lit is called
+// right where it stands (func() { ... }()) or passed to sync.Once.Do.
+func (q *quietCode) litRunsInPlace(lit inspector.Cursor) bool {
+	parent := lit.Parent()
+	call, ok := parent.Node().(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	return ast.Unparen(call.Fun) == lit.Node() || q.onceDo(lit)
+}
+
+// onceDo reports whether the function literal at lit is the argument of
+// a sync.Once's Do.
+func (q *quietCode) onceDo(lit inspector.Cursor) bool {
+	call, ok := lit.Parent().Node().(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 || call.Args[0] != lit.Node() {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Do" {
+		return false
+	}
+	t := q.pass.TypesInfo.TypeOf(sel.X)
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return astutil.IsNamed(t, "sync", "Once")
+}
+
+func (q *quietCode) declRunsOnce(fd *ast.FuncDecl) bool {
+	if fd.Recv == nil && (fd.Name.Name == "init" || fd.Name.Name == "main" && q.pass.Pkg.Name() == "main") {
+		return true
+	}
+	fn, ok := q.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+	return ok && q.once[fn]
+}
+
+// runOnceFuncs finds the functions of the package that run once, into
+// q.once: not methods, not exported (except in package main), called at
+// least once, and only from code that runs once (see runOnce), outside
+// test files.
+func runOnceFuncs(pass *analysis.Pass, inspect *inspector.Inspector, q *quietCode) {
+	type ref struct {
+		cur  inspector.Cursor
+		call bool
+	}
+	refs := make(map[*types.Func][]ref)
+	for fileCur := range inspect.Root().Preorder((*ast.File)(nil)) {
+		if strings.HasSuffix(pass.Fset.File(fileCur.Node().Pos()).Name(), "_test.go") {
+			continue
+		}
+		for cur := range fileCur.Preorder((*ast.Ident)(nil)) {
+			fn, ok := pass.TypesInfo.Uses[cur.Node().(*ast.Ident)].(*types.Func)
+			// Methods are left out: one may be called through an interface,
+			// where no reference shows.
+			if !ok || fn.Pkg() != pass.Pkg || fn.Signature().Recv() != nil || fn.Exported() && pass.Pkg.Name() != "main" {
+				continue
+			}
+			// The callee of a call: f(...) or x.f(...).
+			callee := cur
+			if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel == cur.Node() {
+				callee = cur.Parent()
+			}
+			call, isCall := callee.Parent().Node().(*ast.CallExpr)
+			refs[fn] = append(refs[fn], ref{cur: callee, call: isCall && ast.Unparen(call.Fun) == callee.Node()})
+		}
+	}
+	q.once = make(map[*types.Func]bool)
+	for changed := true; changed; {
+		changed = false
+		for fn, rs := range refs {
+			if q.once[fn] {
+				continue
+			}
+			all := true
+			for _, r := range rs {
+				if !r.call || !q.runOnce(r.cur) {
+					all = false
+					break
+				}
+			}
+			if all {
+				q.once[fn] = true
+				changed = true
+			}
+		}
+	}
+}
+
+// configWords are what the names of configuration code say.
+var configWords = []string{"config", "options", "unmarshal", "validate", "setup", "provision"}
+
+// inConfigCode reports whether cur lies in configuration code: a
+// function whose name or receiver type name says so, or whose parameter
+// types (of it or of a function literal around cur) include a type named
+// ...Config.
+func (q *quietCode) inConfigCode(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		var ft *ast.FuncType
+		switch n := enc.Node().(type) {
+		case *ast.FuncLit:
+			ft = n.Type
+		case *ast.FuncDecl:
+			ft = n.Type
+			if configCode(q.pass, n.Pos()) {
+				return true
+			}
+		}
+		if ft.Params != nil {
+			for _, field := range ft.Params.List {
+				if configType(q.pass.TypesInfo.TypeOf(field.Type)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// configType reports whether t, or what it points to or holds, is a named
+// type whose name contains Config or that is declared in a package with
+// an element config in its import path (alertmanager's config/common).
+func configType(t types.Type) bool {
+	for t != nil {
+		switch u := types.Unalias(t).(type) {
+		case *types.Named:
+			if strings.Contains(u.Obj().Name(), "Config") {
+				return true
+			}
+			pkg := u.Obj().Pkg()
+			return pkg != nil && slices.Contains(strings.Split(pkg.Path(), "/"), "config")
+		case *types.Pointer:
+			t = u.Elem()
+		case *types.Slice:
+			t = u.Elem()
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// testSupportPackage reports whether the package exists to support tests
+// or to document: its name, or an element of its import path, ends in
+// test, testutil, testutils or testing, or is fuzz, fuzzing, examples or
+// _examples (servertest, internal/testutils/roundrobin, util/fuzzing,
+// documentation/examples/custom-sd).
+func testSupportPackage(pass *analysis.Pass) bool {
+	for _, elem := range append(strings.Split(pass.Pkg.Path(), "/"), pass.Pkg.Name()) {
+		if testSupportName(elem) {
+			return true
+		}
+	}
+	return false
+}
+
+func testSupportName(name string) bool {
+	for _, suffix := range []string{"test", "testutil", "testutils", "testing"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	return name == "fuzz" || name == "fuzzing" || name == "examples" || name == "_examples"
+}
+
+// importsTesting reports whether the file that holds pos imports
+// "testing": its functions are test helpers, even in a production package
+// (alertmanager's api/v2 keeps them in testing.go).
+func importsTesting(pass *analysis.Pass, pos token.Pos) bool {
+	for _, f := range pass.Files {
+		if pos < f.FileStart || pos >= f.FileEnd {
+			continue
+		}
+		for _, imp := range f.Imports {
+			if path, err := strconv.Unquote(imp.Path.Value); err == nil && path == "testing" {
+				return true
+			}
+		}
+	}
+	return false
+}
