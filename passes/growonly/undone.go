@@ -20,13 +20,18 @@ import (
 //	}
 //
 // checkUndone reports, within one function, an insertion m[k] that comes
-// after delete(m, k) (the same map and key expressions) in a later
+// after delete(m, k) (the same map and key: the same expressions over
+// the same variables, not two loops' variables of one name) in a later
 // statement of a block holding both (so not in another branch of the
 // delete's if), with no return or branch statement between them, unless
-// a condition around the insertion is the negation of one around the
-// delete (`n <= 0` and `n > 0`: the paths exclude each other). The delete
-// and the insertion must each sit under an if of their own: a delete
-// followed by an insertion in one block re-inserts on purpose.
+// the delete's own branch ends in one (`delete(m, k); continue`: the
+// path leaves before the insertion) or a condition around the insertion
+// is the negation of one around the delete (`n <= 0` and `n > 0`: the
+// paths exclude each other). The delete and the insertion must each sit
+// under an if of their own: a delete followed by an insertion in one
+// block re-inserts on purpose, and so does a delete under an if that
+// looked the key up in the same map (`if old := m[k]; old != 0 { ...;
+// delete(m, k) }`, then m[k] = new: bigcache's set replaces an entry).
 
 func (c *checker) checkUndone(inspect *inspector.Inspector) {
 	info := c.pass.TypesInfo
@@ -59,7 +64,7 @@ func (c *checker) checkUndone(inspect *inspector.Inspector) {
 				m, k := types.ExprString(call.Args[0]), types.ExprString(call.Args[1])
 				for _, i := range ins {
 					ix := ast.Unparen(i.Node().(*ast.AssignStmt).Lhs[0]).(*ast.IndexExpr)
-					if i.Node().Pos() < d.Node().End() || types.ExprString(ix.X) != m || types.ExprString(ix.Index) != k {
+					if i.Node().Pos() < d.Node().End() || !sameExpr(info, ix.X, call.Args[0]) || !sameExpr(info, ix.Index, call.Args[1]) {
 						continue
 					}
 					if undoes(info, d, i) {
@@ -97,7 +102,7 @@ func undoes(info *types.Info, del, ins inspector.Cursor) bool {
 		return false // in another branch of one statement, or no common block
 	}
 	// Each under an if of its own, with nothing leaving between.
-	if !underIf(del, dStmt) || !underIf(ins, iStmt) {
+	if !underIf(del, dStmt) || !underIf(ins, iStmt) || leavesAfter(del, dStmt) || replaces(info, del, dStmt) {
 		return false
 	}
 	between := false
@@ -122,6 +127,121 @@ func undoes(info *types.Info, del, ins inspector.Cursor) bool {
 			if negates(dc, ic) {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// replaces reports whether an if around the delete at del, within top,
+// looks up the key it deletes in the same map, in its init or condition:
+// the old entry is removed to be replaced.
+func replaces(info *types.Info, del inspector.Cursor, top ast.Node) bool {
+	call := del.Node().(*ast.CallExpr)
+	for a := range del.Enclosing((*ast.IfStmt)(nil)) {
+		ifs := a.Node().(*ast.IfStmt)
+		if ifs.Pos() < top.Pos() || ifs.End() > top.End() {
+			break
+		}
+		found := false
+		for _, part := range []ast.Node{ifs.Init, ifs.Cond} {
+			if part == nil {
+				continue
+			}
+			ast.Inspect(part, func(n ast.Node) bool {
+				if ix, ok := n.(*ast.IndexExpr); ok && sameExpr(info, ix.X, call.Args[0]) && sameExpr(info, ix.Index, call.Args[1]) {
+					found = true
+				}
+				return !found
+			})
+		}
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// leavesAfter reports whether the path through the delete at del leaves
+// before the end of top, the statement holding it: a return, continue,
+// goto, labelled break or panic follows it in a block between the two.
+func leavesAfter(del inspector.Cursor, top ast.Node) bool {
+	child := del.Node()
+	for a := range del.Enclosing() {
+		n := a.Node()
+		if n == child {
+			continue
+		}
+		var list []ast.Stmt
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			list = n.List
+		case *ast.CaseClause:
+			list = n.Body
+		case *ast.CommClause:
+			list = n.Body
+		case *ast.FuncLit:
+			return false
+		}
+		after := false
+		for _, st := range list {
+			if after && terminates(st) {
+				return true
+			}
+			after = after || st == child
+		}
+		if n == top {
+			return false
+		}
+		child = n
+	}
+	return false
+}
+
+// terminates reports whether st, a statement of a block, leaves it for
+// good: return, continue, goto, a labelled break, or a call of panic.
+func terminates(st ast.Stmt) bool {
+	switch st := st.(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.BranchStmt:
+		// A bare break in a case clause only ends the switch, and the
+		// path goes on after it; count it as leaving only with a label.
+		return st.Tok != token.BREAK || st.Label != nil
+	case *ast.ExprStmt:
+		call, ok := ast.Unparen(st.X).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+		return ok && id.Name == "panic"
+	}
+	return false
+}
+
+// sameExpr reports whether a and b are written alike and every identifier
+// in them denotes the same object: two loops' variables named k are not
+// one key.
+func sameExpr(info *types.Info, a, b ast.Expr) bool {
+	if types.ExprString(a) != types.ExprString(b) {
+		return false
+	}
+	objs := func(e ast.Expr) []types.Object {
+		var out []types.Object
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				out = append(out, info.ObjectOf(id))
+			}
+			return true
+		})
+		return out
+	}
+	oa, ob := objs(a), objs(b)
+	if len(oa) != len(ob) {
+		return false
+	}
+	for i := range oa {
+		if oa[i] != ob[i] {
+			return false
 		}
 	}
 	return true
