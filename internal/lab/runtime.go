@@ -152,13 +152,15 @@ var hashMethodCollides = &Experiment{
 	Claim:    "a key type's Hash() method decides its bucket",
 	Predicts: "Hash() is called, and a constant Hash() makes lookups orders of magnitude slower",
 	Method:   "maps of 1e5 struct keys with and without a Hash() uint64 method returning 0 (which counts its calls); best-of-5 time to look up every key",
-	Rule:     "holds when Hash was called at all, or lookups with the method are >= 10x slower",
+	Rule:     "holds when Hash was called at all, or lookups with the method are >= 100x slower",
 	needs:    []string{"hash_calls", "method_ns_per_op", "plain_ns_per_op"},
 	// If the method chose the bucket, 1e5 keys in one bucket would make
 	// each lookup a scan of 1e5 keys: 1000x slower or more. Timing noise
-	// on a shared machine stays well within 10x.
+	// on a shared machine stays within 100x: 12x was measured at load
+	// average 20 on two cores (307 ns against 25), which a 10x rule read
+	// as the claim holding.
 	holds: func(f Figures) bool {
-		return f["hash_calls"] > 0 || f["method_ns_per_op"] >= 10*f["plain_ns_per_op"]
+		return f["hash_calls"] > 0 || f["method_ns_per_op"] >= 100*f["plain_ns_per_op"]
 	},
 	summary: func(f Figures) string {
 		return fmt.Sprintf("Hash called %.0f times; lookup %.0f ns with the method, %.0f ns without",

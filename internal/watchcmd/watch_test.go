@@ -231,6 +231,10 @@ func TestWatchKilledAndResumed(t *testing.T) {
 		if err := child.Start(); err != nil {
 			t.Fatal(err)
 		}
+		// The kill is meant to land while the watch writes snapshots:
+		// wait for its store to exist first (a loaded machine can take
+		// longer than the sleep below just to start the child).
+		waitForFile(t, filepath.Join(dir, "index.jsonl"), 60*time.Second)
 		time.Sleep(time.Duration(400+150*round) * time.Millisecond)
 		child.Process.Signal(syscall.SIGKILL)
 		child.Wait()
@@ -273,6 +277,19 @@ func TestWatchKilledAndResumed(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), fmt.Sprintf("going on with the %d snapshots", total)) || rep.Snapshots <= total {
 		t.Errorf("the new watch took %d snapshots in all after %d; progress:\n%s", rep.Snapshots, total, out.String())
+	}
+}
+
+// waitForFile waits until name exists, failing the test after limit.
+func waitForFile(t *testing.T, name string, limit time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(limit); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(name); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not appear within %v", name, limit)
+		}
 	}
 }
 
