@@ -51,9 +51,7 @@ var knownMisses = map[string]bool{
 // fails when one of them goes away (update the list and the docs) or when
 // any other unexpected finding appears.
 var knownFalse = map[string]bool{
-	"heldout/filedthrottle/after/throttle.go:125 growonly": true,
-	"heldout/filedthrottle/before/throttle.go:68 growonly": true,
-	"heldout/godetresponses/after/godet.go:61 mapclear":    true,
+	"heldout/godetresponses/after/godet.go:61 mapclear": true,
 }
 
 // TestRecall runs mapscope lint, as a user would, on the recall corpus:

@@ -52,6 +52,13 @@
 //     `if m == nil { m = make(...); m[k] = v }`;
 //   - it sits in a function whose name contains "register": registries
 //     are filled by the program's own declarations;
+//   - it reads configuration: a function whose name, or whose receiver's
+//     type name, says config, options, unmarshal, validate, setup or
+//     provision, or that (or a function literal around the insertion)
+//     takes a parameter of a type named ...Config or declared in a
+//     package with an element config in its import path. What it stores
+//     is as large as the configuration and is rebuilt per load; a hot
+//     function so named is misjudged the same way;
 //   - it is dead code behind a constant false (a disabled debug flag);
 //   - its key is a constant: one entry, overwritten;
 //   - it is guarded by a comparison with a limit, a name containing "max"

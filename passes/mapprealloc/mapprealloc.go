@@ -239,7 +239,7 @@ func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) boo
 		return false
 	}
 	key := insert.Lhs[0].(*ast.IndexExpr).Index
-	guarded := guard != nil && exprText(pass, guard) == exprText(pass, key) && !configCode(pass, loop.stmt.Pos())
+	guarded := guard != nil && exprText(pass, guard) == exprText(pass, key) && !astutil.ConfigFunc(pass, loop.stmt.Pos())
 	// Returns that drop the map are allowed only with a duplicate check:
 	// without one, a loop that returns errors is mostly parsing or
 	// validation, run once, whose hint cannot matter.
@@ -493,33 +493,6 @@ func leavesEarly(pass *analysis.Pass, body *ast.BlockStmt, m *types.Var, dropOnR
 		return !found
 	})
 	return found
-}
-
-// configCode reports whether pos lies in a function that reads
-// configuration: its name, or its receiver's type name, says config,
-// options, unmarshal, validate, setup or provision (UnmarshalYAML,
-// parseConfig, (*Config).Validate, validateLeafNode). It runs
-// once per load, and its duplicate checks reject repeated names in a
-// file, not traffic.
-func configCode(pass *analysis.Pass, pos token.Pos) bool {
-	for _, f := range pass.Files {
-		if pos < f.Pos() || pos >= f.End() {
-			continue
-		}
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || pos < fd.Pos() || pos >= fd.End() {
-				continue
-			}
-			names := fd.Name.Name
-			if fd.Recv != nil && len(fd.Recv.List) == 1 {
-				names += " " + types.TypeString(pass.TypesInfo.TypeOf(fd.Recv.List[0].Type), nil)
-			}
-			names = strings.ToLower(names)
-			return slices.ContainsFunc(configWords, func(w string) bool { return strings.Contains(names, w) })
-		}
-	}
-	return false
 }
 
 func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.Stmt) {

@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -75,7 +74,7 @@ func (q *quietCode) silent(stmt ast.Stmt, loop ast.Stmt) bool {
 	if !ok {
 		return false
 	}
-	return q.runOnce(cur) || q.inConfigCode(cur)
+	return q.runOnce(cur) || astutil.InConfigCode(q.pass, cur)
 }
 
 // smallLoop reports whether loop runs at most smallTrips times, as the
@@ -243,59 +242,6 @@ func runOnceFuncs(pass *analysis.Pass, inspect *inspector.Inspector, q *quietCod
 			}
 		}
 	}
-}
-
-// configWords are what the names of configuration code say.
-var configWords = []string{"config", "options", "unmarshal", "validate", "setup", "provision"}
-
-// inConfigCode reports whether cur lies in configuration code: a
-// function whose name or receiver type name says so, or whose parameter
-// types (of it or of a function literal around cur) include a type named
-// ...Config.
-func (q *quietCode) inConfigCode(cur inspector.Cursor) bool {
-	for enc := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		var ft *ast.FuncType
-		switch n := enc.Node().(type) {
-		case *ast.FuncLit:
-			ft = n.Type
-		case *ast.FuncDecl:
-			ft = n.Type
-			if configCode(q.pass, n.Pos()) {
-				return true
-			}
-		}
-		if ft.Params != nil {
-			for _, field := range ft.Params.List {
-				if configType(q.pass.TypesInfo.TypeOf(field.Type)) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// configType reports whether t, or what it points to or holds, is a named
-// type whose name contains Config or that is declared in a package with
-// an element config in its import path (alertmanager's config/common).
-func configType(t types.Type) bool {
-	for t != nil {
-		switch u := types.Unalias(t).(type) {
-		case *types.Named:
-			if strings.Contains(u.Obj().Name(), "Config") {
-				return true
-			}
-			pkg := u.Obj().Pkg()
-			return pkg != nil && slices.Contains(strings.Split(pkg.Path(), "/"), "config")
-		case *types.Pointer:
-			t = u.Elem()
-		case *types.Slice:
-			t = u.Elem()
-		default:
-			return false
-		}
-	}
-	return false
 }
 
 // testSupportPackage reports whether the package exists to support tests

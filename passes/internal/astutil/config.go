@@ -1,0 +1,97 @@
+package astutil
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Configuration code runs once per load of a configuration, over the
+// handful of items a file names: what it puts in a map is as large as the
+// configuration, and a hint or a bound cannot matter there. The analyzers
+// know it by name, which is all the code says; a hot function whose name
+// says setup or options is misjudged the same way (docs/lint-results.md
+// counts what the rule removed and what it can cost).
+
+// configWords are what the names of configuration code say.
+var configWords = []string{"config", "options", "unmarshal", "validate", "setup", "provision"}
+
+// ConfigFunc reports whether pos lies in a function declaration that
+// reads configuration: its name, or its receiver's type name, says
+// config, options, unmarshal, validate, setup or provision
+// (UnmarshalYAML, parseConfig, (*Config).Validate, validateLeafNode).
+func ConfigFunc(pass *analysis.Pass, pos token.Pos) bool {
+	for _, f := range pass.Files {
+		if pos < f.Pos() || pos >= f.End() {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || pos < fd.Pos() || pos >= fd.End() {
+				continue
+			}
+			names := fd.Name.Name
+			if fd.Recv != nil && len(fd.Recv.List) == 1 {
+				names += " " + types.TypeString(pass.TypesInfo.TypeOf(fd.Recv.List[0].Type), nil)
+			}
+			names = strings.ToLower(names)
+			return slices.ContainsFunc(configWords, func(w string) bool { return strings.Contains(names, w) })
+		}
+	}
+	return false
+}
+
+// InConfigCode reports whether cur lies in configuration code: a
+// function declaration that ConfigFunc recognizes, or a function (or
+// function literal around cur) with a parameter of a configuration type
+// (ConfigType).
+func InConfigCode(pass *analysis.Pass, cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		var ft *ast.FuncType
+		switch n := enc.Node().(type) {
+		case *ast.FuncLit:
+			ft = n.Type
+		case *ast.FuncDecl:
+			ft = n.Type
+			if ConfigFunc(pass, n.Pos()) {
+				return true
+			}
+		}
+		if ft.Params != nil {
+			for _, field := range ft.Params.List {
+				if ConfigType(pass.TypesInfo.TypeOf(field.Type)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// ConfigType reports whether t, or what it points to or holds, is a named
+// type whose name contains Config or that is declared in a package with
+// an element config in its import path (alertmanager's config/common).
+func ConfigType(t types.Type) bool {
+	for t != nil {
+		switch u := types.Unalias(t).(type) {
+		case *types.Named:
+			if strings.Contains(u.Obj().Name(), "Config") {
+				return true
+			}
+			pkg := u.Obj().Pkg()
+			return pkg != nil && slices.Contains(strings.Split(pkg.Path(), "/"), "config")
+		case *types.Pointer:
+			t = u.Elem()
+		case *types.Slice:
+			t = u.Elem()
+		default:
+			return false
+		}
+	}
+	return false
+}
