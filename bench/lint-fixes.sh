@@ -26,6 +26,8 @@
 #       sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 #   bench/lint-fixes.sh "$d"
 # Environment: TESTFLAGS (default "-count=1 -timeout=10m") for go test;
+# RERUN (default 5): how many times a test failing only after the fix is
+# run again there (passing every time, it is reported as flaky);
 # KEEP=1 keeps the temporary directory (diff, logs) and prints its path.
 set -eu
 
@@ -35,6 +37,7 @@ dir=$(cd "$1" && pwd)
 shift
 [ $# -ge 1 ] || set -- ./...
 TESTFLAGS=${TESTFLAGS:--count=1 -timeout=10m}
+RERUN=${RERUN:-5}
 [ -f "$dir/go.mod" ] || { echo "lint-fixes.sh: $dir has no go.mod" >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -162,13 +165,27 @@ while read -r pkg; do
 	failed "$work/test.after.log" > "$work/fail.after"
 	new=$(comm -13 "$work/fail.before" "$work/fail.after" | tr '\n' ' ')
 	verdict=same
-	if [ -n "$new" ] || { [ "$rb" = ok ] && [ "$ra" != ok ]; } || { [ "$rb" != "build failed" ] && [ "$ra" = "build failed" ]; }; then
+	: > "$work/notes"
+	if [ -n "$new" ]; then
+		# A test that failed only after the fix runs RERUN more times in
+		# the fixed copy: if it passes every time, it is flaky (a timeout
+		# under load), not broken by the fix.
+		top=$(comm -13 "$work/fail.before" "$work/fail.after" | sed 's|/.*||' | sort -u | paste -sd '|' -)
+		set +e
+		(cd "$work/after" && go test -count="$RERUN" -run "^($top)\$" "$pkg") > "$work/rerun.log" 2>&1
+		set -e
+		again=$(grep -c '^--- FAIL' "$work/rerun.log" || true)
+		echo "        failing only after the fix: $new" >> "$work/notes"
+		echo "        re-run $RERUN times after the fix: $again failure(s)" >> "$work/notes"
+		[ "$again" -ne 0 ] || { verdict="same (flaky)"; new=; }
+	fi
+	if [ -n "$new" ] || { [ "$verdict" = same ] && [ "$rb" = ok ] && [ "$ra" != ok ]; } || { [ "$rb" != "build failed" ] && [ "$ra" = "build failed" ]; }; then
 		verdict=BROKEN
 		fail=1
 	fi
 	printf '    %-50s before %s (%d run, %d failed)   after %s (%d run, %d failed)   %s\n' \
 		"$pkg" "$rb" "$nb" "$(wc -l < "$work/fail.before")" "$ra" "$na" "$(wc -l < "$work/fail.after")" "$verdict"
-	[ -z "$new" ] || echo "        failing only after the fix: $new"
+	cat "$work/notes"
 	if [ -s "$work/fail.before" ]; then echo "        failing before too: $(tr '\n' ' ' < "$work/fail.before")"; fi
 	cp "$work/test.before.log" "$work/test$name.before.log"
 	cp "$work/test.after.log" "$work/test$name.after.log"
