@@ -146,8 +146,9 @@ failed() { sed -n 's/^[[:space:]]*--- FAIL: \([^ ]*\).*/\1/p' "$1" | sort -u; }
 # result LOG: ok, FAIL, "no tests" or "build failed".
 result() {
 	if grep -q '^ok[[:space:]]' "$1"; then echo ok
-	elif grep -q 'no test files' "$1"; then echo "no tests"
 	elif grep -q '\[build failed\]\|\[setup failed\]' "$1"; then echo "build failed"
+	# With -coverprofile a package without tests prints only its coverage.
+	elif grep -q 'no test files' "$1" || ! grep -q '^=== RUN\|^FAIL' "$1"; then echo "no tests"
 	else echo FAIL; fi
 }
 echo "go test $TESTFLAGS, per touched package:"
