@@ -1,6 +1,6 @@
-// Package gcltest has one finding for each of two mapscope analyzers, for
+// Package gclfill has one finding for each of two mapscope analyzers, for
 // bench/golangci-plugin.sh.
-package gcltest
+package gclfill
 
 var registry = map[string]int{}
 

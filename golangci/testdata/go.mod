@@ -1,3 +1,3 @@
-module example.com/gcltest
+module example.com/gclfill
 
 go 1.22
