@@ -9,6 +9,7 @@ import (
 	"go/ast"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -171,6 +172,14 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	analyzers := selectedAnalyzers()
 	if len(analyzers) == 0 {
 		return base.Usagef("lint: every analyzer is switched off")
+	}
+	if os.Getenv("GOGC") == "" {
+		// The dependencies' types stay live to the end of the run, so the
+		// heap only grows, and at the default GOGC=100 the peak is twice
+		// what is live: 1.1 GB for 0.4 GB live on prometheus/prometheus.
+		// Collecting at half again the live heap costs about a fifth more
+		// CPU and a third less peak RSS (docs/bench/lint.md).
+		defer debug.SetGCPercent(debug.SetGCPercent(50))
 	}
 	stdout, stderr := cmd.Stdout, cmd.Stderr
 	l, err := list(ctx, args, *testFlag)

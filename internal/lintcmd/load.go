@@ -240,6 +240,9 @@ func (l *loader) check(p *packages.Package) {
 		}
 		files = append(files, f)
 	}
+	if !full {
+		dropPrivateFuncs(files)
+	}
 	p.Fset = l.fset
 	p.Types = types.NewPackage(p.PkgPath, p.Name)
 	cfg := &types.Config{
@@ -325,6 +328,42 @@ func dropBodies(f *ast.File) {
 		if fd, ok := d.(*ast.FuncDecl); ok {
 			fd.Body = nil
 		}
+	}
+}
+
+// dropPrivateFuncs removes from the files of a dependency, checked for
+// its types only, the functions no importer can name: those that are
+// neither exported nor methods, unless a package-level declaration other
+// than a function names them (var x = helper()). Their signatures are a
+// large part of what a dependency's types would otherwise keep alive
+// until the end of the run, and only the package's own function bodies,
+// which are not checked, can call them. Methods stay, exported or not: an
+// interface of the package with unexported methods is satisfied through
+// them in its importers.
+func dropPrivateFuncs(files []*ast.File) {
+	named := make(map[string]bool)
+	for _, f := range files {
+		for _, d := range f.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok != token.IMPORT {
+				ast.Inspect(gd, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok {
+						named[id.Name] = true
+					}
+					return true
+				})
+			}
+		}
+	}
+	for _, f := range files {
+		decls := f.Decls[:0]
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && !fd.Name.IsExported() && !named[fd.Name.Name] {
+				continue
+			}
+			decls = append(decls, d)
+		}
+		clear(f.Decls[len(decls):])
+		f.Decls = decls
 	}
 }
 
