@@ -67,10 +67,11 @@
 //     the package, types of reflect, go/types or internal/abi (a cache
 //     keyed by type is bounded by the program), or structs of those.
 //
-// _test.go files, and packages with an import path element such as test,
-// testutil or e2e, are ignored altogether: a test that deletes from a map
-// does not bound it in production, and a test that fills one does not
-// leak.
+// _test.go files, and test-support and example packages (a name or an
+// import path element such as tests, testutil, e2e, fuzz or examples, or
+// one ending in test or testing, as servertest; the rule mapprealloc
+// uses too), are ignored altogether: a test that deletes from a map does
+// not bound it in production, and a test that fills one does not leak.
 //
 // Separately, a delete under the wrong key is reported wherever it is:
 // within one function, delete(m, a) when m is indexed there by a local

@@ -22,7 +22,7 @@ func (c *checker) collectOnceFuncs(fileCur inspector.Cursor) {
 	info := c.pass.TypesInfo
 	for cur := range fileCur.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		if len(call.Args) != 1 || !isOnceCall(info, call) {
+		if len(call.Args) != 1 || !astutil.IsOnceCall(info, call) {
 			continue
 		}
 		var id *ast.Ident
@@ -55,7 +55,7 @@ func (c *checker) summariseParams(inspect *inspector.Inspector) {
 	}
 	var uses []use
 	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			continue
 		}
 		for declCur := range fileCur.Preorder((*ast.FuncDecl)(nil)) {
@@ -186,70 +186,6 @@ func (c *checker) helperInsert(t *tracked, exprCur inspector.Cursor) {
 		return
 	}
 	c.insert(t, exprCur, mapKeyType(c.pass.TypesInfo.TypeOf(exprCur.Node().(ast.Expr))), nil)
-}
-
-// collectInitOnlyFuncs adds to onceFuncs the package-level functions that
-// are only ever called at start-up: from init, a package initialiser, a
-// sync.Once, or another such function (as a registry filled by
-// `func init() { load("en") }`). Exported functions qualify only in
-// package main, which nobody else can call.
-func (c *checker) collectInitOnlyFuncs(inspect *inspector.Inspector) {
-	refs := make(map[*types.Func][]inspector.Cursor)
-	scope := c.pass.Pkg.Scope()
-	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
-			continue
-		}
-		for cur := range fileCur.Preorder((*ast.Ident)(nil)) {
-			fn, ok := c.pass.TypesInfo.Uses[cur.Node().(*ast.Ident)].(*types.Func)
-			if ok && fn.Pkg() == c.pass.Pkg && fn.Parent() == scope {
-				refs[fn] = append(refs[fn], cur)
-			}
-		}
-	}
-	for fn, uses := range refs {
-		if fn.Exported() && c.pass.Pkg.Name() != "main" {
-			delete(refs, fn)
-			continue
-		}
-		for _, u := range uses {
-			if u.ParentEdgeKind() != edge.CallExpr_Fun {
-				delete(refs, fn) // used as a value: may run any time
-				break
-			}
-		}
-	}
-	for changed := true; changed; {
-		changed = false
-		for fn, uses := range refs {
-			if c.onceFuncs[fn] {
-				continue
-			}
-			once := true
-			for _, u := range uses {
-				if !atInitTime(u) && !c.runsOnce(u) {
-					once = false
-					break
-				}
-			}
-			if once {
-				c.onceFuncs[fn] = true
-				changed = true
-			}
-		}
-	}
-}
-
-func isOnceCall(info *types.Info, call *ast.CallExpr) bool {
-	fn, ok := typeutil.Callee(info, call).(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "sync" {
-		return false
-	}
-	switch fn.Name() {
-	case "Do", "OnceFunc", "OnceValue", "OnceValues":
-		return true
-	}
-	return false
 }
 
 type effect int

@@ -104,7 +104,7 @@ func (c *checker) runsOnce(cur inspector.Cursor) bool {
 			fn, ok := c.pass.TypesInfo.Defs[n.Name].(*types.Func)
 			return ok && c.onceFuncs[fn]
 		case *ast.FuncLit:
-			if enc.ParentEdgeKind() == edge.CallExpr_Args && isOnceCall(c.pass.TypesInfo, enc.Parent().Node().(*ast.CallExpr)) {
+			if enc.ParentEdgeKind() == edge.CallExpr_Args && astutil.IsOnceCall(c.pass.TypesInfo, enc.Parent().Node().(*ast.CallExpr)) {
 				return true
 			}
 		}

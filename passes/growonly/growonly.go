@@ -130,7 +130,7 @@ func run(pass *analysis.Pass) (any, error) {
 		freshLocals: make(map[*types.Var]bool),
 		onceFuncs:   make(map[*types.Func]bool),
 	}
-	if isTestSupport(pass.Pkg.Path()) {
+	if astutil.TestSupportPackage(pass.Pkg) {
 		return nil, nil // test helpers do not run in production
 	}
 	if (pass.Pkg.Name() == "main" || !c.app) && !importsNet(pass.Pkg) {
@@ -155,36 +155,26 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
-		if isTestFile(pass, file) {
+		if astutil.IsTestFile(pass, file) {
 			continue
 		}
 		astutil.AddFreshLocals(c.pass.TypesInfo, fileCur, c.freshLocals)
 		c.collectOnceFuncs(fileCur)
 	}
-	c.collectInitOnlyFuncs(inspect)
+	// Functions only ever called at start-up (from init, a package
+	// initialiser, a sync.Once, or another such function) run once too.
+	astutil.CalledOnlyFrom(pass, inspect, c.onceFuncs, func(u inspector.Cursor) bool { return atInitTime(u) || c.runsOnce(u) })
 	c.summariseParams(inspect)
 	c.collectRequestFuncs(inspect)
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
-		if isTestFile(pass, file) {
+		if astutil.IsTestFile(pass, file) {
 			continue
 		}
 		c.scanFile(fileCur)
 	}
 	c.report()
 	return nil, nil
-}
-
-// isTestSupport reports whether the import path names a package that
-// exists to support tests.
-func isTestSupport(path string) bool {
-	for elem := range strings.SplitSeq(path, "/") {
-		switch elem {
-		case "test", "tests", "testutil", "testutils", "testhelper", "testhelpers", "testenv", "testdata", "e2e":
-			return true
-		}
-	}
-	return false
 }
 
 // importsNet reports whether package net is among the transitive imports
@@ -224,10 +214,6 @@ const (
 	builtinMapKind
 	syncMapKind
 )
-
-func isTestFile(pass *analysis.Pass, f *ast.File) bool {
-	return strings.HasSuffix(pass.Fset.File(f.Pos()).Name(), "_test.go")
-}
 
 func (c *checker) report() {
 	var found []*tracked

@@ -53,7 +53,7 @@ func (c *checker) checkInnerOnly(inspect *inspector.Inspector) {
 		return v.Origin()
 	}
 	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			continue
 		}
 		astutil.AddFreshLocals(info, fileCur, fresh)

@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 )
 
 // A delete whose key is read from another field than the one every
@@ -51,7 +53,7 @@ func (c *checker) checkKeySources(inspect *inspector.Inspector) {
 		uses[m] = append(uses[m], u)
 	}
 	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			continue
 		}
 		for declCur := range fileCur.Preorder((*ast.FuncDecl)(nil)) {

@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 )
 
 // Two maps where the values of one hold the keys of the other, cleaned up
@@ -42,7 +44,7 @@ func (c *checker) checkOverwrites(inspect *inspector.Inspector) {
 	broken := make(map[*types.Var]bool)
 	var inserts []inspector.Cursor
 	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			continue
 		}
 		for cur := range fileCur.Preorder((*ast.CallExpr)(nil), (*ast.AssignStmt)(nil)) {

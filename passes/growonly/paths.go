@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 )
 
 // An entry stored for one call (a request ID, a waiter) and deleted on
@@ -95,7 +97,7 @@ func (c *checker) checkExitPaths(inspect *inspector.Inspector) {
 	storedIn := make(map[types.Object]map[ast.Node]bool)  // map -> functions storing into it
 	var decls []*ast.FuncDecl
 	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			continue
 		}
 		for declCur := range fileCur.Preorder((*ast.FuncDecl)(nil)) {

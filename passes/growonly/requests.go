@@ -55,7 +55,7 @@ func (c *checker) collectRequestFuncs(inspect *inspector.Inspector) {
 	c.requestFuncs = make(map[*types.Func]bool)
 	c.requestCalled = make(map[*types.Func]bool)
 	for fileCur := range inspect.Root().Children() {
-		if !isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if !astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			c.collectRequestCalls(fileCur)
 		}
 	}
@@ -147,7 +147,7 @@ func addRequestServers(pass *analysis.Pass, long map[*types.TypeName]bool) {
 		return nil
 	}
 	for _, f := range pass.Files {
-		if isTestFile(pass, f) {
+		if astutil.IsTestFile(pass, f) {
 			continue
 		}
 		for _, d := range f.Decls {

@@ -67,7 +67,7 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 	cleanups := make(map[[2]string]*cleanup)
 	fresh := make(map[*types.Var]bool)
 	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			continue
 		}
 		astutil.AddFreshLocals(info, fileCur, fresh)

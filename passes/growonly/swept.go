@@ -54,7 +54,7 @@ func (c *checker) checkSweptBy(inspect *inspector.Inspector) {
 	// inserted[b][key text] holds b's insertions, for coverage.
 	inserted := make(map[*types.Var]map[string][]inspector.Cursor)
 	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			continue
 		}
 		for cur := range fileCur.Preorder((*ast.SelectorExpr)(nil)) {

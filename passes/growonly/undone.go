@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 )
 
 // A delete that a later insertion on the same path undoes:
@@ -36,7 +38,7 @@ import (
 func (c *checker) checkUndone(inspect *inspector.Inspector) {
 	info := c.pass.TypesInfo
 	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			continue
 		}
 		for declCur := range fileCur.Preorder((*ast.FuncDecl)(nil)) {

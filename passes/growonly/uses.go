@@ -276,7 +276,7 @@ func (c *checker) isCreation(t *tracked, exprCur inspector.Cursor) bool {
 				return true // lazy initialisation
 			}
 		case *ast.FuncLit:
-			if enc.ParentEdgeKind() == edge.CallExpr_Args && isOnceCall(info, enc.Parent().Node().(*ast.CallExpr)) {
+			if enc.ParentEdgeKind() == edge.CallExpr_Args && astutil.IsOnceCall(info, enc.Parent().Node().(*ast.CallExpr)) {
 				return true
 			}
 		case *ast.FuncDecl:

@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 )
 
 // A delete under the wrong key removes nothing, and the entry it was
@@ -24,7 +26,7 @@ import (
 // depend on the map's lifetime: it is a bug wherever it is.
 func (c *checker) checkWrongKeys(inspect *inspector.Inspector) {
 	for fileCur := range inspect.Root().Children() {
-		if isTestFile(c.pass, fileCur.Node().(*ast.File)) {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
 			continue
 		}
 		for declCur := range fileCur.Preorder((*ast.FuncDecl)(nil)) {

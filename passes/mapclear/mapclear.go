@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/types"
 	"go/version"
-	"strings"
 
 	"github.com/mapscope/mapscope/internal/facts"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
@@ -50,7 +49,7 @@ func run(pass *analysis.Pass) (any, error) {
 			file = n
 			// A test's maps live as long as the test; only production
 			// code keeps a peak for the life of a program.
-			inTest = strings.HasSuffix(pass.Fset.File(n.Pos()).Name(), "_test.go")
+			inTest = astutil.IsTestFile(pass, n)
 		case *ast.RangeStmt:
 			checkRangeDelete(pass, file, n)
 		case *ast.CallExpr:

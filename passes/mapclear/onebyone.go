@@ -5,7 +5,6 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
@@ -82,7 +81,7 @@ func checkOneByOne(pass *analysis.Pass, inspect *inspector.Inspector, long map[*
 	}
 	var order []*fieldUses
 	for fileCur := range inspect.Root().Preorder((*ast.File)(nil)) {
-		if strings.HasSuffix(pass.Fset.File(fileCur.Node().Pos()).Name(), "_test.go") {
+		if astutil.IsTestFile(pass, fileCur.Node().(*ast.File)) {
 			continue // a test's uses say nothing about the program's
 		}
 		fresh := make(map[*types.Var]bool)

@@ -108,7 +108,8 @@
 //     per load, over a handful of configured items;
 //   - test support: a package whose name, or an element of whose import
 //     path, ends in test, testutil, testutils or testing (servertest,
-//     internal/testutils/roundrobin) or is fuzz or fuzzing, and a file
+//     internal/testutils/roundrobin) or is tests, testhelper(s), testenv,
+//     testdata, e2e, fuzz or fuzzing (the rule growonly uses too), and a file
 //     that imports "testing" (test helpers kept in a production
 //     package's testing.go); likewise example programs, under an
 //     examples or _examples directory, which are there to be read.

@@ -54,7 +54,7 @@ func run(pass *analysis.Pass) (any, error) {
 			// Test code builds maps to exercise them, often growth itself
 			// (runtime and maps tests, benchmarks of insertion), and its
 			// allocations do not reach production.
-			inTest = strings.HasSuffix(pass.Fset.File(n.Pos()).Name(), "_test.go")
+			inTest = astutil.IsTestFile(pass, n)
 			return
 		case *ast.BlockStmt:
 			list = n.List

@@ -5,7 +5,6 @@ import (
 	"go/token"
 	"go/types"
 	"strconv"
-	"strings"
 
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
@@ -30,10 +29,8 @@ import (
 //     Config or that a package with an element config in its import
 //     path declares; it runs once per
 //     load, over a handful of configured items;
-//   - test support and examples: a package whose name or an element of
-//     whose import path ends in test, testutil, testutils or testing, or
-//     is fuzz, fuzzing, examples or _examples, and any file that imports
-//     "testing".
+//   - test support and examples: astutil.TestSupportPackage, and any
+//     file that imports "testing".
 
 // smallTrips is the largest trip count whose map never grows: a map made
 // without a hint has room for eight entries.
@@ -54,9 +51,10 @@ func (q *quietCode) init() {
 		return
 	}
 	q.ready = true
-	q.testSupport = testSupportPackage(q.pass)
+	q.testSupport = astutil.TestSupportPackage(q.pass.Pkg)
+	q.once = make(map[*types.Func]bool)
 	if !q.testSupport {
-		runOnceFuncs(q.pass, q.inspect, q)
+		astutil.CalledOnlyFrom(q.pass, q.inspect, q.once, q.runOnce)
 	}
 }
 
@@ -167,21 +165,10 @@ func (q *quietCode) litRunsInPlace(lit inspector.Cursor) bool {
 }
 
 // onceDo reports whether the function literal at lit is the argument of
-// a sync.Once's Do.
+// a call that runs it at most once (sync.Once's Do, sync.OnceFunc, ...).
 func (q *quietCode) onceDo(lit inspector.Cursor) bool {
 	call, ok := lit.Parent().Node().(*ast.CallExpr)
-	if !ok || len(call.Args) != 1 || call.Args[0] != lit.Node() {
-		return false
-	}
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "Do" {
-		return false
-	}
-	t := q.pass.TypesInfo.TypeOf(sel.X)
-	if p, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	return astutil.IsNamed(t, "sync", "Once")
+	return ok && len(call.Args) == 1 && call.Args[0] == lit.Node() && astutil.IsOnceCall(q.pass.TypesInfo, call)
 }
 
 func (q *quietCode) declRunsOnce(fd *ast.FuncDecl) bool {
@@ -190,81 +177,6 @@ func (q *quietCode) declRunsOnce(fd *ast.FuncDecl) bool {
 	}
 	fn, ok := q.pass.TypesInfo.Defs[fd.Name].(*types.Func)
 	return ok && q.once[fn]
-}
-
-// runOnceFuncs finds the functions of the package that run once, into
-// q.once: not methods, not exported (except in package main), called at
-// least once, and only from code that runs once (see runOnce), outside
-// test files.
-func runOnceFuncs(pass *analysis.Pass, inspect *inspector.Inspector, q *quietCode) {
-	type ref struct {
-		cur  inspector.Cursor
-		call bool
-	}
-	refs := make(map[*types.Func][]ref)
-	for fileCur := range inspect.Root().Preorder((*ast.File)(nil)) {
-		if strings.HasSuffix(pass.Fset.File(fileCur.Node().Pos()).Name(), "_test.go") {
-			continue
-		}
-		for cur := range fileCur.Preorder((*ast.Ident)(nil)) {
-			fn, ok := pass.TypesInfo.Uses[cur.Node().(*ast.Ident)].(*types.Func)
-			// Methods are left out: one may be called through an interface,
-			// where no reference shows.
-			if !ok || fn.Pkg() != pass.Pkg || fn.Signature().Recv() != nil || fn.Exported() && pass.Pkg.Name() != "main" {
-				continue
-			}
-			// The callee of a call: f(...) or x.f(...).
-			callee := cur
-			if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel == cur.Node() {
-				callee = cur.Parent()
-			}
-			call, isCall := callee.Parent().Node().(*ast.CallExpr)
-			refs[fn] = append(refs[fn], ref{cur: callee, call: isCall && ast.Unparen(call.Fun) == callee.Node()})
-		}
-	}
-	q.once = make(map[*types.Func]bool)
-	for changed := true; changed; {
-		changed = false
-		for fn, rs := range refs {
-			if q.once[fn] {
-				continue
-			}
-			all := true
-			for _, r := range rs {
-				if !r.call || !q.runOnce(r.cur) {
-					all = false
-					break
-				}
-			}
-			if all {
-				q.once[fn] = true
-				changed = true
-			}
-		}
-	}
-}
-
-// testSupportPackage reports whether the package exists to support tests
-// or to document: its name, or an element of its import path, ends in
-// test, testutil, testutils or testing, or is fuzz, fuzzing, examples or
-// _examples (servertest, internal/testutils/roundrobin, util/fuzzing,
-// documentation/examples/custom-sd).
-func testSupportPackage(pass *analysis.Pass) bool {
-	for _, elem := range append(strings.Split(pass.Pkg.Path(), "/"), pass.Pkg.Name()) {
-		if testSupportName(elem) {
-			return true
-		}
-	}
-	return false
-}
-
-func testSupportName(name string) bool {
-	for _, suffix := range []string{"test", "testutil", "testutils", "testing"} {
-		if strings.HasSuffix(name, suffix) {
-			return true
-		}
-	}
-	return name == "fuzz" || name == "fuzzing" || name == "examples" || name == "_examples"
 }
 
 // importsTesting reports whether the file that holds pos imports

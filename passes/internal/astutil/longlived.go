@@ -3,7 +3,6 @@ package astutil
 import (
 	"go/ast"
 	"go/types"
-	"strings"
 
 	"golang.org/x/tools/go/analysis"
 )
@@ -109,7 +108,7 @@ func sharedBetweenGoroutines(st *types.Struct) bool {
 func RunLoopTypes(pass *analysis.Pass) map[*types.TypeName]bool {
 	out := make(map[*types.TypeName]bool)
 	for _, f := range pass.Files {
-		if strings.HasSuffix(pass.Fset.File(f.Pos()).Name(), "_test.go") {
+		if IsTestFile(pass, f) {
 			continue
 		}
 		for _, d := range f.Decls {
