@@ -173,17 +173,10 @@ func leavesAfter(del inspector.Cursor, top ast.Node) bool {
 		if n == child {
 			continue
 		}
-		var list []ast.Stmt
-		switch n := n.(type) {
-		case *ast.BlockStmt:
-			list = n.List
-		case *ast.CaseClause:
-			list = n.Body
-		case *ast.CommClause:
-			list = n.Body
-		case *ast.FuncLit:
+		if _, ok := n.(*ast.FuncLit); ok {
 			return false
 		}
+		list := astutil.Stmts(n)
 		after := false
 		for _, st := range list {
 			if after && terminates(st) {

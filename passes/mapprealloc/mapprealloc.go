@@ -48,21 +48,14 @@ func run(pass *analysis.Pass) (any, error) {
 	inTest := false
 	q := &quietCode{pass: pass, inspect: inspect}
 	inspect.Preorder(filter, func(n ast.Node) {
-		var list []ast.Stmt
-		switch n := n.(type) {
-		case *ast.File:
+		if f, ok := n.(*ast.File); ok {
 			// Test code builds maps to exercise them, often growth itself
 			// (runtime and maps tests, benchmarks of insertion), and its
 			// allocations do not reach production.
-			inTest = astutil.IsTestFile(pass, n)
+			inTest = astutil.IsTestFile(pass, f)
 			return
-		case *ast.BlockStmt:
-			list = n.List
-		case *ast.CaseClause:
-			list = n.Body
-		case *ast.CommClause:
-			list = n.Body
 		}
+		list := astutil.Stmts(n)
 		if inTest {
 			return
 		}

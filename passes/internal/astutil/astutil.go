@@ -130,3 +130,17 @@ func InFunction(cur inspector.Cursor) bool {
 	}
 	return false
 }
+
+// Stmts returns the statement list of a block, case clause or select
+// clause, and nil for any other node.
+func Stmts(n ast.Node) []ast.Stmt {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List
+	case *ast.CaseClause:
+		return n.Body
+	case *ast.CommClause:
+		return n.Body
+	}
+	return nil
+}
