@@ -182,7 +182,7 @@ func (c *checker) paramUseEffect(idCur inspector.Cursor) effect {
 // insertion is not counted (the key is likely the caller's argument), in
 // application code it is.
 func (c *checker) helperInsert(t *tracked, exprCur inspector.Cursor) {
-	if !c.app {
+	if !c.ownKeys {
 		return
 	}
 	c.insert(t, exprCur, mapKeyType(c.pass.TypesInfo.TypeOf(exprCur.Node().(ast.Expr))), nil)

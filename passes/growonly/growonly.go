@@ -97,7 +97,10 @@ type checker struct {
 	pass *analysis.Pass
 	// app is set for package main and with -app: the package's callers,
 	// if any, are part of the same program and do not own its maps.
-	app     bool
+	app bool
+	// ownKeys is set for package main and with -app, not for the
+	// packages -apps names: see insert.
+	ownKeys bool
 	tracked map[*types.Var]*tracked
 	// freshLocals are local variables initialised with a newly allocated
 	// value (&T{}, T{}, new(T), var x T): assigning their map fields is
@@ -111,10 +114,9 @@ type checker struct {
 	// params summarises what each function of the package does to its
 	// map parameters and receivers.
 	params map[*types.Var]effect
-	// requestFuncs are the package's functions that serve requests, and
-	// requestCalled those they call with a non-constant argument (see
-	// requests.go).
-	requestFuncs, requestCalled map[*types.Func]bool
+	// tainted are the local variables and parameters holding values that
+	// came with a request or an event (see taint.go).
+	tainted map[*types.Var]bool
 	// siblingReported are the map fields checkSiblings reported, with a
 	// better message than report's.
 	siblingReported map[*types.Var]bool
@@ -126,6 +128,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c := &checker{
 		pass:        pass,
 		app:         appMode || pass.Pkg.Name() == "main" || appPackages.match(pass.Pkg.Path()),
+		ownKeys:     appMode || pass.Pkg.Name() == "main",
 		tracked:     make(map[*types.Var]*tracked),
 		freshLocals: make(map[*types.Var]bool),
 		onceFuncs:   make(map[*types.Func]bool),
@@ -165,7 +168,7 @@ func run(pass *analysis.Pass) (any, error) {
 	// initialiser, a sync.Once, or another such function) run once too.
 	astutil.CalledOnlyFrom(pass, inspect, c.onceFuncs, func(u inspector.Cursor) bool { return atInitTime(u) || c.runsOnce(u) })
 	c.summariseParams(inspect)
-	c.collectRequestFuncs(inspect)
+	c.collectTaint(inspect)
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
 		if astutil.IsTestFile(pass, file) {

@@ -7,8 +7,6 @@ import (
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // Code that serves requests. In a library, a key passed in by the caller
@@ -45,75 +43,6 @@ func isRequestType(t types.Type) bool {
 	}
 	return astutil.IsNamed(t, "net/http", "Request") || astutil.IsNamed(t, "net/http", "ResponseWriter") ||
 		astutil.IsNamed(t, "net", "Conn")
-}
-
-// collectRequestFuncs records the package's functions that serve
-// requests, and the package functions they call directly with at least
-// one argument that is not a constant: their parameters carry what the
-// request brought.
-func (c *checker) collectRequestFuncs(inspect *inspector.Inspector) {
-	c.requestFuncs = make(map[*types.Func]bool)
-	c.requestCalled = make(map[*types.Func]bool)
-	for fileCur := range inspect.Root().Children() {
-		if !astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
-			c.collectRequestCalls(fileCur)
-		}
-	}
-}
-
-func (c *checker) collectRequestCalls(fileCur inspector.Cursor) {
-	info := c.pass.TypesInfo
-	for cur := range fileCur.Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		var ft *ast.FuncType
-		var body *ast.BlockStmt
-		switch n := cur.Node().(type) {
-		case *ast.FuncDecl:
-			ft, body = n.Type, n.Body
-			if fn, ok := info.Defs[n.Name].(*types.Func); ok && servesRequests(info, ft) {
-				c.requestFuncs[fn] = true
-			}
-		case *ast.FuncLit:
-			ft, body = n.Type, n.Body
-		}
-		if body == nil || !servesRequests(info, ft) {
-			continue
-		}
-		ast.Inspect(body, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			fn, ok := typeutil.Callee(info, call).(*types.Func)
-			if !ok || fn.Pkg() != c.pass.Pkg {
-				return true
-			}
-			for _, arg := range call.Args {
-				if tv, ok := info.Types[arg]; ok && tv.Value == nil && !isRequestType(tv.Type) {
-					c.requestCalled[fn.Origin()] = true
-				}
-			}
-			return true
-		})
-	}
-}
-
-// keyFromRequest reports whether the insertion at cur is in a function
-// that serves requests, or in a package function such a function calls
-// with a non-constant argument: a key it was passed comes from a request.
-func (c *checker) keyFromRequest(cur inspector.Cursor) bool {
-	info := c.pass.TypesInfo
-	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		switch n := enc.Node().(type) {
-		case *ast.FuncLit:
-			if servesRequests(info, n.Type) {
-				return true
-			}
-		case *ast.FuncDecl:
-			fn, ok := info.Defs[n.Name].(*types.Func)
-			return ok && (c.requestFuncs[fn] || c.requestCalled[fn])
-		}
-	}
-	return false
 }
 
 // isHandler reports whether the function type takes an

@@ -232,7 +232,7 @@ func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Typ
 			return // a constant key: one entry, overwritten
 		}
 	}
-	if !c.app && key != nil && ((c.isCallerKey(exprCur, key) && !c.keyFromRequest(exprCur)) || c.isMemoized(exprCur)) {
+	if !c.ownKeys && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur)) && !c.isTainted(key) {
 		return
 	}
 	t.firstInsert = exprCur.Node().Pos()

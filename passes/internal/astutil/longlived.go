@@ -141,23 +141,29 @@ func hasRunLoop(info *types.Info, body *ast.BlockStmt) bool {
 		if found {
 			return false
 		}
-		switch n := n.(type) {
-		case *ast.FuncLit:
+		if _, ok := n.(*ast.FuncLit); ok {
 			return true // a goroutine started here runs the loop for the value
-		case *ast.ForStmt:
-			if n.Cond == nil && receives(n.Body) {
-				found = true
-			}
-		case *ast.RangeStmt:
-			if t := info.TypeOf(n.X); t != nil {
-				if _, ok := t.Underlying().(*types.Chan); ok {
-					found = true
-				}
-			}
 		}
+		found = IsRunLoop(info, n)
 		return !found
 	})
 	return found
+}
+
+// IsRunLoop reports whether n is a loop that runs until its goroutine is
+// told to stop, handling one event per iteration: `for { select ... }`,
+// `for { <-ch ... }` or a range over a channel or a ticker.
+func IsRunLoop(info *types.Info, n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.ForStmt:
+		return n.Cond == nil && receives(n.Body)
+	case *ast.RangeStmt:
+		if t := info.TypeOf(n.X); t != nil {
+			_, ok := t.Underlying().(*types.Chan)
+			return ok
+		}
+	}
+	return false
 }
 
 // receives reports whether n selects or receives from a channel.

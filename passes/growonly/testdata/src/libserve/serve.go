@@ -59,7 +59,8 @@ var notes = map[string]bool{}
 
 func (c *counter) note(kind string) { notes[kind] = true }
 
-// A memo cache in a handler is still a memo cache.
+// A memo cache keyed by what a request brings holds an entry per
+// distinct request: it grows like any other map so keyed.
 var lowered = map[string]string{}
 
 func Lower(w http.ResponseWriter, r *http.Request, s string) {
@@ -67,7 +68,7 @@ func Lower(w http.ResponseWriter, r *http.Request, s string) {
 		w.Write([]byte(v))
 		return
 	}
-	lowered[s] = strings.ToLower(s)
+	lowered[s] = strings.ToLower(s) // want "map lowered only grows"
 }
 
 // A mutex-guarded type no request-serving value holds: importers decide
@@ -141,8 +142,8 @@ func (h *Health) Watch(r *Request, id int, done <-chan struct{}) {
 
 type Request struct{ Service string }
 
-// Near miss: a memo of a computed value, after a lookup, in the same
-// kind of value.
+// A memo of a computed value, after a lookup, keyed by the events a run
+// loop receives: one entry per distinct event.
 type Compiler struct {
 	done  chan struct{}
 	cache map[string]string
@@ -153,6 +154,6 @@ func (c *Compiler) Run(in <-chan string) {
 		if _, ok := c.cache[src]; ok {
 			continue
 		}
-		c.cache[src] = strings.ToUpper(src)
+		c.cache[src] = strings.ToUpper(src) // want "map field Compiler.cache only grows"
 	}
 }
