@@ -19,41 +19,126 @@ import (
 // caches, registrations at init, keys of a bounded type, inserts guarded
 // by a size limit, code that runs once.
 
-// isCallerKey reports whether key is a parameter of the function holding
-// the insertion, possibly converted.
+// isCallerKey reports whether key is made of the parameters of the
+// functions around the insertion, and constants: a parameter, possibly
+// converted, or an expression of parameters (options.key(),
+// h.Val(), key{a, b}), through local variables defined only from such
+// expressions. The receiver and package variables are the value's own
+// state, not the caller's choice.
 func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
-	info := c.pass.TypesInfo
-	for {
-		call, ok := ast.Unparen(key).(*ast.CallExpr)
-		if !ok || len(call.Args) != 1 {
-			break
-		}
-		if tv, ok := info.Types[call.Fun]; !ok || !tv.IsType() {
-			break
-		}
-		key = call.Args[0]
-	}
-	id, ok := ast.Unparen(key).(*ast.Ident)
-	if !ok {
-		return false
-	}
-	v, ok := info.Uses[id].(*types.Var)
-	if !ok {
-		return false
-	}
+	var params []*ast.FieldList
+	var body *ast.BlockStmt
 	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		var ft *ast.FuncType
 		switch n := enc.Node().(type) {
 		case *ast.FuncDecl:
-			ft = n.Type
+			params, body = append(params, n.Type.Params), n.Body
 		case *ast.FuncLit:
-			ft = n.Type
-		}
-		if ft.Params != nil && ft.Params.Pos() <= v.Pos() && v.Pos() < ft.Params.End() {
-			return true
+			params = append(params, n.Type.Params)
 		}
 	}
-	return false
+	if body == nil {
+		return false
+	}
+	isParam := func(v *types.Var) bool {
+		for _, fl := range params {
+			if fl != nil && fl.Pos() <= v.Pos() && v.Pos() < fl.End() {
+				return true
+			}
+		}
+		return false
+	}
+	defs := allLocalDefs(c.pass.TypesInfo, body)
+	seen := make(map[*types.Var]bool)
+	var derived func(e ast.Expr) bool
+	derived = func(e ast.Expr) bool {
+		fromParam, other := false, false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if other {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.Ident:
+				v, ok := c.pass.TypesInfo.Uses[n].(*types.Var)
+				if !ok || v.IsField() {
+					return true
+				}
+				switch {
+				case isParam(v):
+					fromParam = true
+				case defs[v] != nil:
+					if seen[v] {
+						fromParam = true // a cycle: judged by its other definitions
+						return true
+					}
+					seen[v] = true
+					for _, d := range defs[v] {
+						if d == nil || !derived(d) {
+							other = true
+							return false
+						}
+					}
+					fromParam = true
+				default:
+					other = true
+				}
+			}
+			return true
+		})
+		return fromParam && !other
+	}
+	return derived(key)
+}
+
+// allLocalDefs returns every expression assigned to each local variable
+// of body: the right-hand side of an assignment or declaration (the call,
+// for `a, b := f(x)`), the ranged expression for a range's variables, and
+// nil for a declaration without a value.
+func allLocalDefs(info *types.Info, body *ast.BlockStmt) map[*types.Var][]ast.Expr {
+	defs := make(map[*types.Var][]ast.Expr)
+	add := func(id ast.Expr, e ast.Expr) {
+		if id, ok := ast.Unparen(id).(*ast.Ident); ok {
+			if v, ok := info.ObjectOf(id).(*types.Var); ok && !v.IsField() {
+				defs[v] = append(defs[v], e)
+			}
+		}
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				rhs := n.Rhs[0]
+				if len(n.Rhs) == len(n.Lhs) {
+					rhs = n.Rhs[i]
+				}
+				add(lhs, rhs)
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				var e ast.Expr
+				if i < len(n.Values) {
+					e = n.Values[i]
+				} else if len(n.Values) == 1 {
+					e = n.Values[0]
+				}
+				add(id, e)
+			}
+		case *ast.RangeStmt:
+			if n.Key != nil {
+				add(n.Key, n.X)
+			}
+			if n.Value != nil {
+				add(n.Value, n.X)
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				add(n.X, nil) // filled by whoever gets its address
+			}
+		}
+		return true
+	})
+	return defs
 }
 
 // isMemoized reports whether the function holding the insertion into the

@@ -19,8 +19,10 @@ import (
 // analyzer follows such values through the package:
 //
 //   - the parameters of a function that serves requests (it takes an
-//     *http.Request, an http.ResponseWriter or a net.Conn), except those
-//     of a configuration type (astutil.ConfigType);
+//     *http.Request, an http.ResponseWriter or a net.Conn) or one
+//     subscriber (it blocks in a run loop until the subscriber goes, as
+//     a streaming RPC's Watch does), except those of a configuration type
+//     (astutil.ConfigType);
 //   - in the body of a goroutine's run loop (`for { select ... }`, a
 //     range over a channel), the local variables it defines from values
 //     that are not constants: one event per iteration;
@@ -54,13 +56,14 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 	for _, fileCur := range files {
 		for cur := range fileCur.Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 			var ft *ast.FuncType
+			var body *ast.BlockStmt
 			switch n := cur.Node().(type) {
 			case *ast.FuncDecl:
-				ft = n.Type
+				ft, body = n.Type, n.Body
 			case *ast.FuncLit:
-				ft = n.Type
+				ft, body = n.Type, n.Body
 			}
-			if !servesRequests(info, ft) {
+			if !servesRequests(info, ft) && (body == nil || !astutil.BlocksInRunLoop(info, body)) {
 				continue
 			}
 			for _, field := range ft.Params.List {

@@ -150,6 +150,21 @@ func hasRunLoop(info *types.Info, body *ast.BlockStmt) bool {
 	return found
 }
 
+// BlocksInRunLoop reports whether body itself (not a goroutine it starts)
+// runs a goroutine's main loop: the function serves one subscriber, stream
+// or connection for as long as it lasts.
+func BlocksInRunLoop(info *types.Info, body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok || found {
+			return false
+		}
+		found = IsRunLoop(info, n)
+		return !found
+	})
+	return found
+}
+
 // IsRunLoop reports whether n is a loop that runs until its goroutine is
 // told to stop, handling one event per iteration: `for { select ... }`,
 // `for { <-ch ... }` or a range over a channel or a ticker.

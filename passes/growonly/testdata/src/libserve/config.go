@@ -1,6 +1,9 @@
 package libserve
 
-import "strings"
+import (
+	"net/http"
+	"strings"
+)
 
 // Re-made only when the configuration is applied: it grows between
 // reloads, which may never come.
@@ -47,7 +50,7 @@ func (f *flusher) run() {
 // above, or a //nolint comment on the line, silences the analyzer named.
 var seenA, seenB, seenC, seenD = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 
-func Seen(r *Request2) {
+func Seen(w http.ResponseWriter, hr *http.Request, r *Request2) {
 	//mapscope:ignore growonly the set of kinds is fixed by the protocol
 	seenA[r.Kind] = true
 	seenB[r.Kind] = true //nolint:growonly // bounded by the protocol
