@@ -26,6 +26,15 @@ import (
 // expressions. The receiver and package variables are the value's own
 // state, not the caller's choice.
 func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
+	fromParams, _ := c.keyDomain(cur, key)
+	return fromParams
+}
+
+// keyDomain reports whether key is made of the parameters of the
+// functions around cur and constants (fromParams, see isCallerKey), or of
+// constants alone through local variables (constants: a range over a
+// literal list of constants, `for _, s := range []string{a, b, c}`).
+func (c *checker) keyDomain(cur inspector.Cursor, key ast.Expr) (fromParams, constants bool) {
 	var params []*ast.FieldList
 	var body *ast.BlockStmt
 	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
@@ -37,7 +46,7 @@ func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
 		}
 	}
 	if body == nil {
-		return false
+		return false, false
 	}
 	isParam := func(v *types.Var) bool {
 		for _, fl := range params {
@@ -49,9 +58,12 @@ func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
 	}
 	defs := allLocalDefs(c.pass.TypesInfo, body)
 	seen := make(map[*types.Var]bool)
-	var derived func(e ast.Expr) bool
-	derived = func(e ast.Expr) bool {
-		fromParam, other := false, false
+	// derived reports whether e reads only parameters, constants and
+	// locals so defined, and whether it reads a parameter.
+	called := false // a call that is not a conversion: not a constant
+	var derived func(e ast.Expr) (ok, fromParam bool)
+	derived = func(e ast.Expr) (ok, fromParam bool) {
+		other := false
 		ast.Inspect(e, func(n ast.Node) bool {
 			if other {
 				return false
@@ -59,6 +71,10 @@ func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
 			switch n := n.(type) {
 			case *ast.FuncLit:
 				return false
+			case *ast.CallExpr:
+				if tv, ok := c.pass.TypesInfo.Types[n.Fun]; !ok || !tv.IsType() {
+					called = true
+				}
 			case *ast.Ident:
 				v, ok := c.pass.TypesInfo.Uses[n].(*types.Var)
 				if !ok || v.IsField() {
@@ -69,26 +85,31 @@ func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
 					fromParam = true
 				case defs[v] != nil:
 					if seen[v] {
-						fromParam = true // a cycle: judged by its other definitions
-						return true
+						return true // a cycle: judged by its other definitions
 					}
 					seen[v] = true
 					for _, d := range defs[v] {
-						if d == nil || !derived(d) {
+						if d == nil {
 							other = true
 							return false
 						}
+						ok, p := derived(d)
+						if !ok {
+							other = true
+							return false
+						}
+						fromParam = fromParam || p
 					}
-					fromParam = true
 				default:
 					other = true
 				}
 			}
 			return true
 		})
-		return fromParam && !other
+		return !other, fromParam
 	}
-	return derived(key)
+	ok, fromParam := derived(key)
+	return ok && fromParam, ok && !fromParam && !called && !isConstant(c.pass.TypesInfo, key)
 }
 
 // allLocalDefs returns every expression assigned to each local variable

@@ -114,9 +114,9 @@ type checker struct {
 	// params summarises what each function of the package does to its
 	// map parameters and receivers.
 	params map[*types.Var]effect
-	// tainted are the local variables and parameters holding values that
+	// taint marks the local variables and parameters holding values that
 	// came with a request or an event (see taint.go).
-	tainted map[*types.Var]bool
+	taint map[*types.Var]taintMark
 	// siblingReported are the map fields checkSiblings reported, with a
 	// better message than report's.
 	siblingReported map[*types.Var]bool

@@ -28,14 +28,30 @@ import (
 //     that are not constants: one event per iteration;
 //   - local variables assigned from an expression that reads one of
 //     those, or whose address is given to a call that reads one
-//     (json.NewDecoder(r.Body).Decode(&ev)), and the parameters of the
-//     package's functions that are passed one, to any depth of calls.
+//     (json.NewDecoder(r.Body).Decode(&ev)); a struct built from one (a
+//     client wrapping its connection) is one per request as a key, but
+//     its fields are its own state, not the request's;
+//   - the parameters of the package's functions that are passed one, at
+//     most maxTaintHops calls away from where it came in. Further away,
+//     in a large package whose every part a connection reaches, a value
+//     is as likely a configured name (a storage tier, an account) as
+//     request data, and nothing in the code tells which.
 
-// collectTaint computes c.tainted over the package's files, to a fixed
+const maxTaintHops = 2
+
+// taintMark says how a variable came to hold request data: hops is the
+// number of calls between the source and the variable; owner marks a
+// value built per request whose fields are not request data.
+type taintMark struct {
+	hops  int
+	owner bool
+}
+
+// collectTaint computes c.taint over the package's files, to a fixed
 // point.
 func (c *checker) collectTaint(inspect *inspector.Inspector) {
 	info := c.pass.TypesInfo
-	c.tainted = make(map[*types.Var]bool)
+	c.taint = make(map[*types.Var]taintMark)
 	var files []inspector.Cursor
 	for fileCur := range inspect.Root().Children() {
 		if !astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
@@ -43,14 +59,19 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 		}
 	}
 	changed := false
-	taint := func(id *ast.Ident) {
-		if id == nil || id.Name == "_" {
+	mark := func(v *types.Var, m taintMark) {
+		if v == nil || v.Name() == "" || v.Name() == "_" || v.IsField() || v.Parent() == c.pass.Pkg.Scope() || m.hops > maxTaintHops {
 			return
 		}
-		v, ok := info.ObjectOf(id).(*types.Var)
-		if ok && !v.IsField() && v.Parent() != c.pass.Pkg.Scope() && !c.tainted[v] {
-			c.tainted[v] = true
+		if old, ok := c.taint[v]; !ok || m.hops < old.hops {
+			c.taint[v] = m
 			changed = true
+		}
+	}
+	markID := func(id ast.Expr, m taintMark) {
+		if id, ok := ast.Unparen(id).(*ast.Ident); ok {
+			v, _ := info.ObjectOf(id).(*types.Var)
+			mark(v, m)
 		}
 	}
 	for _, fileCur := range files {
@@ -71,7 +92,7 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 					continue
 				}
 				for _, id := range field.Names {
-					taint(id)
+					markID(id, taintMark{})
 				}
 			}
 		}
@@ -83,42 +104,44 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 				switch n := cur.Node().(type) {
 				case *ast.ValueSpec:
 					for i, id := range n.Names {
-						if i < len(n.Values) && c.isTainted(n.Values[i]) {
-							taint(id)
+						if i < len(n.Values) {
+							if hops, ok := c.taintOf(n.Values[i]); ok {
+								markID(id, taintMark{hops: hops, owner: isNewStruct(info, n.Values[i])})
+							}
 						}
 					}
 				case *ast.AssignStmt:
 					for i, lhs := range n.Lhs {
-						id, ok := ast.Unparen(lhs).(*ast.Ident)
-						if !ok {
-							continue
-						}
 						rhs := n.Rhs[0]
 						if len(n.Rhs) == len(n.Lhs) {
 							rhs = n.Rhs[i]
 						}
-						if c.isTainted(rhs) || (n.Tok == token.DEFINE && c.inRunLoop(cur) && !isConstant(info, rhs)) {
-							taint(id)
+						if hops, ok := c.taintOf(rhs); ok {
+							markID(lhs, taintMark{hops: hops, owner: isNewStruct(info, rhs)})
+						} else if n.Tok == token.DEFINE && c.inRunLoop(cur) && !isConstant(info, rhs) {
+							markID(lhs, taintMark{})
 						}
 					}
 				case *ast.RangeStmt:
-					if astutil.IsRunLoop(info, n) || c.isTainted(n.X) || (n.Tok == token.DEFINE && c.inRunLoop(cur)) {
-						if id, ok := n.Key.(*ast.Ident); ok {
-							taint(id)
+					hops, ok := c.taintOf(n.X)
+					if astutil.IsRunLoop(info, n) || (n.Tok == token.DEFINE && c.inRunLoop(cur)) {
+						hops, ok = 0, true
+					}
+					if ok {
+						if n.Key != nil {
+							markID(n.Key, taintMark{hops: hops})
 						}
-						if id, ok := n.Value.(*ast.Ident); ok {
-							taint(id)
+						if n.Value != nil {
+							markID(n.Value, taintMark{hops: hops})
 						}
 					}
 				case *ast.CallExpr:
 					// A call that reads the request fills the variables
 					// whose address it is given: json.NewDecoder(r.Body).Decode(&ev).
-					if c.isTainted(n) {
+					if hops, ok := c.taintOf(n); ok {
 						for _, arg := range n.Args {
 							if u, ok := ast.Unparen(arg).(*ast.UnaryExpr); ok && u.Op == token.AND {
-								if id, ok := ast.Unparen(u.X).(*ast.Ident); ok {
-									taint(id)
-								}
+								markID(u.X, taintMark{hops: hops})
 							}
 						}
 					}
@@ -128,14 +151,11 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 					}
 					params := fn.Origin().Signature().Params()
 					for i, arg := range n.Args {
-						if params.Len() == 0 || !c.isTainted(arg) {
+						hops, ok := c.taintOf(arg)
+						if params.Len() == 0 || !ok {
 							continue
 						}
-						p := params.At(min(i, params.Len()-1))
-						if !c.tainted[p] && p.Name() != "" && p.Name() != "_" {
-							c.tainted[p] = true
-							changed = true
-						}
+						mark(params.At(min(i, params.Len()-1)), taintMark{hops: hops + 1, owner: c.isOwner(arg)})
 					}
 				}
 			}
@@ -143,19 +163,56 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 	}
 }
 
-// isTainted reports whether e reads a value that came with a request or
-// an event.
-func (c *checker) isTainted(e ast.Expr) bool {
-	found := false
+// taintOf reports whether e reads a value that came with a request or an
+// event, or is a value built per request (not one of its fields), and
+// how many calls away from its source.
+func (c *checker) taintOf(e ast.Expr) (hops int, ok bool) {
+	hops = maxTaintHops + 1
 	ast.Inspect(e, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && c.tainted[v] {
-				found = true
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if c.isOwner(n.X) {
+				return false // a field of a per-request value: its own state
+			}
+		case *ast.Ident:
+			if v, isVar := c.pass.TypesInfo.Uses[n].(*types.Var); isVar {
+				if m, tainted := c.taint[v]; tainted && m.hops < hops {
+					hops, ok = m.hops, true
+				}
 			}
 		}
-		return !found
+		return true
 	})
-	return found
+	return hops, ok
+}
+
+// isTainted reports whether the key e came with a request or an event.
+func (c *checker) isTainted(e ast.Expr) bool {
+	_, ok := c.taintOf(e)
+	return ok
+}
+
+func (c *checker) isOwner(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	return ok && c.taint[v].owner
+}
+
+// isNewStruct reports whether e allocates a struct value: T{...},
+// &T{...} or new(T).
+func isNewStruct(info *types.Info, e ast.Expr) bool {
+	if !astutil.IsNewValue(info, e) {
+		return false
+	}
+	t := info.TypeOf(e)
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	_, ok := t.Underlying().(*types.Struct)
+	return ok
 }
 
 // inRunLoop reports whether cur is in the body of a goroutine's run loop

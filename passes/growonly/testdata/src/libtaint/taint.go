@@ -1,0 +1,98 @@
+// Package libtaint is library code whose keys are followed from where a
+// request or an event brings them (taint.go): a caller's key or a memo
+// cache counts only when it came with one.
+package libtaint
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// Handler is installed once and serves the program's life.
+type Handler struct {
+	mu      sync.Mutex
+	repos   map[string]int
+	kinds   map[string]bool
+	clients map[*client]bool
+	names   map[string]bool
+	tiers   map[string]int
+	subs    map[string]string
+}
+
+type event struct {
+	Repo string `json:"repo"`
+}
+
+// A body decoded into a variable whose address the decoder is given, then
+// handed two calls down: the repository names are the requests'.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var ev event
+	if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
+		return
+	}
+	h.mu.Lock()
+	h.count(&ev)
+	h.mu.Unlock()
+}
+
+func (h *Handler) count(ev *event) { h.store(strings.ToLower(ev.Repo)) }
+
+func (h *Handler) store(repo string) {
+	h.repos[repo]++ // want `map field Handler.repos only grows`
+}
+
+// Near miss: the keys are a literal list of constants.
+const (
+	kindA = "a"
+	kindB = "b"
+)
+
+func (h *Handler) setup() {
+	for _, k := range []string{kindA, kindB} {
+		h.kinds[k] = true
+	}
+}
+
+type client struct {
+	conn net.Conn
+	name string
+}
+
+// A value built per connection is one per connection as a key; its fields
+// are its own state, not what the connection sent.
+func (h *Handler) Serve(conn net.Conn) {
+	cl := &client{conn: conn, name: "default"}
+	h.mu.Lock()
+	h.clients[cl] = true // want `map field Handler.clients only grows`
+	h.names[cl.name] = true
+	h.mu.Unlock()
+}
+
+// Near miss: three calls away from the request, the key is as likely a
+// configured name as request data.
+func (h *Handler) Admin(w http.ResponseWriter, r *http.Request) {
+	h.one(r.FormValue("tier"))
+}
+
+func (h *Handler) one(t string)   { h.two(t) }
+func (h *Handler) two(t string)   { h.three(t) }
+func (h *Handler) three(t string) { h.tiers[t]++ }
+
+// A function that blocks in a run loop serves one subscriber: what it was
+// given came with the subscriber.
+func (h *Handler) Watch(topic string, updates <-chan string, done <-chan struct{}) {
+	h.mu.Lock()
+	h.subs[topic] = "" // want `map field Handler.subs only grows`
+	h.mu.Unlock()
+	for {
+		select {
+		case <-done:
+			return
+		case u := <-updates:
+			_ = u
+		}
+	}
+}
