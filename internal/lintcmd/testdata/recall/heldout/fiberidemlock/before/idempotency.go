@@ -22,27 +22,60 @@ type Config struct {
 	Storage   Storage
 }
 
+// memoryStorage is the default Storage; a ticker drops expired responses.
 type memoryStorage struct {
 	mu sync.Mutex
-	m  map[string][]byte
+	m  map[string]stored
+}
+
+type stored struct {
+	val     []byte
+	expires time.Time
+}
+
+func newMemoryStorage() *memoryStorage {
+	s := &memoryStorage{m: make(map[string]stored)}
+	go s.gc(10 * time.Second)
+	return s
+}
+
+func (s *memoryStorage) gc(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for now := range t.C {
+		s.mu.Lock()
+		for k, v := range s.m {
+			if now.After(v.expires) {
+				delete(s.m, k)
+			}
+		}
+		s.mu.Unlock()
+	}
 }
 
 func (s *memoryStorage) Get(key string) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.m[key], nil
+	v, ok := s.m[key]
+	if !ok || time.Now().After(v.expires) {
+		return nil, nil
+	}
+	return v.val, nil
 }
 
-func (s *memoryStorage) Set(key string, val []byte, _ time.Duration) error {
+func (s *memoryStorage) Set(key string, val []byte, exp time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.m[key] = val
+	s.m[key] = stored{val: val, expires: time.Now().Add(exp)}
 	return nil
 }
 
 // New wraps next so that a request repeated with the same idempotency key
 // gets the first response again instead of running twice.
 func New(next http.Handler, cfg Config) http.Handler {
+	if cfg.Lifetime == 0 {
+		cfg.Lifetime = 30 * time.Minute
+	}
 	if cfg.KeyHeader == "" {
 		cfg.KeyHeader = "X-Idempotency-Key"
 	}
@@ -50,7 +83,7 @@ func New(next http.Handler, cfg Config) http.Handler {
 		cfg.Lock = NewMemoryLock()
 	}
 	if cfg.Storage == nil {
-		cfg.Storage = &memoryStorage{m: make(map[string][]byte)}
+		cfg.Storage = newMemoryStorage()
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get(cfg.KeyHeader)
