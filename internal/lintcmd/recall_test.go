@@ -43,15 +43,27 @@ var knownMisses = map[string]bool{
 	"heldout/stansubmap":         true,
 	"heldout/watermillgochannel": true,
 	"heldout/wavetermreqmap":     true,
+	// third batch
+	"heldout/boulderpending": true,
+	"heldout/boxopresence":   true,
+	"heldout/fiberidemlock":  true,
+	"heldout/fibersession":   true,
+	"heldout/hiveorderedmap": true,
+	"heldout/radixresp":      true,
+	"heldout/uniqushapns":    true,
+	"heldout/yggdrasildht":   true,
 }
 
 // knownFalse are findings mapscope makes where no want asks for one (on a
 // fixed form, which must report nothing, or on a map other than the one
-// that leaked); each is judged false in docs/lint-heldout.md. TestRecall
-// fails when one of them goes away (update the list and the docs) or when
-// any other unexpected finding appears.
+// that leaked); each is judged in docs/lint-heldout.md, false unless its
+// line says otherwise. TestRecall fails when one of them goes away (update
+// the list and the docs) or when any other unexpected finding appears.
 var knownFalse = map[string]bool{
 	"heldout/godetresponses/after/godet.go:61 mapclear": true,
+	// Not false: the leak fixed upstream, at the line the fix changed, but
+	// by mapclear where the entry's want asks poolmap at the Put.
+	"heldout/fibersession/before/data.go:30 mapclear": true,
 }
 
 // TestRecall runs mapscope lint, as a user would, on the recall corpus:
