@@ -117,6 +117,9 @@ type checker struct {
 	// taint marks the local variables and parameters holding values that
 	// came with a request or an event (see taint.go).
 	taint map[*types.Var]taintMark
+	// fetchParams are the parameters passed as the address of a network
+	// fetch (see taint.go).
+	fetchParams map[*types.Var]bool
 	// siblingReported are the map fields checkSiblings reported, with a
 	// better message than report's.
 	siblingReported map[*types.Var]bool
@@ -169,6 +172,7 @@ func run(pass *analysis.Pass) (any, error) {
 	astutil.CalledOnlyFrom(pass, inspect, c.onceFuncs, func(u inspector.Cursor) bool { return atInitTime(u) || c.runsOnce(u) })
 	c.summariseParams(inspect)
 	c.collectTaint(inspect)
+	c.collectFetchParams(inspect)
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
 		if astutil.IsTestFile(pass, file) {

@@ -239,3 +239,99 @@ func isConstant(info *types.Info, e ast.Expr) bool {
 	tv, ok := info.Types[e]
 	return ok && tv.Value != nil
 }
+
+// Keys that name a remote resource. A memo cache keyed by the address it
+// fetches over the network (an image URL, a host to dial) holds one entry
+// per remote resource the program ever met: the web's domain, not a set
+// the program chose.
+
+// fetchFuncs are the functions that take the address of what they fetch
+// or dial as their first argument.
+var fetchFuncs = map[string]bool{
+	"net/http.Get": true, "net/http.Head": true, "net/http.Post": true, "net/http.PostForm": true,
+	"net/http.NewRequest": true, "net/http.NewRequestWithContext": true,
+	"(*net/http.Client).Get": true, "(*net/http.Client).Head": true, "(*net/http.Client).Post": true,
+	"net.Dial": true, "net.DialTimeout": true, "(*net.Dialer).Dial": true, "(*net.Dialer).DialContext": true,
+}
+
+// collectFetchParams records the parameters of the package's functions
+// that are passed, as they are, as the address of a fetch, directly or
+// through another function of the package.
+func (c *checker) collectFetchParams(inspect *inspector.Inspector) {
+	c.fetchParams = make(map[*types.Var]bool)
+	for changed := true; changed; {
+		changed = false
+		for cur := range inspect.Root().Preorder((*ast.CallExpr)(nil)) {
+			if v := c.fetchedVar(cur.Node().(*ast.CallExpr)); v != nil && !c.fetchParams[v] && isParamVar(v) {
+				c.fetchParams[v] = true
+				changed = true
+			}
+		}
+	}
+}
+
+// fetchedVar returns the variable call passes as the address of a fetch,
+// or nil.
+func (c *checker) fetchedVar(call *ast.CallExpr) *types.Var {
+	info := c.pass.TypesInfo
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok {
+		return nil
+	}
+	var arg ast.Expr
+	switch {
+	case fetchFuncs[fn.FullName()]:
+		if i := fetchArgIndex(fn); i < len(call.Args) {
+			arg = call.Args[i]
+		}
+	case fn.Pkg() == c.pass.Pkg:
+		params := fn.Origin().Signature().Params()
+		for i, a := range call.Args {
+			if i < params.Len() && c.fetchParams[params.At(i)] {
+				arg = a
+			}
+		}
+	}
+	if id, ok := ast.Unparen(arg).(*ast.Ident); ok && arg != nil {
+		v, _ := info.Uses[id].(*types.Var)
+		return v
+	}
+	return nil
+}
+
+// fetchArgIndex is the index of the address among fn's arguments.
+func fetchArgIndex(fn *types.Func) int {
+	switch fn.Name() {
+	case "Dial", "DialTimeout", "NewRequest":
+		return 1
+	case "DialContext", "NewRequestWithContext":
+		return 2
+	}
+	return 0
+}
+
+func isParamVar(v *types.Var) bool { return v.Kind() == types.ParamVar }
+
+// namesRemote reports whether the key at cur is a variable that the
+// function around it also passes as the address of a fetch.
+func (c *checker) namesRemote(cur inspector.Cursor, key ast.Expr) bool {
+	id, ok := ast.Unparen(key).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, _ := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if v == nil {
+		return false
+	}
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		found := false
+		ast.Inspect(enc.Node(), func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok && c.fetchedVar(call) == v {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	return false
+}

@@ -235,7 +235,7 @@ func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Typ
 			return // a few constants, as a range over a literal list of them
 		}
 	}
-	if !c.ownKeys && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur)) && !c.isTainted(key) {
+	if !c.ownKeys && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur)) && !c.isTainted(key) && !c.namesRemote(exprCur, key) {
 		return
 	}
 	t.firstInsert = exprCur.Node().Pos()

@@ -96,3 +96,37 @@ func (h *Handler) Watch(topic string, updates <-chan string, done <-chan struct{
 		}
 	}
 }
+
+// A memo cache keyed by the address it fetches: one entry per remote
+// resource the program ever met.
+var pages sync.Map
+
+func fetch(url string) string {
+	resp, err := http.Get(url)
+	if err != nil {
+		return ""
+	}
+	resp.Body.Close()
+	return resp.Status
+}
+
+func Page(url string) string {
+	if v, ok := pages.Load(url); ok {
+		return v.(string)
+	}
+	s := fetch(url)
+	pages.Store(url, s) // want `sync.Map pages only grows`
+	return s
+}
+
+// Near miss: a memo keyed by the caller's name, computed locally.
+var upper sync.Map
+
+func Upper(name string) string {
+	if v, ok := upper.Load(name); ok {
+		return v.(string)
+	}
+	s := strings.ToUpper(name)
+	upper.Store(name, s)
+	return s
+}
