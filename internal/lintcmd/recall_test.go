@@ -24,7 +24,6 @@ var knownMisses = map[string]bool{
 	"heliumregex":        true,
 	"k8scpumanager":      true,
 	"k8sprocessedpods":   true,
-	"m3results":          true,
 	"otelforgetpod":      true,
 	"typical/clearfield": true,
 
