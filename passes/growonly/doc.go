@@ -109,8 +109,9 @@
 // (outer keys that are constants or of a bounded type do not count).
 // And a map whose only releases are deletes that cannot reach every key
 // the insertions add: a delete keyed by a field of a value (a cleanup
-// item) of a struct type every value of which the package makes only
-// after a comma-ok lookup in another map succeeded (`if !ok { return }`
+// item) of an unexported struct type every value of which the package
+// makes, by composite literals only, after a comma-ok lookup in another
+// map succeeded (`if !ok { return }`
 // before `&cleanupStream{id}`): a key the other map lost first is never
 // removed; a delete under the keys a function F recomputes from a value
 // the deleting function receives (`for _, id := range F(tombstone)`),

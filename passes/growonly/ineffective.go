@@ -19,12 +19,13 @@ import (
 // clear, replacement, bound or escape) and reports the map when every
 // delete is one that statically cannot reach some of the inserted keys:
 //
-//   - guarded cleanup: the key is a field of a value of a struct type T
-//     of the package (a cleanup item received by a writer's loop), and
-//     every T the package makes is made only after a comma-ok lookup of
-//     the key in another map succeeded (`if !ok { return }` before it, or
-//     inside `if ok`). A key the other map lost first never gets its T,
-//     and stays here (grpc's loopy writer);
+//   - guarded cleanup: the key is a field of a value of an unexported
+//     struct type T of the package (a cleanup item received by a
+//     writer's loop), made only by composite literals (no new(T), no
+//     variable of type T), every one of which follows a successful
+//     comma-ok lookup of the key in another map (`if !ok { return }`
+//     before it, or inside `if ok`). A key the other map lost first never
+//     gets its T, and stays here (grpc's loopy writer);
 //   - recomputed keys: the map is inserted into only under the keys a
 //     function F of the package returns for the inserted value (`for _,
 //     id := range F(p) { m[id] = p }`) and deleted from only under the
@@ -191,8 +192,8 @@ func (c *checker) guardedCleanup(m *types.Var, delCur inspector.Cursor, lits *ma
 	if !ok || named.Obj().Pkg() != c.pass.Pkg {
 		return ""
 	}
-	if _, ok := named.Underlying().(*types.Struct); !ok {
-		return ""
+	if _, ok := named.Underlying().(*types.Struct); !ok || named.Obj().Exported() || c.madeOtherwise(named.Obj()) {
+		return "" // importers, new(T) or a zero value may make T unguarded
 	}
 	if *lits == nil {
 		*lits = make(map[*types.TypeName][]inspector.Cursor)
@@ -601,4 +602,35 @@ func derefType(t types.Type) types.Type {
 		return p.Elem()
 	}
 	return t
+}
+
+// madeOtherwise reports whether the package makes a value of tn other
+// than by a composite literal: new(T), or a variable declared of type T
+// (a zero value, or one a decoder fills).
+func (c *checker) madeOtherwise(tn *types.TypeName) bool {
+	info := c.pass.TypesInfo
+	for _, file := range c.pass.Files {
+		found := false
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if b, ok := typeutil.Callee(info, n).(*types.Builtin); ok && b.Name() == "new" && len(n.Args) == 1 {
+					if named, ok := types.Unalias(info.TypeOf(n.Args[0])).(*types.Named); ok && named.Obj() == tn {
+						found = true
+					}
+				}
+			case *ast.ValueSpec:
+				if n.Type != nil {
+					if named, ok := types.Unalias(info.TypeOf(n.Type)).(*types.Named); ok && named.Obj() == tn {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }

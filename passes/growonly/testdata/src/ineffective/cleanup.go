@@ -138,3 +138,47 @@ func (t *table) loop() {
 		t.mu.Unlock()
 	}
 }
+
+// Cleanup items also decoded from the wire: not every one follows the
+// lookup.
+
+type evictItem struct{ id uint32 }
+
+type cache struct {
+	mu      sync.Mutex
+	entries map[uint32]string
+	known   map[uint32]bool
+	evicts  chan *evictItem
+}
+
+func (c *cache) add(id uint32, s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[id] = s
+	c.known[id] = true
+}
+
+func (c *cache) evict(id uint32) {
+	c.mu.Lock()
+	_, ok := c.known[id]
+	delete(c.known, id)
+	c.mu.Unlock()
+	if !ok {
+		return
+	}
+	c.evicts <- &evictItem{id: id}
+}
+
+func (c *cache) fromWire(id uint32) {
+	var it evictItem
+	it.id = id
+	c.evicts <- &it
+}
+
+func (c *cache) loop() {
+	for it := range c.evicts {
+		c.mu.Lock()
+		delete(c.entries, it.id)
+		c.mu.Unlock()
+	}
+}
