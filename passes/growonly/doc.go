@@ -122,7 +122,9 @@
 // name := range p.dsw.PodsWithVolumes()`), directly or through a
 // function all of whose callers pass such an element: a key that
 // component no longer lists is never visited. A sweep over the map
-// itself, or keys recorded at insertion, is the fix.
+// itself, or keys recorded at insertion, is the fix. Here a caller's key
+// or a memo cache still counts (the other exemptions below hold): a
+// package that deletes from the map itself treats its keys as transient.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

@@ -41,8 +41,12 @@ import (
 //     longer lists is never visited. Ranging over the map itself and
 //     asking the other component is the fix.
 //
-// The insertion reported is the map's first counted one (the exemptions
-// of the main rule hold).
+// The insertion reported is the map's first one that can make it grow
+// without bound, by the main rule's exemptions (start-up, registration,
+// configuration code, dead code, a limit, a constant key or a key type of
+// few values), except those for a caller's key and a memo cache: a
+// package that deletes from the map itself treats its keys as transient,
+// not as the caller's bounded set of names.
 
 // mapUses are the uses of one tracked map, for checkIneffectiveDeletes.
 type mapUses struct {
@@ -54,7 +58,7 @@ type mapUses struct {
 func (c *checker) checkIneffectiveDeletes(inspect *inspector.Inspector) {
 	cands := make(map[*types.Var]*mapUses)
 	for v, t := range c.tracked {
-		if t.released && t.firstInsert.IsValid() && !t.syncMap && !c.siblingReported[v] {
+		if t.released && !t.syncMap && !c.siblingReported[v] {
 			cands[v] = &mapUses{}
 		}
 	}
@@ -90,6 +94,10 @@ func (c *checker) checkIneffectiveDeletes(inspect *inspector.Inspector) {
 			continue
 		}
 		t := c.tracked[v]
+		first := c.firstCounted(u.inserts)
+		if !first.IsValid() {
+			continue
+		}
 		msg := ""
 		for _, del := range u.deletes {
 			why := ""
@@ -113,7 +121,7 @@ func (c *checker) checkIneffectiveDeletes(inspect *inspector.Inspector) {
 		if t.field {
 			what += " field"
 		}
-		c.pass.Reportf(t.firstInsert, "%s %s %s", what, t.name, msg)
+		c.pass.Reportf(first, "%s %s %s", what, t.name, msg)
 		if c.siblingReported == nil {
 			c.siblingReported = make(map[*types.Var]bool)
 		}
@@ -633,4 +641,27 @@ func (c *checker) madeOtherwise(tn *types.TypeName) bool {
 		}
 	}
 	return false
+}
+
+// firstCounted returns the position of the first insertion, in source
+// order, that insert's exemptions other than the caller's key and the
+// memo cache leave counted, or token.NoPos.
+func (c *checker) firstCounted(inserts []inspector.Cursor) token.Pos {
+	info := c.pass.TypesInfo
+	first := token.NoPos
+	for _, ins := range inserts {
+		ix := ins.Node().(*ast.IndexExpr)
+		exprCur := ins.ChildAt(edge.IndexExpr_X, -1)
+		if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || inRegistration(exprCur) || astutil.InConfigCode(c.pass, exprCur) ||
+			c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(mapKeyType(info.TypeOf(ix.X)), 0) {
+			continue
+		}
+		if tv, ok := info.Types[ix.Index]; ok && tv.Value != nil {
+			continue
+		}
+		if pos := exprCur.Node().Pos(); !first.IsValid() || pos < first {
+			first = pos
+		}
+	}
+	return first
 }
