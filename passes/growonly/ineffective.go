@@ -39,7 +39,8 @@ import (
 //     range p.dsw.PodsWithVolumes()`), directly or through a function all
 //     of whose callers pass such an element: a key that component no
 //     longer lists is never visited. Ranging over the map itself and
-//     asking the other component is the fix.
+//     asking the other component is the fix. A list of what to remove
+//     (an Expired()) looks the same and would be misjudged.
 //
 // The insertion reported is the map's first one that can make it grow
 // without bound, by the main rule's exemptions (start-up, registration,
