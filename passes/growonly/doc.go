@@ -107,6 +107,24 @@
 // (delete(m[k], x), delete(m[k].f, x)) while nothing deletes, clears or
 // replaces the outer map: emptied inner maps keep their keys for good
 // (outer keys that are constants or of a bounded type do not count).
+// And a map whose only releases are deletes that cannot reach every key
+// the insertions add: a delete keyed by a field of a value (a cleanup
+// item) of an unexported struct type every value of which the package
+// makes, by composite literals only, after a comma-ok lookup in another
+// map succeeded (`if !ok { return }`
+// before `&cleanupStream{id}`): a key the other map lost first is never
+// removed; a delete under the keys a function F recomputes from a value
+// the deleting function receives (`for _, id := range F(tombstone)`),
+// where every insertion is keyed by F's keys of the inserted value and F
+// appends some keys only under a condition: the key the inserted value
+// had and the received one lacks stays; a delete whose key is an element
+// of the slice a method of an interface-typed field returns (`for _,
+// name := range p.dsw.PodsWithVolumes()`), directly or through a
+// function all of whose callers pass such an element: a key that
+// component no longer lists is never visited. A sweep over the map
+// itself, or keys recorded at insertion, is the fix. Here a caller's key
+// or a memo cache still counts (the other exemptions below hold): a
+// package that deletes from the map itself treats its keys as transient.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

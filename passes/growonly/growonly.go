@@ -180,6 +180,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		c.scanFile(fileCur)
 	}
+	c.checkIneffectiveDeletes(inspect)
 	c.report()
 	return nil, nil
 }

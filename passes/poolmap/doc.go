@@ -52,6 +52,19 @@
 // checked in the function holding the Put; setting every value to zero
 // is not emptying it.
 //
+// A pool is a sync.Pool, or an interface type of the package whose
+// methods pair Get() T with Put(T) (a pool of its own, whatever
+// implements it). Besides its own map fields, a pooled struct carries the
+// maps behind its pointer fields to structs of the package when it owns
+// them: some call x.f.M() runs a method M of the pointed-to struct that
+// empties the map (clear, or a range deleting every key, also through a
+// method that deletes its one parameter). Such a map is reported only as
+// kept at its peak. A Put that runs only under a condition on the pooled
+// value's state (an if around it, or an `if cond { return }` before it,
+// reading the value or a local computed from it, other than a nil
+// check) counts as bounded: the code decides per value whether pooling
+// it is worth it, as M3 drops results that stay far below their peak.
+//
 // Types declared in other packages are not examined: their unexported
 // fields can only be reset by their own package, which is analyzed on
 // its own.

@@ -39,6 +39,9 @@ type put struct {
 	pool   string       // the pool as written: "encPool", "l.entryPool"
 	typ    string       // the pooled type as the diagnostic writes it
 	fields []*types.Var // its map fields, in declaration order
+	// paths names the map fields reached through a pointer field the
+	// pooled value owns ("resultsMap.lookup"); see ownedPointerFields.
+	paths map[*types.Var]string
 }
 
 // fieldUse sums up what the package does to one map field.
@@ -83,6 +86,7 @@ type checker struct {
 	// pools lists, per function declaration, the pools (as written:
 	// "encPool", "l.entryPool") whose Get or Put it calls.
 	pools map[*ast.FuncDecl]map[string]bool
+	root  inspector.Cursor
 }
 
 // resetsFor sums up the resets of u that count for a Put into pool: those
@@ -114,10 +118,16 @@ func run(pass *analysis.Pass) (any, error) {
 		freshLocals: make(map[*types.Var]bool),
 	}
 	c.pools = make(map[*ast.FuncDecl]map[string]bool)
+	c.root = inspect.Root()
 	var puts []put
 	for cur := range inspect.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		if pool, ok := poolOf(pass.TypesInfo, call); ok {
+		pool, ok := poolOf(pass.TypesInfo, call)
+		pool2, isPut2, ok2 := c.interfacePool(call)
+		if ok2 {
+			pool, ok = pool2, true
+		}
+		if ok {
 			for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
 				fd := enc.Node().(*ast.FuncDecl)
 				if c.pools[fd] == nil {
@@ -126,11 +136,10 @@ func run(pass *analysis.Pass) (any, error) {
 				c.pools[fd][pool] = true
 			}
 		}
-		if !isPoolPut(pass.TypesInfo, call) || len(call.Args) != 1 {
+		if !(isPoolPut(pass.TypesInfo, call) || isPut2) || len(call.Args) != 1 {
 			continue
 		}
-		p := put{call: call, cur: cur}
-		p.pool, _ = poolOf(pass.TypesInfo, call)
+		p := put{call: call, cur: cur, pool: pool}
 		t := pass.TypesInfo.TypeOf(call.Args[0])
 		if t == nil {
 			continue
@@ -144,7 +153,7 @@ func run(pass *analysis.Pass) (any, error) {
 			c.checkPooledMap(p, &ast.StarExpr{X: ast.Unparen(call.Args[0])})
 			continue
 		}
-		p.typ, p.fields = c.mapFields(t)
+		p.typ, p.fields, p.paths = c.mapFields(t)
 		if len(p.fields) == 0 {
 			continue
 		}
@@ -167,12 +176,19 @@ func run(pass *analysis.Pass) (any, error) {
 		for _, f := range p.fields {
 			u := c.fields[f]
 			r := c.resetsFor(u, p.pool)
+			name, behind := p.paths[f]
+			if !behind {
+				name = f.Name()
+			}
 			switch {
-			case !u.grows, r.remade, r.bounded, r.deleted && !r.cleared:
+			case !u.grows, r.remade, r.bounded, r.deleted && !r.cleared, c.gatedByValue(p):
+			case behind && !r.cleared:
+				// A map behind a pointer is reported only when the pooled
+				// value empties it (ownedPointerFields).
 			case r.cleared:
 				pass.Report(analysis.Diagnostic{
 					Pos:     p.call.Pos(),
-					Message: fmt.Sprintf("pooled %s keeps the peak size of its map field %s: emptying a map keeps every table; re-make it when its len exceeds a bound", p.typ, f.Name()),
+					Message: fmt.Sprintf("pooled %s keeps the peak size of its map field %s: emptying a map keeps every table; re-make it when its len exceeds a bound", p.typ, name),
 					URL:     facts.URL(facts.PoolClearKeeps),
 				})
 			default:
@@ -208,10 +224,10 @@ func isPoolPut(info *types.Info, call *ast.CallExpr) bool {
 
 // mapFields returns the map fields of a struct (or pointer to struct)
 // type declared in this package, including those of embedded structs.
-func (c *checker) mapFields(t types.Type) (string, []*types.Var) {
+func (c *checker) mapFields(t types.Type) (string, []*types.Var, map[*types.Var]string) {
 	named, ok := types.Unalias(deref(t)).(*types.Named)
 	if !ok || named.Obj().Pkg() != c.pass.Pkg {
-		return "", nil
+		return "", nil, nil
 	}
 	var fields []*types.Var
 	var collect func(st *types.Struct, depth int)
@@ -227,10 +243,14 @@ func (c *checker) mapFields(t types.Type) (string, []*types.Var) {
 			}
 		}
 	}
+	var paths map[*types.Var]string
 	if st, ok := named.Underlying().(*types.Struct); ok {
 		collect(st, 0)
+		var behind []*types.Var
+		behind, paths = c.ownedPointerFields(st)
+		fields = append(fields, behind...)
 	}
-	return types.TypeString(t, types.RelativeTo(c.pass.Pkg)), fields
+	return types.TypeString(t, types.RelativeTo(c.pass.Pkg)), fields, paths
 }
 
 // checkPooledMap reports a map passed straight to Put that the function
@@ -410,7 +430,7 @@ func (c *checker) classify(u *fieldUse, selCur inspector.Cursor) {
 			case "clear":
 				u.in(selCur).cleared = true
 			case "delete":
-				if inRangeOver(selCur, types.ExprString(sel)) {
+				if inRangeOver(selCur, types.ExprString(sel)) || c.helperOfRangeDelete(selCur, call) {
 					u.in(selCur).cleared = true
 				} else {
 					u.in(selCur).deleted = true

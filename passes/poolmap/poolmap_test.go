@@ -8,5 +8,5 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), poolmap.Analyzer, "a", "b", "twopools")
+	analysistest.Run(t, analysistest.TestData(), poolmap.Analyzer, "a", "b", "twopools", "wrapped")
 }
