@@ -176,8 +176,9 @@
 //     two calls away. Further away, in a large package that a connection
 //     reaches everywhere, a value is as likely a configured name as
 //     request data. A struct built from request data (a client wrapping
-//     its connection) is one per request as a key, but its fields are
-//     its own state. A memo cache keyed by the address it fetches over
+//     its connection) is one per request as a key, and so is a field
+//     that names its identity (c.id, c.connID), but its other fields are
+//     its own state (the account a client logged into). A memo cache keyed by the address it fetches over
 //     the network (the URL given to http.Get, directly or through a
 //     function of the package) names remote resources, and counts too.
 //

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
@@ -148,7 +149,8 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 						if params.Len() == 0 || !ok {
 							continue
 						}
-						mark(params.At(min(i, params.Len()-1)), taintMark{hops: hops + 1, owner: c.isOwner(arg)})
+						_, owner := c.ownerOf(arg)
+						mark(params.At(min(i, params.Len()-1)), taintMark{hops: hops + 1, owner: owner})
 					}
 				}
 			}
@@ -164,8 +166,14 @@ func (c *checker) taintOf(e ast.Expr) (hops int, ok bool) {
 	ast.Inspect(e, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
-			if c.isOwner(n.X) {
-				return false // a field of a per-request value: its own state
+			if m, owner := c.ownerOf(n.X); owner {
+				// A field of a per-request value is its own state (the
+				// account a client logged into), except its identity
+				// (c.id, c.connID): one per request, like the value.
+				if isIdentityName(n.Sel.Name) && m.hops < hops {
+					hops, ok = m.hops, true
+				}
+				return false
 			}
 		case *ast.Ident:
 			if v, isVar := c.pass.TypesInfo.Uses[n].(*types.Var); isVar {
@@ -185,13 +193,24 @@ func (c *checker) isTainted(e ast.Expr) bool {
 	return ok
 }
 
-func (c *checker) isOwner(e ast.Expr) bool {
+// isIdentityName reports whether a field so named identifies its value:
+// id, ID, cid, connID, sessionId. A name is all the code says of it.
+func isIdentityName(name string) bool {
+	return strings.HasSuffix(strings.ToLower(name), "id")
+}
+
+// ownerOf returns the mark of e when e names a value built per request.
+func (c *checker) ownerOf(e ast.Expr) (taintMark, bool) {
 	id, ok := ast.Unparen(e).(*ast.Ident)
 	if !ok {
-		return false
+		return taintMark{}, false
 	}
 	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	return ok && c.taint[v].owner
+	if !ok {
+		return taintMark{}, false
+	}
+	m, ok := c.taint[v]
+	return m, ok && m.owner
 }
 
 // isNewStruct reports whether e allocates a struct value: T{...},

@@ -130,3 +130,33 @@ func Upper(name string) string {
 	upper.Store(name, s)
 	return s
 }
+
+// The identity of a value built per connection is one per connection: a
+// table keyed by it grows with the connections.
+type conn struct {
+	nc      net.Conn
+	id      uint64
+	account string
+}
+
+type registry struct {
+	mu     sync.Mutex
+	next   uint64
+	byID   map[uint64]*conn
+	byAcct map[string]bool
+}
+
+var reg = &registry{byID: map[uint64]*conn{}, byAcct: map[string]bool{}}
+
+func Serve(nc net.Conn) {
+	reg.mu.Lock()
+	reg.next++
+	c := &conn{nc: nc, id: reg.next, account: "default"}
+	reg.add(c)
+	reg.mu.Unlock()
+}
+
+func (r *registry) add(c *conn) {
+	r.byID[c.id] = c // want `map field registry.byID only grows`
+	r.byAcct[c.account] = true
+}
