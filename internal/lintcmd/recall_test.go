@@ -31,7 +31,6 @@ var knownMisses = map[string]bool{
 	"heldout/filedthrottle":      true,
 	"heldout/gomicrowatchers":    true,
 	"heldout/gopubsub":           true,
-	"heldout/hornettopics":       true,
 	"heldout/kadfullrt":          true,
 	"heldout/lomaps":             true,
 	"heldout/orderedmap":         true,

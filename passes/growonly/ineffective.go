@@ -104,7 +104,9 @@ func (c *checker) checkIneffectiveDeletes(inspect *inspector.Inspector) {
 			why := ""
 			if why = c.guardedCleanup(v, del, &lits, inspect); why == "" {
 				if why = c.recomputedKeys(del, u.inserts); why == "" {
-					why = c.listedElsewhere(del)
+					if why = c.listedElsewhere(del); why == "" {
+						why = c.zeroCountDelete(del, u.inserts)
+					}
 				}
 			}
 			if why == "" {
