@@ -35,7 +35,6 @@ var knownMisses = map[string]bool{
 	"heldout/lomaps":             true,
 	"heldout/orderedmap":         true,
 	"heldout/sentinelattach":     true,
-	"heldout/stansubmap":         true,
 	"heldout/watermillgochannel": true,
 	"heldout/wavetermreqmap":     true,
 	// third batch

@@ -152,6 +152,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.checkSiblings(inspect)
 	c.checkSweptBy(inspect)
 	c.checkExitPaths(inspect)
+	c.checkAbandoned(inspect)
 	c.checkUndone(inspect)
 	c.checkOverwrites(inspect)
 	c.checkInnerOnly(inspect)
