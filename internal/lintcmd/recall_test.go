@@ -36,7 +36,6 @@ var knownMisses = map[string]bool{
 	"heldout/orderedmap":         true,
 	"heldout/sentinelattach":     true,
 	"heldout/watermillgochannel": true,
-	"heldout/wavetermreqmap":     true,
 	// third batch
 	"heldout/boulderpending": true,
 	"heldout/boxopresence":   true,
