@@ -33,7 +33,6 @@ var knownMisses = map[string]bool{
 	"heldout/gopubsub":           true,
 	"heldout/kadfullrt":          true,
 	"heldout/lomaps":             true,
-	"heldout/orderedmap":         true,
 	"heldout/sentinelattach":     true,
 	"heldout/watermillgochannel": true,
 	// third batch

@@ -138,3 +138,34 @@ func (c *conn) storeOrFail(s *sub) error {
 	c.subs[s.inbox] = s
 	return nil
 }
+
+// The key is the caller's, copied through a local value: not generated.
+func (c *conn) SubscribeSID(bsid []byte) (*sub, error) {
+	s := &sub{c: c, inbox: string(bsid)}
+	sid := toString([]byte(s.inbox))
+	c.mu.Lock()
+	c.subs[sid] = s
+	c.mu.Unlock()
+	if err := c.send(sid); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func toString(b []byte) string { return string(b) }
+
+// Deleted under the failure's own condition before the error return.
+func (c *conn) Subscribe4(topic string) (*sub, error) {
+	s := &sub{c: c, inbox: newID(), topic: topic}
+	c.mu.Lock()
+	c.subs[s.inbox] = s
+	err := c.send(s.inbox)
+	if err != nil {
+		delete(c.subs, s.inbox)
+	}
+	c.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
