@@ -124,6 +124,9 @@ func (c *checker) checkIneffectiveDeletes(inspect *inspector.Inspector) {
 			}
 		}
 		if msg == "" {
+			msg = c.lazyExpiry(v, u, inspect)
+		}
+		if msg == "" {
 			continue
 		}
 		what := "map"
