@@ -30,7 +30,7 @@ import (
 // the delete, or every call of the function holding it when its key is
 // that function's parameter, follows in its function F an early return
 // (`if ... || x.f { return }`, or x.f.Load() of an atomic.Bool) on a
-// boolean field f, and a function G other than F sets f to true
+// boolean field f of the map's values (the entry's own state), and a function G other than F sets f to true
 // (`x.f = true`, x.f.Store(true)) without deleting from the map, G being
 // exported or called from a function other than F. Whatever path sets
 // the flag through G skips the delete for good. Deleting before the
@@ -79,11 +79,20 @@ func (c *checker) flagSkippedDelete(delCur inspector.Cursor) string {
 	} else {
 		sites = []site{{d, del}}
 	}
-	// Every site follows an early return on a flag field.
+	// Every site follows an early return on a flag field of the map's
+	// values: the entry's own state, not its owner's (a subsystem
+	// disabled as a whole).
+	var elem *types.Struct
+	if mt, ok := info.TypeOf(del.Args[0]).Underlying().(*types.Map); ok {
+		elem, _ = types.Unalias(derefType(mt.Elem())).Underlying().(*types.Struct)
+	}
+	if elem == nil {
+		return ""
+	}
 	flags := make(map[*types.Var]*ast.FuncDecl) // flag -> the function testing it
 	for _, s := range sites {
 		f := earlyReturnFlag(info, s.fn.Body, s.node)
-		if f == nil {
+		if f == nil || !hasField(elem, f) {
 			return ""
 		}
 		flags[f] = s.fn
@@ -239,4 +248,14 @@ func isAtomicBool(t types.Type) bool {
 	}
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "sync/atomic" && n.Obj().Name() == "Bool"
+}
+
+// hasField reports whether f is one of st's fields.
+func hasField(st *types.Struct, f *types.Var) bool {
+	for i := range st.NumFields() {
+		if st.Field(i).Origin() == f {
+			return true
+		}
+	}
+	return false
 }

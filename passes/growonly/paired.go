@@ -34,7 +34,9 @@ import (
 // deleted from, cleared, replaced or handed on, when a function inserts
 // A[k] and B[k] (the same key expression) into another map field B of the
 // same struct, and a function deletes B[j] and reads A[j] (the same key
-// expression again) without deleting it from A. The removal knows A
+// expression again) without deleting it from A, nor inserting into A or
+// B under that key (a reference count it decrements, or the function
+// that fills the pair, manages the key on purpose). The removal knows A
 // holds the key, and the paired insertion says the two maps hold the
 // same keys: A keeps every key B lost. It is checkSiblings' rule for a
 // cleanup of one sibling that visits the forgotten map, and holds
@@ -146,7 +148,10 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 			}
 			var cleanup string
 			for key := range pb.deletes {
-				if pa.reads[key] && (cleanup == "" || key < cleanup) {
+				// The cleanup reads A under the key and neither inserts
+				// it (a reference count it decrements is its own
+				// choice) nor is where the pair is filled.
+				if pa.reads[key] && len(pa.inserts[key]) == 0 && len(pb.inserts[key]) == 0 && (cleanup == "" || key < cleanup) {
 					cleanup = key
 				}
 			}

@@ -114,3 +114,35 @@ func (r *rpc3) remove(id string) {
 	defer r.mu.Unlock()
 	delete(r.handlers, id)
 }
+
+// The flag belongs to the owner (the whole service disabled), not to the
+// entry: a disabled service's entries are not a per-entry leak.
+
+type service struct {
+	mu       sync.Mutex
+	disabled atomic.Bool
+	usage    map[string]*handler4
+}
+
+type handler4 struct{ id string }
+
+func (s *service) addUsage(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.usage[id] = &handler4{id: id}
+}
+
+func (s *service) removePeer(id string) {
+	if s.disabled.Load() {
+		return
+	}
+	s.dropUsage(id)
+}
+
+func (s *service) dropUsage(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.usage, id)
+}
+
+func (s *service) Disable() { s.disabled.Store(true) }

@@ -63,3 +63,31 @@ func (o *Ordered3) Set(k string, v int) {
 func (o *Ordered3) Delete(k string) { delete(o.store, k) }
 
 func (o *Ordered3) Seen(k string) bool { return o.seen[k] }
+
+// The removal decrements a reference count of its own: the zero count
+// kept is a choice of the count's owner, not a forgotten entry.
+type Streams struct {
+	streams map[string]*node
+	refs    map[string]int
+}
+
+func (s *Streams) Get(k string) *node {
+	if n, ok := s.streams[k]; ok {
+		s.refs[k]++
+		return n
+	}
+	n := &node{key: k}
+	s.streams[k] = n
+	s.refs[k] = 1
+	return n
+}
+
+func (s *Streams) Release(k string) {
+	if r := s.refs[k]; r == 0 {
+		return
+	}
+	s.refs[k]--
+	if s.refs[k] == 0 {
+		delete(s.streams, k)
+	}
+}
