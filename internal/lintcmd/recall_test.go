@@ -32,7 +32,6 @@ var knownMisses = map[string]bool{
 	"heldout/gopubsub":           true,
 	"heldout/kadfullrt":          true,
 	"heldout/lomaps":             true,
-	"heldout/sentinelattach":     true,
 	"heldout/watermillgochannel": true,
 	// third batch
 	"heldout/boulderpending": true,
