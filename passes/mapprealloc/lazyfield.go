@@ -26,6 +26,13 @@ import (
 // expression) exactly once, unconditionally, at a key likely new in
 // every iteration, and uses the field nowhere else. A map that was not
 // nil keeps its own size, which the hint does not touch.
+//
+// A field the package also deletes from or clears is left alone: it is
+// a live set (subscribed channels, removed peers) made once per owner
+// and changed for its whole life, so the fill after the make is one
+// change among many, and the hint sizes it for that batch only. Found
+// on go-redis's PubSub and nats-server's raft peers, see
+// docs/lint-results.md.
 
 func checkLazyFieldFill(pass *analysis.Pass, q *quietCode, stmt ast.Stmt, rest []ast.Stmt) {
 	info := pass.TypesInfo
@@ -81,7 +88,7 @@ func checkLazyFieldFill(pass *analysis.Pass, q *quietCode, stmt ast.Stmt, rest [
 			}
 			key = ix.Index
 		}
-		if key == nil || !keyVariesPerIteration(pass, key, loop.count.Vars, isSet(field.Type())) {
+		if key == nil || !keyVariesPerIteration(pass, key, loop.count.Vars, isSet(field.Type())) || shrunk(pass, field) {
 			return
 		}
 		// The map's root must not change between the make and the loop.
@@ -117,4 +124,28 @@ func rootIdent(e ast.Expr) *ast.Ident {
 			return nil
 		}
 	}
+}
+
+// shrunk reports whether the package deletes from or clears field.
+func shrunk(pass *analysis.Pass, field *types.Var) bool {
+	found := false
+	for _, f := range pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || found || len(call.Args) == 0 {
+				return !found
+			}
+			fn, ok := ast.Unparen(call.Fun).(*ast.Ident)
+			if !ok {
+				return true
+			}
+			if b, ok := pass.TypesInfo.Uses[fn].(*types.Builtin); ok && (b.Name() == "delete" || b.Name() == "clear") {
+				if sel, ok := ast.Unparen(call.Args[0]).(*ast.SelectorExpr); ok && pass.TypesInfo.ObjectOf(sel.Sel) == field {
+					found = true
+				}
+			}
+			return !found
+		})
+	}
+	return found
 }

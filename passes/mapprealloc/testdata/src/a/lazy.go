@@ -50,3 +50,19 @@ func (e *entry) names(ids []int) {
 		e.byID[id] = ""
 	}
 }
+
+// A live set, deleted from elsewhere: the fill is one change among many.
+type subscriber struct {
+	channels map[string]struct{}
+}
+
+func (s *subscriber) subscribe(channels []string) {
+	if s.channels == nil {
+		s.channels = make(map[string]struct{})
+	}
+	for _, c := range channels {
+		s.channels[c] = struct{}{}
+	}
+}
+
+func (s *subscriber) unsubscribe(c string) { delete(s.channels, c) }
