@@ -55,8 +55,10 @@ so their bodies are not type-checked.
 
 The packages of the module that one of its network services (a main
 package that imports net, directly or not) is built from are application
-code: growonly reports their exported maps and keys chosen by their
-callers too, as -growonly.app does for every package.
+code: growonly reports their exported maps and mutex-guarded fields too,
+as -growonly.app does for every package, and keys chosen by their callers
+when those keys came with a request or an event (a handler's argument,
+what a goroutine's loop receives), followed at most two calls.
 
 Every analyzer can be switched off by name, -mapclear=false, or run alone,
 -mapclear, as in go vet. A finding is silenced by a comment on its line or

@@ -117,6 +117,9 @@ type checker struct {
 	// taint marks the local variables and parameters holding values that
 	// came with a request or an event (see taint.go).
 	taint map[*types.Var]taintMark
+	// configOnly are the functions called only from configuration code
+	// (astutil.ConfigOnlyFuncs).
+	configOnly map[*types.Func]bool
 	// fetchParams are the parameters passed as the address of a network
 	// fetch (see taint.go).
 	fetchParams map[*types.Var]bool
@@ -175,6 +178,7 @@ func run(pass *analysis.Pass) (any, error) {
 	// Functions only ever called at start-up (from init, a package
 	// initialiser, a sync.Once, or another such function) run once too.
 	astutil.CalledOnlyFrom(pass, inspect, c.onceFuncs, func(u inspector.Cursor) bool { return atInitTime(u) || c.runsOnce(u) })
+	c.configOnly = astutil.ConfigOnlyFuncs(pass, inspect)
 	c.summariseParams(inspect)
 	c.collectTaint(inspect)
 	c.collectFetchParams(inspect)

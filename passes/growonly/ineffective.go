@@ -249,16 +249,7 @@ func (c *checker) guardedCleanup(m *types.Var, delCur inspector.Cursor, lits *ma
 // or follows `if !ok { ...; return }`, in its function. It returns "" if
 // there is no such guard.
 func (c *checker) lookupGuard(cur inspector.Cursor, m *types.Var) string {
-	var body *ast.BlockStmt
-	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		switch fn := enc.Node().(type) {
-		case *ast.FuncDecl:
-			body = fn.Body
-		case *ast.FuncLit:
-			body = fn.Body
-		}
-		break
-	}
+	_, body := astutil.InnermostFunc(cur)
 	if body == nil {
 		return ""
 	}
@@ -402,13 +393,7 @@ func rangeCallOf(info *types.Info, cur inspector.Cursor, key ast.Expr) (*types.F
 // isParamOf reports whether obj is a parameter of the function around cur.
 func isParamOf(info *types.Info, cur inspector.Cursor, obj types.Object) bool {
 	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		var ft *ast.FuncType
-		switch fn := enc.Node().(type) {
-		case *ast.FuncDecl:
-			ft = fn.Type
-		case *ast.FuncLit:
-			ft = fn.Type
-		}
+		ft, _ := astutil.FuncParts(enc.Node())
 		for _, field := range ft.Params.List {
 			for _, name := range field.Names {
 				if info.Defs[name] == obj {
@@ -664,7 +649,7 @@ func (c *checker) firstCounted(inserts []inspector.Cursor) token.Pos {
 	for _, ins := range inserts {
 		ix := ins.Node().(*ast.IndexExpr)
 		exprCur := ins.ChildAt(edge.IndexExpr_X, -1)
-		if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || astutil.InConfigCode(c.pass, exprCur) ||
+		if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || c.inConfig(exprCur) ||
 			c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(mapKeyType(info.TypeOf(ix.X)), 0) {
 			continue
 		}

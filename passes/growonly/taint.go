@@ -76,14 +76,7 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 	}
 	for _, fileCur := range files {
 		for cur := range fileCur.Preorder((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-			var ft *ast.FuncType
-			var body *ast.BlockStmt
-			switch n := cur.Node().(type) {
-			case *ast.FuncDecl:
-				ft, body = n.Type, n.Body
-			case *ast.FuncLit:
-				ft, body = n.Type, n.Body
-			}
+			ft, body := astutil.FuncParts(cur.Node())
 			if !servesRequests(info, ft) && (body == nil || !astutil.BlocksInRunLoop(info, body)) {
 				continue
 			}

@@ -215,7 +215,8 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 // insert records an insertion into t of the key expression key (nil if
 // unknown) of type keyType (nil if unknown), unless it cannot make the map
 // grow without bound: it runs at start-up, registers something, reads
-// configuration (astutil.InConfigCode: as large as the configuration,
+// configuration (astutil.InConfigCode, or a function called only from
+// such code: as large as the configuration,
 // once per load), is dead code, is guarded by a limit, or its key type
 // has few values. Outside
 // application code, a key chosen by the caller and a memo cache (lookup,
@@ -223,7 +224,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 // callers usually ask for a bounded set of names, types or paths. A key
 // passed to code that serves requests comes from a request, and counts.
 func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Type, key ast.Expr) {
-	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || inRegistration(exprCur) || astutil.InConfigCode(c.pass, exprCur) ||
+	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || inRegistration(exprCur) || c.inConfig(exprCur) ||
 		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(keyType, 0) {
 		return
 	}
@@ -318,4 +319,10 @@ func configFunc(cur inspector.Cursor) string {
 		}
 	}
 	return ""
+}
+
+// inConfig reports whether cur reads configuration: astutil.InConfigCode,
+// or a function called only from such code.
+func (c *checker) inConfig(cur inspector.Cursor) bool {
+	return astutil.InConfigCode(c.pass, cur) || astutil.InFuncOf(c.pass, cur, c.configOnly)
 }

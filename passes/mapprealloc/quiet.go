@@ -28,7 +28,9 @@ import (
 //     provision, or that takes a parameter of a type whose name says
 //     Config or that a package with an element config in its import
 //     path declares; it runs once per
-//     load, over a handful of configured items;
+//     load, over a handful of configured items; and the unexported
+//     functions called only from such code (astutil.ConfigOnlyFuncs:
+//     setup(c) calling parse(c));
 //   - test support and examples: astutil.TestSupportPackage, and any
 //     file that imports "testing".
 
@@ -44,6 +46,7 @@ type quietCode struct {
 	ready       bool
 	testSupport bool
 	once        map[*types.Func]bool // unexported functions run once
+	config      map[*types.Func]bool // functions called only from configuration code
 }
 
 func (q *quietCode) init() {
@@ -55,6 +58,7 @@ func (q *quietCode) init() {
 	q.once = make(map[*types.Func]bool)
 	if !q.testSupport {
 		astutil.CalledOnlyFrom(q.pass, q.inspect, q.once, q.runOnce)
+		q.config = astutil.ConfigOnlyFuncs(q.pass, q.inspect)
 	}
 }
 
@@ -72,7 +76,7 @@ func (q *quietCode) silent(stmt ast.Stmt, loop ast.Stmt) bool {
 	if !ok {
 		return false
 	}
-	return q.runOnce(cur) || astutil.InConfigCode(q.pass, cur)
+	return q.runOnce(cur) || astutil.InConfigCode(q.pass, cur) || astutil.InFuncOf(q.pass, cur, q.config)
 }
 
 // smallLoop reports whether loop runs at most smallTrips times, as the

@@ -274,16 +274,7 @@ func (c *checker) gatedByValue(p put) bool {
 	if !ok {
 		return false
 	}
-	var body *ast.BlockStmt
-	for enc := range p.cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		switch fn := enc.Node().(type) {
-		case *ast.FuncDecl:
-			body = fn.Body
-		case *ast.FuncLit:
-			body = fn.Body
-		}
-		break
-	}
+	_, body := astutil.InnermostFunc(p.cur)
 	if body == nil {
 		return false
 	}

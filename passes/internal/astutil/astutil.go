@@ -144,3 +144,24 @@ func Stmts(n ast.Node) []ast.Stmt {
 	}
 	return nil
 }
+
+// FuncParts returns the type and body of a function declaration or
+// literal, and nils for any other node.
+func FuncParts(n ast.Node) (*ast.FuncType, *ast.BlockStmt) {
+	switch n := n.(type) {
+	case *ast.FuncDecl:
+		return n.Type, n.Body
+	case *ast.FuncLit:
+		return n.Type, n.Body
+	}
+	return nil, nil
+}
+
+// InnermostFunc returns the type and body of the innermost function
+// declaration or literal around cur, or nils outside any function.
+func InnermostFunc(cur inspector.Cursor) (*ast.FuncType, *ast.BlockStmt) {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return FuncParts(enc.Node())
+	}
+	return nil, nil
+}

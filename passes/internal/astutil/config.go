@@ -95,3 +95,25 @@ func ConfigType(t types.Type) bool {
 	}
 	return false
 }
+
+// ConfigOnlyFuncs returns the package-level functions called only from
+// configuration code (InConfigCode) or from other such functions, as
+// CalledOnlyFrom counts calls: parse(c), called only by setup(c), reads
+// the configuration as its caller does.
+func ConfigOnlyFuncs(pass *analysis.Pass, inspect *inspector.Inspector) map[*types.Func]bool {
+	funcs := make(map[*types.Func]bool)
+	CalledOnlyFrom(pass, inspect, funcs, func(call inspector.Cursor) bool {
+		return InConfigCode(pass, call) || InFuncOf(pass, call, funcs)
+	})
+	return funcs
+}
+
+// InFuncOf reports whether cur is in the body of a function declaration
+// of funcs.
+func InFuncOf(pass *analysis.Pass, cur inspector.Cursor, funcs map[*types.Func]bool) bool {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		fn, ok := pass.TypesInfo.Defs[enc.Node().(*ast.FuncDecl).Name].(*types.Func)
+		return ok && funcs[fn]
+	}
+	return false
+}

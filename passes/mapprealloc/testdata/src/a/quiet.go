@@ -153,6 +153,32 @@ func hostSet(cfg *Config) map[string]bool {
 	return m
 }
 
+// A function called only from configuration code reads the
+// configuration too.
+func setupPlugin(cfg *Config) map[string]bool { return authorSet(cfg.Hosts) }
+
+func authorSet(names []string) map[string]bool {
+	m := make(map[string]bool)
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// Near miss: also called from a function that says nothing of
+// configuration.
+func setupCluster(cfg *Config) map[string]bool { return peerSet(cfg.Hosts) }
+
+func peerSet(names []string) map[string]bool {
+	m := make(map[string]bool) // want `map m is made without a size hint but the loop below fills it len\(names\) times`
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+func refreshPeers(live []string) map[string]bool { return peerSet(live) }
+
 // Near miss: the same loop in a function that says nothing of configuration.
 func activeHosts(hosts []string) map[string]bool {
 	m := make(map[string]bool) // want `map m is made without a size hint but the loop below fills it len\(hosts\) times`
