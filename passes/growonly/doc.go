@@ -121,10 +121,44 @@
 // of the slice a method of an interface-typed field returns (`for _,
 // name := range p.dsw.PodsWithVolumes()`), directly or through a
 // function all of whose callers pass such an element: a key that
-// component no longer lists is never visited. A sweep over the map
-// itself, or keys recorded at insertion, is the fix. Here a caller's key
-// or a memo cache still counts (the other exemptions below hold): a
-// package that deletes from the map itself treats its keys as transient.
+// component no longer lists is never visited; a delete of a map of
+// counts run only when the count read before the decrement is already 0
+// (`if n <= 0 { delete(m, k) } else { m[k] = n - 1 }`) while every
+// insertion stores a positive count (1, n+1): the last release stores 0
+// instead; a delete that runs only after an early return on a boolean
+// field of the map's values (`if h.done.Load() { return }`), directly or
+// around every call of the helper holding it, when another function sets
+// that field to true without deleting (SendResponse marking the handler
+// done before Finalize runs): the entry whose flag was set there stays.
+// The map is also reported when one of its deletes drops an entry found
+// expired (its function reads the map under the delete's key and calls
+// time's After, Before, Sub, Since or Until) and nothing in the package
+// ranges over the map: an expired key nobody uses again is never
+// visited, whatever the other deletes (a Reset on success) remove. A
+// sweep over the map itself, or keys recorded at insertion, is the fix.
+// Here a caller's key, a memo cache or a function named register still
+// counts (the other exemptions below hold): a package that deletes from
+// the map itself treats its keys as transient.
+//
+// And an entry stored under a key the call generated (a local value
+// computed by a function call reading none of the call's parameters:
+// a random inbox, a counter), in a function whose last result is an
+// error, that a later return hands to the caller with a nil error while
+// another, with a non-nil error, neither returns the key or the value
+// nor follows a delete of the map (between the store and it, or
+// deferred; the package deletes from the map elsewhere, and the key and
+// value go to no goroutine or function literal): the caller got only the
+// error, nobody else knows the key, and the entry stays.
+//
+// And a map field inserted into and never deleted from, cleared,
+// replaced or handed on, when a function inserts into it and into
+// another map field of the same struct under the same key expression,
+// and a function deletes a key from the other map and reads this one
+// under that key without inserting into either there (an ordered map's
+// Delete that unlinks the node of its key index but leaves the index
+// entry): the removal knows the entry and forgets it. This one is
+// judged in every package, a library that cannot reach package net
+// included: the leak is the data structure's own.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as

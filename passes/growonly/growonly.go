@@ -146,15 +146,20 @@ func run(pass *analysis.Pass) (any, error) {
 		// A program that is not a network service runs to completion:
 		// its grow-only maps are symbol tables, not leaks. Library code
 		// that cannot reach the network is taken as part of such a
-		// program (a compiler, a generator, a command-line tool).
+		// program (a compiler, a generator, a command-line tool). A
+		// removal that forgets one of a value's paired maps leaks
+		// wherever it runs.
+		c.checkPaired(pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
 		return nil, nil
 	}
 	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c.checkWrongKeys(inspect)
 	c.checkKeySources(inspect)
 	c.checkSiblings(inspect)
+	c.checkPaired(inspect)
 	c.checkSweptBy(inspect)
 	c.checkExitPaths(inspect)
+	c.checkAbandoned(inspect)
 	c.checkUndone(inspect)
 	c.checkOverwrites(inspect)
 	c.checkInnerOnly(inspect)

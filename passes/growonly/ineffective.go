@@ -43,11 +43,12 @@ import (
 //     (an Expired()) looks the same and would be misjudged.
 //
 // The insertion reported is the map's first one that can make it grow
-// without bound, by the main rule's exemptions (start-up, registration,
-// configuration code, dead code, a limit, a constant key or a key type of
-// few values), except those for a caller's key and a memo cache: a
-// package that deletes from the map itself treats its keys as transient,
-// not as the caller's bounded set of names.
+// without bound, by the main rule's exemptions (start-up, configuration
+// code, dead code, a limit, a constant key or a key type of few values),
+// except those for a caller's key, a memo cache and a function named
+// register: a package that deletes from the map itself treats its keys
+// as transient, not as the caller's bounded set of names or a registry
+// of the program's declarations.
 
 // mapUses are the uses of one tracked map, for checkIneffectiveDeletes.
 type mapUses struct {
@@ -101,11 +102,18 @@ func (c *checker) checkIneffectiveDeletes(inspect *inspector.Inspector) {
 		}
 		msg := ""
 		for _, del := range u.deletes {
-			why := ""
-			if why = c.guardedCleanup(v, del, &lits, inspect); why == "" {
-				if why = c.recomputedKeys(del, u.inserts); why == "" {
-					why = c.listedElsewhere(del)
-				}
+			why := c.guardedCleanup(v, del, &lits, inspect)
+			if why == "" {
+				why = c.recomputedKeys(del, u.inserts)
+			}
+			if why == "" {
+				why = c.listedElsewhere(del)
+			}
+			if why == "" {
+				why = c.zeroCountDelete(del, u.inserts)
+			}
+			if why == "" {
+				why = c.flagSkippedDelete(del)
 			}
 			if why == "" {
 				msg = ""
@@ -114,6 +122,9 @@ func (c *checker) checkIneffectiveDeletes(inspect *inspector.Inspector) {
 			if msg == "" {
 				msg = why
 			}
+		}
+		if msg == "" {
+			msg = c.lazyExpiry(v, u, inspect)
 		}
 		if msg == "" {
 			continue
@@ -638,7 +649,7 @@ func (c *checker) firstCounted(inserts []inspector.Cursor) token.Pos {
 	for _, ins := range inserts {
 		ix := ins.Node().(*ast.IndexExpr)
 		exprCur := ins.ChildAt(edge.IndexExpr_X, -1)
-		if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || inRegistration(exprCur) || c.inConfig(exprCur) ||
+		if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || c.inConfig(exprCur) ||
 			c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(mapKeyType(info.TypeOf(ix.X)), 0) {
 			continue
 		}

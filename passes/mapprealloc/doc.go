@@ -74,6 +74,17 @@
 // package whose body is the single insert `recv.field[p] = v`: the
 // method's argument for p is the key.
 //
+// So is a map field made lazily right before the loop that fills it,
+// `if o.attachments == nil { o.attachments = make(M) }` followed by a
+// loop of known length inserting into o.attachments once per
+// iteration, on the terms above: the if holds nothing but the make, and
+// nothing between it and the loop mentions the field or assigns the
+// value holding it. When the field was not nil the map keeps its own
+// size, which the hint does not touch. A field the package also deletes
+// from or clears is not reported: it is a live set made once per owner
+// (subscribed channels, removed peers), and the fill is one batch of its
+// changes.
+//
 // A map made without a hint, filled in a callback or a loop whose length
 // is not known before it starts, and then assigned whole to a field or a
 // package-level variable

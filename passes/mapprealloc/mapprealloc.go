@@ -68,6 +68,7 @@ func run(pass *analysis.Pass) (any, error) {
 			for _, made := range madeInStruct(pass, stmt) {
 				checkFieldFill(pass, q, made, list[i+1:])
 			}
+			checkLazyFieldFill(pass, q, stmt, list[i+1:])
 		}
 	})
 	return nil, nil

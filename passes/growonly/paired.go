@@ -1,0 +1,171 @@
+package growonly
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"github.com/mapscope/mapscope/internal/syntax"
+	"github.com/mapscope/mapscope/passes/internal/astutil"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Two maps of one struct filled together under the same key, where the
+// removal deletes the key from one and only reads it from the other:
+//
+//	func (om *OrderedMap) Set(key, value any) {
+//		om.index[key] = n
+//		om.store[key] = value
+//	}
+//
+//	func (om *OrderedMap) Delete(key any) {
+//		delete(om.store, key)
+//		if n, ok := om.index[key]; ok {
+//			unlink(n) // the entry of index stays
+//		}
+//	}
+//
+// checkPaired reports a map field A that is inserted into and never
+// deleted from, cleared, replaced or handed on, when a function inserts
+// A[k] and B[k] (the same key expression) into another map field B of the
+// same struct, and a function deletes B[j] and reads A[j] (the same key
+// expression again) without deleting it from A, nor inserting into A or
+// B under that key (a reference count it decrements, or the function
+// that fills the pair, manages the key on purpose). The removal knows A
+// holds the key, and the paired insertion says the two maps hold the
+// same keys: A keeps every key B lost. It is checkSiblings' rule for a
+// cleanup of one sibling that visits the forgotten map, and holds
+// whatever the struct's lifetime.
+
+type pairedField struct {
+	owner    *types.TypeName
+	inserts  map[string][]token.Pos // by enclosing function and key text
+	deletes  map[string]bool
+	reads    map[string]bool
+	first    token.Pos
+	released bool
+}
+
+func (c *checker) checkPaired(inspect *inspector.Inspector) {
+	info := c.pass.TypesInfo
+	fields := make(map[*types.Var]*pairedField)
+	for _, name := range c.pass.Pkg.Scope().Names() {
+		tn, ok := c.pass.Pkg.Scope().Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		st, ok := tn.Type().Underlying().(*types.Struct)
+		if !ok {
+			continue
+		}
+		for i := range st.NumFields() {
+			if f := st.Field(i); mapKind(f.Type()) == builtinMapKind {
+				fields[f] = &pairedField{owner: tn, inserts: map[string][]token.Pos{}, deletes: map[string]bool{}, reads: map[string]bool{}}
+			}
+		}
+	}
+	if len(fields) < 2 {
+		return
+	}
+	fresh := make(map[*types.Var]bool)
+	for fileCur := range inspect.Root().Children() {
+		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
+			continue
+		}
+		astutil.AddFreshLocals(info, fileCur, fresh)
+		for cur := range fileCur.Preorder((*ast.SelectorExpr)(nil)) {
+			v, _ := info.ObjectOf(cur.Node().(*ast.SelectorExpr).Sel).(*types.Var)
+			pf := fields[originOf(v)]
+			if pf == nil {
+				continue
+			}
+			fn := enclosingFuncName(cur)
+			outer := astutil.UnparenUp(cur)
+			parent := outer.Parent()
+			switch outer.ParentEdgeKind() {
+			case edge.IndexExpr_X:
+				key := fn + "\x00" + types.ExprString(parent.Node().(*ast.IndexExpr).Index)
+				switch astutil.UnparenUp(parent).ParentEdgeKind() {
+				case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
+					pf.inserts[key] = append(pf.inserts[key], cur.Node().Pos())
+					if !pf.first.IsValid() || cur.Node().Pos() < pf.first {
+						pf.first = cur.Node().Pos()
+					}
+				default:
+					pf.reads[key] = true
+				}
+				continue
+			case edge.RangeStmt_X, edge.BinaryExpr_X, edge.BinaryExpr_Y:
+				continue
+			case edge.CallExpr_Args:
+				call := parent.Node().(*ast.CallExpr)
+				if b, ok := typeutil.Callee(info, call).(*types.Builtin); ok {
+					switch {
+					case b.Name() == "len":
+						continue
+					case b.Name() == "delete" && len(call.Args) == 2:
+						pf.deletes[fn+"\x00"+types.ExprString(call.Args[1])] = true
+					}
+				}
+			case edge.AssignStmt_Lhs:
+				if root := syntax.FieldRoot(cur.Node().(ast.Expr)); root != nil {
+					if rv, ok := info.Uses[root].(*types.Var); ok && fresh[rv] {
+						continue // construction
+					}
+				}
+			case edge.KeyValueExpr_Value:
+				continue // a composite literal's field: construction
+			}
+			pf.released = true
+		}
+	}
+	var found []*types.Var
+	for a, pa := range fields {
+		if pa.released || len(pa.inserts) == 0 || c.siblingReported[a] {
+			continue
+		}
+		found = append(found, a)
+	}
+	sort.Slice(found, func(i, j int) bool { return fields[found[i]].first < fields[found[j]].first })
+	for _, a := range found {
+		pa := fields[a]
+		kt := a.Type().Underlying().(*types.Map).Key()
+		for b, pb := range fields {
+			if b == a || pb.owner != pa.owner || !types.Identical(b.Type().Underlying().(*types.Map).Key(), kt) {
+				continue
+			}
+			together := false
+			for key := range pa.inserts {
+				together = together || len(pb.inserts[key]) > 0
+			}
+			if !together {
+				continue
+			}
+			var cleanup string
+			for key := range pb.deletes {
+				// The cleanup reads A under the key and neither inserts
+				// it (a reference count it decrements is its own
+				// choice) nor is where the pair is filled.
+				if pa.reads[key] && len(pa.inserts[key]) == 0 && len(pb.inserts[key]) == 0 && (cleanup == "" || key < cleanup) {
+					cleanup = key
+				}
+			}
+			if cleanup == "" {
+				continue
+			}
+			fn, key, _ := strings.Cut(cleanup, "\x00")
+			c.pass.Reportf(pa.first, "map field %s.%s only grows: %s deletes %s from %s, filled together with it, but only reads it from %s",
+				pa.owner.Name(), a.Name(), fn, key, b.Name(), a.Name())
+			if c.siblingReported == nil {
+				c.siblingReported = make(map[*types.Var]bool)
+			}
+			c.siblingReported[a] = true
+			break
+		}
+	}
+}

@@ -1,0 +1,93 @@
+// Package paired is a data structure library that cannot reach the
+// network: its paired maps are judged all the same.
+package paired
+
+type node struct {
+	prev, next *node
+	key        string
+}
+
+// Delete unlinks the node but leaves it in index.
+type Ordered struct {
+	store map[string]int
+	index map[string]*node
+	root  node
+}
+
+func (o *Ordered) Set(k string, v int) {
+	if _, ok := o.store[k]; !ok {
+		n := &node{key: k}
+		o.index[k] = n // want `map field Ordered.index only grows: Delete deletes k from store, filled together with it, but only reads it from index`
+	}
+	o.store[k] = v
+}
+
+func (o *Ordered) Delete(k string) {
+	delete(o.store, k)
+	if n, ok := o.index[k]; ok {
+		n.prev.next = n.next
+	}
+}
+
+// Both deleted: nothing stays.
+type Ordered2 struct {
+	store map[string]int
+	index map[string]*node
+}
+
+func (o *Ordered2) Set(k string, v int) {
+	o.index[k] = &node{key: k}
+	o.store[k] = v
+}
+
+func (o *Ordered2) Delete(k string) {
+	delete(o.store, k)
+	if n, ok := o.index[k]; ok {
+		n.key = ""
+		delete(o.index, k)
+	}
+}
+
+// A history of every key ever set, never read by the removal: kept on
+// purpose.
+type Ordered3 struct {
+	store map[string]int
+	seen  map[string]bool
+}
+
+func (o *Ordered3) Set(k string, v int) {
+	o.seen[k] = true
+	o.store[k] = v
+}
+
+func (o *Ordered3) Delete(k string) { delete(o.store, k) }
+
+func (o *Ordered3) Seen(k string) bool { return o.seen[k] }
+
+// The removal decrements a reference count of its own: the zero count
+// kept is a choice of the count's owner, not a forgotten entry.
+type Streams struct {
+	streams map[string]*node
+	refs    map[string]int
+}
+
+func (s *Streams) Get(k string) *node {
+	if n, ok := s.streams[k]; ok {
+		s.refs[k]++
+		return n
+	}
+	n := &node{key: k}
+	s.streams[k] = n
+	s.refs[k] = 1
+	return n
+}
+
+func (s *Streams) Release(k string) {
+	if r := s.refs[k]; r == 0 {
+		return
+	}
+	s.refs[k]--
+	if s.refs[k] == 0 {
+		delete(s.streams, k)
+	}
+}
