@@ -48,7 +48,6 @@ var knownMisses = map[string]bool{
 	"heldout/lcwpurge":      true,
 	"heldout/otelbatchmeta": true,
 	"heldout/spdystreams":   true,
-	"heldout/ttrpcconns":    true,
 	"heldout/vkdeletedpods": true,
 }
 

@@ -30,7 +30,14 @@
 //     whole struct holding it is overwritten (`*c = Cache{}`). A new map
 //     assigned in a function whose name says config or reload
 //     (ApplyConfig) does not count: between reloads, which may never
-//     come, the map only grows, and the report says so,
+//     come, the map only grows, and the report says so. Nor does
+//     emptying the whole map (clear, a delete in a range over it, nil or
+//     a new map) in a function whose name begins with close, shutdown or
+//     stop that the package calls neither in a loop (outside another
+//     such function) nor in a callback, nor uses as a value: it runs
+//     when the owner shuts down, and until then the map only grows (a
+//     server's connection table emptied only in Close). A delete of one
+//     key there (closeConn dropping its own entry) counts,
 //   - the map is bounded: its length is compared against a limit
 //     (`if len(m) < max { m[k] = v }`),
 //   - the map escapes: it is passed to a function, or assigned to another

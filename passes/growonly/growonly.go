@@ -91,6 +91,9 @@ type tracked struct {
 	// onlyReplacedBy names the function that re-makes the map when the
 	// configuration is applied, its only release.
 	onlyReplacedBy string
+	// onlyEmptiedBy names the function that empties the map when its
+	// owner shuts down, its only release.
+	onlyEmptiedBy string
 }
 
 type checker struct {
@@ -117,6 +120,9 @@ type checker struct {
 	// taint marks the local variables and parameters holding values that
 	// came with a request or an event (see taint.go).
 	taint map[*types.Var]taintMark
+	// repeated are the package's functions called in a loop or a
+	// callback, or used as values (see shutdown.go).
+	repeated map[*types.Func]bool
 	// configOnly are the functions called only from configuration code
 	// (astutil.ConfigOnlyFuncs).
 	configOnly map[*types.Func]bool
@@ -251,6 +257,9 @@ func (c *checker) report() {
 		d := analysis.Diagnostic{
 			Pos:     t.firstInsert,
 			Message: fmt.Sprintf("%s %s only grows: nothing in the package deletes from it, clears it or replaces it", what, t.name),
+		}
+		if t.onlyEmptiedBy != "" {
+			d.Message = fmt.Sprintf("%s %s only grows while its owner runs: only %s empties it, when it shuts down, and nothing else deletes from it", what, t.name, t.onlyEmptiedBy)
 		}
 		if t.onlyReplacedBy != "" {
 			d.Message = fmt.Sprintf("%s %s only grows between configuration reloads: only %s replaces it, and nothing deletes from it", what, t.name, t.onlyReplacedBy)

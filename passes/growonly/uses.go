@@ -209,6 +209,11 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 			return // creation
 		}
 	}
+	// Emptied only when the owner shuts down: until then it only grows.
+	if fn := c.shutdownRelease(exprCur); fn != "" {
+		t.onlyEmptiedBy = fn
+		return
+	}
 	t.released = true
 }
 
