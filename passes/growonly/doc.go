@@ -207,7 +207,9 @@
 //     there are as many as there are requests. The analyzer follows
 //     request data through the package: the parameters of a function
 //     that serves requests (it takes an *http.Request, an
-//     http.ResponseWriter or a net.Conn) or one subscriber (it blocks in
+//     http.ResponseWriter, a net.Conn, the request context of gin, echo,
+//     fiber, fasthttp or chi, or a gRPC server stream) or one subscriber
+//     (it blocks in
 //     a run loop until the subscriber goes, as a streaming RPC's Watch
 //     does), except those of a configuration type; in a goroutine's run
 //     loop, the variables each iteration defines; local variables

@@ -3,6 +3,8 @@ package growonly
 import (
 	"go/ast"
 	"go/types"
+	"strconv"
+	"strings"
 
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
@@ -41,8 +43,54 @@ func isRequestType(t types.Type) bool {
 	if p, ok := types.Unalias(t).(*types.Pointer); ok {
 		t = p.Elem()
 	}
-	return astutil.IsNamed(t, "net/http", "Request") || astutil.IsNamed(t, "net/http", "ResponseWriter") ||
-		astutil.IsNamed(t, "net", "Conn")
+	if astutil.IsNamed(t, "net/http", "Request") || astutil.IsNamed(t, "net/http", "ResponseWriter") ||
+		astutil.IsNamed(t, "net", "Conn") {
+		return true
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return false
+	}
+	if frameworkRequests[modulePath(n.Obj().Pkg().Path())+"."+n.Obj().Name()] {
+		return true
+	}
+	return isServerStream(n)
+}
+
+// frameworkRequests are the request contexts of the common Go web
+// frameworks, by module path without its major version: a handler takes
+// one per request.
+var frameworkRequests = map[string]bool{
+	"github.com/gin-gonic/gin.Context":       true,
+	"github.com/labstack/echo.Context":       true,
+	"github.com/gofiber/fiber.Ctx":           true,
+	"github.com/valyala/fasthttp.RequestCtx": true,
+	"github.com/go-chi/chi.Context":          true,
+}
+
+// modulePath strips a major version suffix (/v2, /v4) from an import
+// path.
+func modulePath(path string) string {
+	if i := strings.LastIndex(path, "/v"); i > 0 {
+		if _, err := strconv.Atoi(path[i+2:]); err == nil {
+			return path[:i]
+		}
+	}
+	return path
+}
+
+// isServerStream reports whether n has the methods of a gRPC server
+// stream (SendMsg, RecvMsg and SetHeader): a streaming RPC's handler
+// takes one per call.
+func isServerStream(n *types.Named) bool {
+	for _, name := range []string{"SendMsg", "RecvMsg", "SetHeader"} {
+		if obj, _, _ := types.LookupFieldOrMethod(n, true, n.Obj().Pkg(), name); obj == nil {
+			return false
+		} else if _, ok := obj.(*types.Func); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // isHandler reports whether the function type takes an

@@ -20,7 +20,8 @@ import (
 // analyzer follows such values through the package:
 //
 //   - the parameters of a function that serves requests (it takes an
-//     *http.Request, an http.ResponseWriter or a net.Conn) or one
+//     *http.Request, an http.ResponseWriter, a net.Conn, a web
+//     framework's request context or a gRPC server stream: isRequestType) or one
 //     subscriber (it blocks in a run loop until the subscriber goes, as
 //     a streaming RPC's Watch does), except those of a configuration type
 //     (astutil.ConfigType);
