@@ -52,7 +52,6 @@ var knownMisses = map[string]bool{
 	// fifth batch
 	"heldout/apmheaders":       true,
 	"heldout/dydxhints":        true,
-	"heldout/fabiotcpconns":    true,
 	"heldout/fastcachebucket":  true,
 	"heldout/httpcachemodreq":  true,
 	"heldout/irisrooms":        true,
