@@ -55,7 +55,6 @@ var knownMisses = map[string]bool{
 	"heldout/fastcachebucket":  true,
 	"heldout/httpcachemodreq":  true,
 	"heldout/irisrooms":        true,
-	"heldout/lodasession":      true,
 	"heldout/thundermutations": true,
 }
 
@@ -69,9 +68,6 @@ var knownFalse = map[string]bool{
 	// Not false: the leak fixed upstream, at the line the fix changed, but
 	// by mapclear where the entry's want asks poolmap at the Put.
 	"heldout/fibersession/before/data.go:30 mapclear": true,
-	// Not false: the leaking map, reported at the nil store of Delete
-	// (library mode) where the entry's want asks for the insertion of Set.
-	"heldout/lodasession/before/httpd/httpd.go:48 growonly": true,
 }
 
 // TestRecall runs mapscope lint, as a user would, on the recall corpus:

@@ -113,7 +113,7 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 						}
 						if hops, ok := c.taintOf(rhs); ok {
 							markID(lhs, taintMark{hops: hops, owner: isNewStruct(info, rhs)})
-						} else if n.Tok == token.DEFINE && c.inRunLoop(cur) && !isConstant(info, rhs) {
+						} else if n.Tok == token.DEFINE && (c.inRunLoop(cur) && !isConstant(info, rhs) || c.inRequestFunc(cur) && c.drawnPerRequest(rhs)) {
 							markID(lhs, taintMark{})
 						}
 					}
@@ -345,6 +345,43 @@ func (c *checker) namesRemote(cur inspector.Cursor, key ast.Expr) bool {
 			return !found
 		})
 		return found
+	}
+	return false
+}
+
+// drawnPerRequest reports whether e draws a new value each time it runs:
+// it calls a function (token(), uuid.New(), time.Now(), an atomic add),
+// and reads no configuration (config.WriteBufferSize read per connection
+// is one configured value).
+func (c *checker) drawnPerRequest(e ast.Expr) bool {
+	info := c.pass.TypesInfo
+	called, config := false, false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if tv, ok := info.Types[n.Fun]; !ok || !tv.IsType() {
+				called = true
+			}
+		case ast.Expr:
+			if tv, ok := info.Types[n]; ok && !tv.IsType() && astutil.ConfigType(tv.Type) {
+				config = true
+			}
+		}
+		return !config
+	})
+	return called && !config
+}
+
+// inRequestFunc reports whether cur is in a function that serves
+// requests (not in a function literal there, which may run at any time):
+// what it draws there (a token it generates, an ID) is as many as the
+// requests.
+func (c *checker) inRequestFunc(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		ft, _ := astutil.FuncParts(enc.Node())
+		return servesRequests(c.pass.TypesInfo, ft)
 	}
 	return false
 }

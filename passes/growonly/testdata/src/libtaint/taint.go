@@ -160,3 +160,53 @@ func (r *registry) add(c *conn) {
 	r.byID[c.id] = c // want `map field registry.byID only grows`
 	r.byAcct[c.account] = true
 }
+
+// A token a handler draws is one per request: stored under it through a
+// setter, the sessions grow with the sign-ins.
+type sessionStore struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (s *sessionStore) set(k, v string) {
+	s.mu.Lock()
+	s.m[k] = v // want `map field sessionStore.m only grows`
+	s.mu.Unlock()
+}
+
+type PoolConfig struct{ Size int }
+
+type bufPools struct {
+	mu     sync.Mutex
+	bySize map[int]*sync.Pool
+}
+
+func (b *bufPools) get(size int) *sync.Pool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if p, ok := b.bySize[size]; ok {
+		return p
+	}
+	p := &sync.Pool{}
+	b.bySize[size] = p
+	return p
+}
+
+var (
+	sessions = &sessionStore{m: map[string]string{}}
+	pools    = &bufPools{bySize: map[int]*sync.Pool{}}
+)
+
+func newToken() string { return "t" }
+
+func SignIn(w http.ResponseWriter, r *http.Request) {
+	tok := newToken()
+	sessions.set(tok, "user")
+}
+
+// Near miss: a configured value read per connection is one value, not one
+// per connection.
+func ServeConn(conn net.Conn, cfg *PoolConfig) {
+	size := max(cfg.Size, 4096)
+	pools.get(size)
+}
