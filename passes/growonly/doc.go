@@ -209,11 +209,12 @@
 //     that serves requests (it takes an *http.Request, an
 //     http.ResponseWriter, a net.Conn, the request context of gin, echo,
 //     fiber, fasthttp or chi, or a gRPC server stream) or one subscriber
-//     (it blocks in
-//     a run loop until the subscriber goes, as a streaming RPC's Watch
-//     does), except those of a configuration type; in a goroutine's run
-//     loop, the variables each iteration defines; local variables
-//     assigned from those, or filled through their address by a call
+//     (it blocks in a run loop until the subscriber goes, as a streaming
+//     RPC's Watch does), except those of a configuration type; in a
+//     goroutine's run loop, the variables each iteration defines; in a
+//     function that serves requests, the values it draws by a call that
+//     reads no configuration (a token it generates, an ID); local
+//     variables assigned from those, or filled through their address by a call
 //     that reads them (json.NewDecoder(r.Body).Decode(&ev)); and the
 //     parameters of the package's functions they are passed to, at most
 //     two calls away. Further away, in a large package that a connection
