@@ -47,20 +47,8 @@ import (
 
 func (c *checker) checkAbandoned(inspect *inspector.Inspector) {
 	info := c.pass.TypesInfo
+	target := func(e ast.Expr) types.Object { return mapVarOf(info, e) }
 	// The map n stores into or deletes from, with the key and value.
-	target := func(e ast.Expr) types.Object {
-		switch e := ast.Unparen(e).(type) {
-		case *ast.SelectorExpr:
-			if v, ok := info.ObjectOf(e.Sel).(*types.Var); ok && v.IsField() {
-				return v.Origin()
-			}
-		case *ast.Ident:
-			if v, ok := info.ObjectOf(e).(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
-				return v
-			}
-		}
-		return nil
-	}
 	op := func(n ast.Node) (m types.Object, store bool, key, val ast.Expr) {
 		switch n := n.(type) {
 		case *ast.AssignStmt:

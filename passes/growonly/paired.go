@@ -54,20 +54,8 @@ type pairedField struct {
 func (c *checker) checkPaired(inspect *inspector.Inspector) {
 	info := c.pass.TypesInfo
 	fields := make(map[*types.Var]*pairedField)
-	for _, name := range c.pass.Pkg.Scope().Names() {
-		tn, ok := c.pass.Pkg.Scope().Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() {
-			continue
-		}
-		st, ok := tn.Type().Underlying().(*types.Struct)
-		if !ok {
-			continue
-		}
-		for i := range st.NumFields() {
-			if f := st.Field(i); mapKind(f.Type()) == builtinMapKind {
-				fields[f] = &pairedField{owner: tn, inserts: map[string][]token.Pos{}, deletes: map[string]bool{}, reads: map[string]bool{}}
-			}
-		}
+	for f, tn := range mapFieldsOf(c.pass.Pkg) {
+		fields[f] = &pairedField{owner: tn, inserts: map[string][]token.Pos{}, deletes: map[string]bool{}, reads: map[string]bool{}}
 	}
 	if len(fields) < 2 {
 		return

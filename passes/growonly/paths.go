@@ -48,20 +48,7 @@ type mapOp struct {
 
 func (c *checker) checkExitPaths(inspect *inspector.Inspector) {
 	info := c.pass.TypesInfo
-	// The map a call or statement stores into or deletes from, if any.
-	target := func(e ast.Expr) types.Object {
-		switch e := ast.Unparen(e).(type) {
-		case *ast.SelectorExpr:
-			if v, ok := info.ObjectOf(e.Sel).(*types.Var); ok && v.IsField() {
-				return v.Origin()
-			}
-		case *ast.Ident:
-			if v, ok := info.ObjectOf(e).(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
-				return v
-			}
-		}
-		return nil
-	}
+	target := func(e ast.Expr) types.Object { return mapVarOf(info, e) }
 	// direct returns the map n stores into (store) or deletes from, and
 	// the expressions its key and value are read from.
 	direct := func(n ast.Node) (m types.Object, store bool, from []ast.Expr) {
@@ -355,4 +342,21 @@ func inConditionOf(parents map[ast.Node]ast.Node, ret, st ast.Node) bool {
 		}
 	}
 	return false
+}
+
+// mapVarOf returns the map a store or delete names: a field (its generic
+// origin) or a package-level variable, or nil for anything else (a
+// local, an index into another map).
+func mapVarOf(info *types.Info, e ast.Expr) types.Object {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.SelectorExpr:
+		if v, ok := info.ObjectOf(e.Sel).(*types.Var); ok && v.IsField() {
+			return v.Origin()
+		}
+	case *ast.Ident:
+		if v, ok := info.ObjectOf(e).(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+			return v
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"iter"
 	"sort"
 	"strings"
 
@@ -40,20 +41,8 @@ type siblingField struct {
 func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 	info := c.pass.TypesInfo
 	fields := make(map[*types.Var]*siblingField)
-	for _, name := range c.pass.Pkg.Scope().Names() {
-		tn, ok := c.pass.Pkg.Scope().Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() {
-			continue
-		}
-		st, ok := tn.Type().Underlying().(*types.Struct)
-		if !ok {
-			continue
-		}
-		for i := range st.NumFields() {
-			if f := st.Field(i); mapKind(f.Type()) == builtinMapKind {
-				fields[f] = &siblingField{field: f, owner: tn}
-			}
-		}
+	for f, tn := range mapFieldsOf(c.pass.Pkg) {
+		fields[f] = &siblingField{field: f, owner: tn}
 	}
 	if len(fields) < 3 {
 		return
@@ -168,4 +157,26 @@ func enclosingFuncName(cur inspector.Cursor) string {
 		return enc.Node().(*ast.FuncDecl).Name.Name
 	}
 	return ""
+}
+
+// mapFieldsOf yields the map fields (not sync.Map) of the struct types
+// declared at package level in pkg, with their types.
+func mapFieldsOf(pkg *types.Package) iter.Seq2[*types.Var, *types.TypeName] {
+	return func(yield func(*types.Var, *types.TypeName) bool) {
+		for _, name := range pkg.Scope().Names() {
+			tn, ok := pkg.Scope().Lookup(name).(*types.TypeName)
+			if !ok || tn.IsAlias() {
+				continue
+			}
+			st, ok := tn.Type().Underlying().(*types.Struct)
+			if !ok {
+				continue
+			}
+			for i := range st.NumFields() {
+				if f := st.Field(i); mapKind(f.Type()) == builtinMapKind && !yield(f, tn) {
+					return
+				}
+			}
+		}
+	}
 }
