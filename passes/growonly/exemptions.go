@@ -19,21 +19,14 @@ import (
 // caches, registrations at init, keys of a bounded type, inserts guarded
 // by a size limit, code that runs once.
 
-// isCallerKey reports whether key is made of the parameters of the
-// functions around the insertion, and constants: a parameter, possibly
-// converted, or an expression of parameters (options.key(),
+// keyDomain reports whether key is the caller's choice (fromParams): made
+// of the parameters of the functions around cur and constants, as a
+// parameter as given or an expression of parameters (options.key(),
 // h.Val(), key{a, b}), through local variables defined only from such
-// expressions. The receiver and package variables are the value's own
-// state, not the caller's choice.
-func (c *checker) isCallerKey(cur inspector.Cursor, key ast.Expr) bool {
-	fromParams, _ := c.keyDomain(cur, key)
-	return fromParams
-}
-
-// keyDomain reports whether key is made of the parameters of the
-// functions around cur and constants (fromParams, see isCallerKey), or of
-// constants alone through local variables (constants: a range over a
-// literal list of constants, `for _, s := range []string{a, b, c}`).
+// expressions; the receiver and package variables are the value's own
+// state, not the caller's choice. Or whether it is made of constants
+// alone through local variables (constants: a range over a literal list
+// of constants, `for _, s := range []string{a, b, c}`).
 func (c *checker) keyDomain(cur inspector.Cursor, key ast.Expr) (fromParams, constants bool) {
 	var params []*ast.FieldList
 	var body *ast.BlockStmt

@@ -55,23 +55,14 @@ func (c *checker) flagSkippedDelete(delCur inspector.Cursor) string {
 	var sites []site
 	deleting := map[*ast.FuncDecl]bool{d: true}
 	if id, ok := ast.Unparen(del.Args[1]).(*ast.Ident); ok && isParamOf(info, delCur, info.Uses[id]) {
-		for _, file := range c.pass.Files {
-			if astutil.IsTestFile(c.pass, file) {
-				continue
-			}
-			for _, decl := range file.Decls {
-				fd, ok := decl.(*ast.FuncDecl)
-				if !ok || fd.Body == nil {
-					continue
+		for fd := range astutil.FuncDecls(c.pass) {
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok && dFn != nil && typeutil.Callee(info, call) == types.Object(dFn) {
+					sites = append(sites, site{fd, call})
+					deleting[fd] = true
 				}
-				ast.Inspect(fd.Body, func(n ast.Node) bool {
-					if call, ok := n.(*ast.CallExpr); ok && dFn != nil && typeutil.Callee(info, call) == types.Object(dFn) {
-						sites = append(sites, site{fd, call})
-						deleting[fd] = true
-					}
-					return true
-				})
-			}
+				return true
+			})
 		}
 		if len(sites) == 0 {
 			return ""
@@ -106,37 +97,28 @@ func (c *checker) flagSkippedDelete(delCur inspector.Cursor) string {
 		flag *types.Var
 	}
 	var setters []setter
-	for _, file := range c.pass.Files {
-		if astutil.IsTestFile(c.pass, file) {
-			continue
-		}
-		for _, decl := range file.Decls {
-			fd, ok := decl.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
-			}
-			ast.Inspect(fd.Body, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.CallExpr:
-					if callee, ok := typeutil.Callee(info, n).(*types.Func); ok {
-						if callers[callee] == nil {
-							callers[callee] = make(map[*ast.FuncDecl]bool)
-						}
-						callers[callee][fd] = true
+	for fd := range astutil.FuncDecls(c.pass) {
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if callee, ok := typeutil.Callee(info, n).(*types.Func); ok {
+					if callers[callee] == nil {
+						callers[callee] = make(map[*ast.FuncDecl]bool)
 					}
-					if f := flagStoredTrue(info, n); f != nil && flags[f] != nil {
+					callers[callee][fd] = true
+				}
+				if f := flagStoredTrue(info, n); f != nil && flags[f] != nil {
+					setters = append(setters, setter{fd, f})
+				}
+			case *ast.AssignStmt:
+				if len(n.Lhs) == 1 && len(n.Rhs) == 1 && n.Tok == token.ASSIGN && isTrue(info, n.Rhs[0]) {
+					if f := fieldVar(info, n.Lhs[0]); f != nil && flags[f] != nil {
 						setters = append(setters, setter{fd, f})
 					}
-				case *ast.AssignStmt:
-					if len(n.Lhs) == 1 && len(n.Rhs) == 1 && n.Tok == token.ASSIGN && isTrue(info, n.Rhs[0]) {
-						if f := fieldVar(info, n.Lhs[0]); f != nil && flags[f] != nil {
-							setters = append(setters, setter{fd, f})
-						}
-					}
 				}
-				return true
-			})
-		}
+			}
+			return true
+		})
 	}
 	for _, s := range setters {
 		tester := flags[s.flag]

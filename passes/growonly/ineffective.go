@@ -357,7 +357,7 @@ func (c *checker) recomputedKeys(delCur inspector.Cursor, inserts []inspector.Cu
 			return ""
 		}
 	}
-	decl := c.funcDecl(f)
+	decl := astutil.FuncDecl(c.pass, f)
 	if decl == nil || !appendsUnderCondition(info, decl.Body) {
 		return ""
 	}
@@ -428,21 +428,6 @@ func appendsUnderCondition(info *types.Info, body *ast.BlockStmt) bool {
 		return !found
 	})
 	return found
-}
-
-// funcDecl returns the declaration of a function of this package.
-func (c *checker) funcDecl(f *types.Func) *ast.FuncDecl {
-	if f == nil || f.Pkg() != c.pass.Pkg {
-		return nil
-	}
-	for _, file := range c.pass.Files {
-		for _, d := range file.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && c.pass.TypesInfo.Defs[fd.Name] == f.Origin() {
-				return fd
-			}
-		}
-	}
-	return nil
 }
 
 // listedElsewhere judges a delete whose key is an element of another

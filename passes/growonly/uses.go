@@ -237,12 +237,13 @@ func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Typ
 		if tv, ok := c.pass.TypesInfo.Types[key]; ok && tv.Value != nil {
 			return // a constant key: one entry, overwritten
 		}
-		if _, constants := c.keyDomain(exprCur, key); constants {
+		fromParams, constants := c.keyDomain(exprCur, key)
+		if constants {
 			return // a few constants, as a range over a literal list of them
 		}
-	}
-	if !c.ownKeys && key != nil && (c.isCallerKey(exprCur, key) || c.isMemoized(exprCur)) && !c.isTainted(key) && !c.namesRemote(exprCur, key) {
-		return
+		if !c.ownKeys && (fromParams || c.isMemoized(exprCur)) && !c.isTainted(key) && !c.namesRemote(exprCur, key) {
+			return
+		}
 	}
 	t.firstInsert = exprCur.Node().Pos()
 }

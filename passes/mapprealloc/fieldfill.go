@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 )
 
 // A map made for a field of a new struct value and filled, right after,
@@ -140,7 +142,7 @@ func inserter(pass *analysis.Pass, fn *types.Func, field *types.Var) (int, bool)
 	if fn.Pkg() != pass.Pkg || fn.Signature().Recv() == nil {
 		return 0, false
 	}
-	decl := funcDecl(pass, fn)
+	decl := astutil.FuncDecl(pass, fn)
 	if decl == nil || decl.Body == nil || len(decl.Body.List) != 1 || len(decl.Recv.List) != 1 || len(decl.Recv.List[0].Names) != 1 {
 		return 0, false
 	}
@@ -164,18 +166,4 @@ func inserter(pass *analysis.Pass, fn *types.Func, field *types.Var) (int, bool)
 		}
 	}
 	return 0, false
-}
-
-// funcDecl returns the declaration of fn among the package's files.
-func funcDecl(pass *analysis.Pass, fn *types.Func) *ast.FuncDecl {
-	for _, f := range pass.Files {
-		if f.Pos() <= fn.Pos() && fn.Pos() < f.End() {
-			for _, d := range f.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok && pass.TypesInfo.Defs[fd.Name] == fn {
-					return fd
-				}
-			}
-		}
-	}
-	return nil
 }

@@ -6,6 +6,9 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/mapscope/mapscope/internal/syntax"
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 )
 
 // A map field made lazily, right before a loop of known length fills it:
@@ -45,9 +48,9 @@ func checkLazyFieldFill(pass *analysis.Pass, q *quietCode, stmt ast.Stmt, rest [
 		return
 	}
 	target := cond.X
-	if !isNilExpr(info, cond.Y) {
+	if !astutil.IsNil(info, cond.Y) {
 		target = cond.Y
-		if !isNilExpr(info, cond.X) {
+		if !astutil.IsNil(info, cond.X) {
 			return
 		}
 	}
@@ -93,7 +96,7 @@ func checkLazyFieldFill(pass *analysis.Pass, q *quietCode, stmt ast.Stmt, rest [
 		}
 		// The map's root must not change between the make and the loop.
 		for _, between := range rest[:i] {
-			if root := rootIdent(sel.X); root == nil || assignsAny(pass, between, []types.Object{info.ObjectOf(root)}) {
+			if root := syntax.FieldRoot(sel.X); root == nil || assignsAny(pass, between, []types.Object{info.ObjectOf(root)}) {
 				return
 			}
 		}
@@ -102,27 +105,6 @@ func checkLazyFieldFill(pass *analysis.Pass, q *quietCode, stmt ast.Stmt, rest [
 			report(pass, made, loop, append([]ast.Stmt{}, rest[:i]...))
 		}
 		return
-	}
-}
-
-func isNilExpr(info *types.Info, e ast.Expr) bool {
-	tv, ok := info.Types[e]
-	return ok && tv.IsNil()
-}
-
-// rootIdent returns the identifier a selector chain starts from.
-func rootIdent(e ast.Expr) *ast.Ident {
-	for {
-		switch x := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			return x
-		case *ast.SelectorExpr:
-			e = x.X
-		case *ast.StarExpr:
-			e = x.X
-		default:
-			return nil
-		}
 	}
 }
 

@@ -8,8 +8,10 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"iter"
 	"strings"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -164,4 +166,40 @@ func InnermostFunc(cur inspector.Cursor) (*ast.FuncType, *ast.BlockStmt) {
 		return FuncParts(enc.Node())
 	}
 	return nil, nil
+}
+
+// FuncDecl returns the declaration of fn (its generic origin) among the
+// package's files, or nil when fn is not declared in the package.
+func FuncDecl(pass *analysis.Pass, fn *types.Func) *ast.FuncDecl {
+	if fn == nil || fn.Pkg() != pass.Pkg {
+		return nil
+	}
+	fn = fn.Origin()
+	for _, f := range pass.Files {
+		if f.Pos() <= fn.Pos() && fn.Pos() < f.End() {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && pass.TypesInfo.Defs[fd.Name] == fn {
+					return fd
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// FuncDecls yields the function declarations with a body of the
+// package's files, _test.go files left out.
+func FuncDecls(pass *analysis.Pass) iter.Seq[*ast.FuncDecl] {
+	return func(yield func(*ast.FuncDecl) bool) {
+		for _, f := range pass.Files {
+			if IsTestFile(pass, f) {
+				continue
+			}
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil && !yield(fd) {
+					return
+				}
+			}
+		}
+	}
 }
