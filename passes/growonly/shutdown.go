@@ -3,7 +3,6 @@ package growonly
 import (
 	"go/ast"
 	"go/types"
-	"strings"
 
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
@@ -33,7 +32,7 @@ func (c *checker) shutdownRelease(exprCur inspector.Cursor) string {
 	}
 	for enc := range exprCur.Enclosing((*ast.FuncDecl)(nil)) {
 		fd := enc.Node().(*ast.FuncDecl)
-		if !isShutdownName(fd.Name.Name) {
+		if !astutil.IsShutdownName(fd.Name.Name) {
 			return ""
 		}
 		fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
@@ -79,50 +78,11 @@ func (c *checker) releasesWholeMap(exprCur inspector.Cursor) bool {
 	return false
 }
 
-// calledRepeatedly reports whether the package calls fn from inside a
-// loop (other than a loop of a shutdown function, which waits for idle
-// connections) or from a function literal, or uses it as a value: it
-// may then run any time.
+// calledRepeatedly reports whether fn may run any time: the package
+// calls it in a loop or a callback, or uses it as a value.
 func (c *checker) calledRepeatedly(fn *types.Func) bool {
 	if c.repeated == nil {
-		c.repeated = make(map[*types.Func]bool)
-		in := c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-		for fileCur := range in.Root().Children() {
-			if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
-				continue
-			}
-			for cur := range fileCur.Preorder((*ast.Ident)(nil)) {
-				f, ok := c.pass.TypesInfo.Uses[cur.Node().(*ast.Ident)].(*types.Func)
-				if !ok || f.Pkg() != c.pass.Pkg {
-					continue
-				}
-				use := cur
-				if cur.ParentEdgeKind() == edge.SelectorExpr_Sel {
-					use = cur.Parent()
-				}
-				if use.ParentEdgeKind() != edge.CallExpr_Fun || inLoopOrCallback(use) {
-					c.repeated[f.Origin()] = true
-				}
-			}
-		}
+		c.repeated = astutil.RepeatedFuncs(c.pass, c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
 	}
 	return c.repeated[fn]
-}
-
-// inLoopOrCallback reports whether cur is in a loop or a function literal
-// of the function around it, unless that function shuts something down.
-func inLoopOrCallback(cur inspector.Cursor) bool {
-	inner := false
-	for enc := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		if fd, ok := enc.Node().(*ast.FuncDecl); ok {
-			return inner && !isShutdownName(fd.Name.Name)
-		}
-		inner = true
-	}
-	return inner
-}
-
-func isShutdownName(name string) bool {
-	lower := strings.ToLower(name)
-	return strings.HasPrefix(lower, "close") || strings.HasPrefix(lower, "shutdown") || strings.HasPrefix(lower, "stop")
 }

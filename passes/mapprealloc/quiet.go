@@ -23,6 +23,11 @@ import (
 //     literal run by sync.Once.Do or in a package-level variable's
 //     initializer, and unexported functions (not methods) called only
 //     from such code (not from inside a loop or a callback there);
+//   - lifecycle code: a function that starts or shuts down its value
+//     (astutil.IsLifecycleFunc: Start() error, Shutdown(ctx), closeAll())
+//     and that the package does not call in a loop or a callback: it
+//     runs once in the value's life (nats-server copying its clients at
+//     Shutdown, caddy collecting a listener's protocols at Start);
 //   - configuration code: a function whose name, or whose receiver's type
 //     name, says config, options, unmarshal, validate, setup or
 //     provision, or that takes a parameter of a type whose name says
@@ -47,6 +52,7 @@ type quietCode struct {
 	testSupport bool
 	once        map[*types.Func]bool // unexported functions run once
 	config      map[*types.Func]bool // functions called only from configuration code
+	repeated    map[*types.Func]bool // functions called in a loop or a callback, or used as values
 }
 
 func (q *quietCode) init() {
@@ -59,6 +65,7 @@ func (q *quietCode) init() {
 	if !q.testSupport {
 		astutil.CalledOnlyFrom(q.pass, q.inspect, q.once, q.runOnce)
 		q.config = astutil.ConfigOnlyFuncs(q.pass, q.inspect)
+		q.repeated = astutil.RepeatedFuncs(q.pass, q.inspect)
 	}
 }
 
@@ -76,7 +83,18 @@ func (q *quietCode) silent(stmt ast.Stmt, loop ast.Stmt) bool {
 	if !ok {
 		return false
 	}
-	return q.runOnce(cur) || astutil.InConfigCode(q.pass, cur) || astutil.InFuncOf(q.pass, cur, q.config)
+	return q.runOnce(cur) || q.inLifecycle(cur) || astutil.InConfigCode(q.pass, cur) || astutil.InFuncOf(q.pass, cur, q.config)
+}
+
+// inLifecycle reports whether cur is in a function that starts or shuts
+// down its value, and that the package calls only once in a row.
+func (q *quietCode) inLifecycle(cur inspector.Cursor) bool {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		fd := enc.Node().(*ast.FuncDecl)
+		fn, ok := q.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+		return ok && astutil.IsLifecycleFunc(q.pass.TypesInfo, fd) && !q.repeated[fn]
+	}
+	return false
 }
 
 // smallLoop reports whether loop runs at most smallTrips times, as the

@@ -187,3 +187,52 @@ func activeHosts(hosts []string) map[string]bool {
 	}
 	return m
 }
+
+// Lifecycle code: a value is started once and shut down once.
+
+type lifeServer struct {
+	clients map[uint64]string
+	protos  []string
+}
+
+func (s *lifeServer) Start() error {
+	unique := map[string]bool{}
+	for _, p := range s.protos {
+		unique[p] = true
+	}
+	return nil
+}
+
+func (s *lifeServer) Shutdown() {
+	conns := make(map[uint64]string)
+	for id, c := range s.clients {
+		conns[id] = c
+	}
+	_ = conns
+}
+
+// Near misses: a Start that returns more than an error runs per call
+// (a tracer's span), and a close function called in a loop of a sweep
+// runs per item. (Loops of a shutdown function run at shutdown.)
+
+func (s *lifeServer) start(name string) (string, error) {
+	seen := map[string]bool{} // want `map seen is made without a size hint but the loop below fills it len\(s.protos\) times`
+	for _, p := range s.protos {
+		seen[p] = true
+	}
+	return name, nil
+}
+
+func (s *lifeServer) closeGroup(ids []uint64) {
+	group := make(map[uint64]bool) // want `map group is made without a size hint but the loop below fills it len\(ids\) times`
+	for _, id := range ids {
+		group[id] = true
+	}
+	_ = group
+}
+
+func (s *lifeServer) sweep(groups [][]uint64) {
+	for _, g := range groups {
+		s.closeGroup(g)
+	}
+}
