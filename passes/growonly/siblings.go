@@ -28,13 +28,17 @@ import (
 // deletes one key from at least two other map fields of the same struct
 // with the same key type. Deleting from the siblings says their entries
 // are meant to go when the key goes, whatever the struct's lifetime, so
-// the forgotten map keeps every key it was given.
+// the forgotten map keeps every key it was given. A map whose every
+// insert names a constant key (s.httpReqStats[ConnzPath]++) holds at
+// most those keys, whatever its siblings do. Nor is a field of a value
+// that lives only in locals (transient.go): it goes with its owner.
 
 // siblingField is what the package does to one map field.
 type siblingField struct {
 	field    *types.Var
 	owner    *types.TypeName
 	inserts  []token.Pos
+	varKeys  bool // some insert's key is not a constant
 	released bool // deleted from, cleared, replaced or escaping
 }
 
@@ -47,13 +51,17 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 	if len(fields) < 3 {
 		return
 	}
-	// cleanups[fn][key text] lists the fields fn deletes that key from.
+	// cleanups[{fn, key text}] lists the fields fn deletes that key from.
+	type cleanupKey struct {
+		fn  token.Pos // of the function declaration: methods share names
+		key string
+	}
 	type cleanup struct {
 		fn     string
 		key    string
 		fields map[*types.Var]bool
 	}
-	cleanups := make(map[[2]string]*cleanup)
+	cleanups := make(map[cleanupKey]*cleanup)
 	fresh := make(map[*types.Var]bool)
 	for fileCur := range inspect.Root().Children() {
 		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
@@ -73,6 +81,9 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 				switch astutil.UnparenUp(parent).ParentEdgeKind() {
 				case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
 					sf.inserts = append(sf.inserts, cur.Node().Pos())
+					if tv := info.Types[parent.Node().(*ast.IndexExpr).Index]; tv.Value == nil {
+						sf.varKeys = true
+					}
 				}
 				continue
 			case edge.RangeStmt_X, edge.BinaryExpr_X, edge.BinaryExpr_Y:
@@ -84,10 +95,11 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 					case b.Name() == "len":
 						continue
 					case b.Name() == "delete" && len(call.Args) == 2:
-						if fn := enclosingFuncName(cur); fn != "" {
-							k := [2]string{fn, types.ExprString(call.Args[1])}
+						for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+							fd := enc.Node().(*ast.FuncDecl)
+							k := cleanupKey{fd.Pos(), types.ExprString(call.Args[1])}
 							if cleanups[k] == nil {
-								cleanups[k] = &cleanup{fn: fn, key: k[1], fields: make(map[*types.Var]bool)}
+								cleanups[k] = &cleanup{fn: fd.Name.Name, key: k.key, fields: make(map[*types.Var]bool)}
 							}
 							cleanups[k].fields[sf.field] = true
 						}
@@ -103,13 +115,19 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 			sf.released = true
 		}
 	}
+	transient := transientTypes(c.pass, inspect)
 	reported := make(map[*types.Var]bool)
 	c.siblingReported = reported
-	keys := make([][2]string, 0, len(cleanups))
+	keys := make([]cleanupKey, 0, len(cleanups))
 	for k := range cleanups {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].fn != keys[j].fn {
+			return keys[i].fn < keys[j].fn
+		}
+		return keys[i].key < keys[j].key
+	})
 	for _, k := range keys {
 		cl := cleanups[k]
 		if len(cl.fields) < 2 {
@@ -128,12 +146,12 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 			owner, keyType = sf.owner, kt
 			names = append(names, f.Name())
 		}
-		if owner == nil {
-			continue
+		if owner == nil || transient[owner] {
+			continue // no siblings, or an owner that dies with its function
 		}
 		sort.Strings(names)
 		for _, sf := range fields {
-			if sf.owner != owner || cl.fields[sf.field] || sf.released || len(sf.inserts) == 0 || reported[sf.field] ||
+			if sf.owner != owner || cl.fields[sf.field] || sf.released || !sf.varKeys || reported[sf.field] ||
 				!types.Identical(sf.field.Type().Underlying().(*types.Map).Key(), keyType) {
 				continue
 			}

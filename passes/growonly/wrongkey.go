@@ -23,7 +23,10 @@ import (
 // checkWrongKeys reports, within one function, delete(m, a) when the same
 // map is indexed there by a local variable b built from a (b := f(a, ...))
 // and never by a itself: the delete was meant for b. The check does not
-// depend on the map's lifetime: it is a bug wherever it is.
+// depend on the map's lifetime: it is a bug wherever it is. A function
+// that itself stores under b renames the entry (nats-server upper-casing
+// connection types: delete(m, ct); m[strings.ToUpper(ct)] = ...), and is
+// not reported.
 func (c *checker) checkWrongKeys(inspect *inspector.Inspector) {
 	for fileCur := range inspect.Root().Children() {
 		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
@@ -41,6 +44,7 @@ func (c *checker) checkWrongKeysIn(body *ast.BlockStmt) {
 	info := c.pass.TypesInfo
 	defs := make(map[types.Object]ast.Expr)           // b := expr
 	indexed := make(map[string]map[types.Object]bool) // map text -> key variables it is indexed by
+	stored := make(map[string]map[types.Object]bool)  // map text -> key variables stored under
 	var deletes []*ast.CallExpr
 	keyObj := func(e ast.Expr) types.Object {
 		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
@@ -53,6 +57,17 @@ func (c *checker) checkWrongKeysIn(body *ast.BlockStmt) {
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
+			for _, lhs := range n.Lhs {
+				if ix, ok := ast.Unparen(lhs).(*ast.IndexExpr); ok {
+					if k := keyObj(ix.Index); k != nil {
+						text := types.ExprString(ast.Unparen(ix.X))
+						if stored[text] == nil {
+							stored[text] = make(map[types.Object]bool)
+						}
+						stored[text][k] = true
+					}
+				}
+			}
 			if n.Tok == token.DEFINE && len(n.Lhs) == len(n.Rhs) {
 				for i, lhs := range n.Lhs {
 					if id, ok := lhs.(*ast.Ident); ok && info.Defs[id] != nil {
@@ -84,12 +99,20 @@ func (c *checker) checkWrongKeysIn(body *ast.BlockStmt) {
 			continue
 		}
 		var built types.Object // the first such b, for a stable message
+		renamed := false
 		for b := range indexed[text] {
-			if def, ok := defs[b]; ok && mentionsObj(info, def, a) && (built == nil || b.Pos() < built.Pos()) {
+			def, ok := defs[b]
+			if !ok || !mentionsObj(info, def, a) {
+				continue
+			}
+			if stored[text][b] {
+				renamed = true
+			}
+			if built == nil || b.Pos() < built.Pos() {
 				built = b
 			}
 		}
-		if built != nil {
+		if built != nil && !renamed {
 			c.pass.Reportf(del.Pos(), "delete(%s, %s) deletes %s, but the map is indexed here by %s, built from it: the entry under %s stays",
 				text, a.Name(), a.Name(), built.Name(), built.Name())
 		}

@@ -41,6 +41,16 @@ func (n *notify) both(subject, queue string) {
 	delete(n.remove, subject)
 }
 
+// A rename: the entry moves from the old key to the one built from it.
+func normalize(m map[string]struct{}, upper func(string) string) {
+	for k := range m {
+		if uk := upper(k); uk != k {
+			delete(m, k)
+			m[uk] = struct{}{}
+		}
+	}
+}
+
 // Another map indexed by the derived key.
 func (n *notify) other(byKey map[string]int, subject, queue string) {
 	key := keyOf(subject, queue)
