@@ -74,13 +74,20 @@ func RepeatedFuncs(pass *analysis.Pass, in *inspector.Inspector) map[*types.Func
 	return repeated
 }
 
-// inLoopOrCallback reports whether cur is in a loop or a function literal
-// of the function around it, unless that function shuts something down.
+// inLoopOrCallback reports whether cur is in a loop or a callback of the
+// function around it, unless that function shuts something down. A
+// function literal called where it stands (func() {...}(), deferred or
+// started as a goroutine) is not a callback: it runs once per call.
 func inLoopOrCallback(cur inspector.Cursor) bool {
 	inner := false
 	for enc := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
-		if fd, ok := enc.Node().(*ast.FuncDecl); ok {
-			return inner && !IsShutdownName(fd.Name.Name)
+		switch n := enc.Node().(type) {
+		case *ast.FuncDecl:
+			return inner && !IsShutdownName(n.Name.Name)
+		case *ast.FuncLit:
+			if call, ok := enc.Parent().Node().(*ast.CallExpr); ok && ast.Unparen(call.Fun) == n {
+				continue
+			}
 		}
 		inner = true
 	}

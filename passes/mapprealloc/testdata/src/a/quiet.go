@@ -211,6 +211,15 @@ func (s *lifeServer) Shutdown() {
 	_ = conns
 }
 
+// A deferred function literal runs once per call, like its function.
+func (s *lifeServer) watch(failed bool) {
+	defer func() {
+		if failed {
+			s.Shutdown()
+		}
+	}()
+}
+
 // Near misses: a Start that returns more than an error runs per call
 // (a tracer's span), and a close function called in a loop of a sweep
 // runs per item. (Loops of a shutdown function run at shutdown.)
