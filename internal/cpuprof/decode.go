@@ -145,6 +145,13 @@ func (p *Profile) addSample(ids []uint64, vals []int64) error {
 	return nil
 }
 
+// CheckCPU returns an error, naming what the profile is instead, when it
+// holds no CPU time.
+func (p *Profile) CheckCPU() error {
+	_, err := p.cpuValue()
+	return err
+}
+
 // cpuValue finds the CPU time in the samples, as CPUValue does for a
 // profile.Profile.
 func (p *Profile) cpuValue() (Value, error) {

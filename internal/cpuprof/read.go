@@ -73,5 +73,5 @@ func CPUValue(p *profile.Profile) (Value, error) {
 	if have == "" {
 		have = "none"
 	}
-	return Value{}, fmt.Errorf("%s (sample types %s); mapscope cpu needs a CPU profile such as /debug/pprof/profile serves", kind, have)
+	return Value{}, fmt.Errorf("%s (sample types %s); a CPU profile is needed, such as /debug/pprof/profile serves", kind, have)
 }

@@ -497,6 +497,11 @@ func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.
 		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.name(), hint),
 		URL:     facts.URL(facts.HintAvoidsGrowth),
 	}
+	// The inserts are named as related positions: mapscope lint
+	// -profile looks for the growth a CPU profile charges to their lines.
+	for _, pos := range fillPositions(pass, made, loop.body) {
+		diag.Related = append(diag.Related, analysis.RelatedInformation{Pos: pos, Message: "filled here"})
+	}
 	if fixable(pass, loop.count, made.stmt.Pos(), between) {
 		diag.SuggestedFixes = []analysis.SuggestedFix{{
 			Message:   "add size hint " + hint,
@@ -658,4 +663,35 @@ func exprText(pass *analysis.Pass, e ast.Expr) string {
 		return types.ExprString(e)
 	}
 	return buf.String()
+}
+
+// fillPositions returns the positions of the assignments in body that
+// insert into the made map: m[k] = v for a map variable, s.f[k] = v for a
+// field of a new struct value.
+func fillPositions(pass *analysis.Pass, made madeMapStmt, body *ast.BlockStmt) []token.Pos {
+	var out []token.Pos
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok {
+			return true
+		}
+		for _, lhs := range as.Lhs {
+			ix, ok := ast.Unparen(lhs).(*ast.IndexExpr)
+			if !ok {
+				continue
+			}
+			x := ast.Unparen(ix.X)
+			if made.field != nil {
+				sel, ok := x.(*ast.SelectorExpr)
+				if !ok || pass.TypesInfo.Uses[sel.Sel] != made.field || !isIdentOf(pass, sel.X, made.obj) {
+					continue
+				}
+			} else if !isIdentOf(pass, x, made.obj) {
+				continue
+			}
+			out = append(out, as.Pos())
+		}
+		return true
+	})
+	return out
 }

@@ -1,0 +1,209 @@
+package lintcmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/mapscope/mapscope/internal/base"
+	"github.com/mapscope/mapscope/internal/cpuprof"
+	"github.com/mapscope/mapscope/internal/fetch"
+	"github.com/mapscope/mapscope/internal/mapruntime/mapop"
+)
+
+// A missing size hint costs what the map's growth costs, and only a
+// profile of the running program knows that: a map filled from a slice
+// of four protocols at startup never grows, one filled per alert of an
+// API response grows on every request. With -profile, mapprealloc's
+// findings are kept only where the CPU profile charges map growth to the
+// lines that fill the map (the related positions of each diagnostic), and
+// say how much. The profile is the one Go's profile-guided optimization
+// reads (default.pgo), or any /debug/pprof/profile of the service.
+
+// growthProfile is a CPU profile, decoded, waiting for the packages whose
+// lines it will be matched against.
+type growthProfile struct {
+	name string
+	p    *cpuprof.Profile
+}
+
+// readGrowthProfile reads and decodes the -profile file, before anything
+// slow is done: a wrong file is refused at once.
+func readGrowthProfile(ctx context.Context, name string) (*growthProfile, error) {
+	if strings.Contains(name, "://") {
+		return nil, base.Inputf(fetch.Redact(name), "-profile takes a file: save the profile first (curl -o cpu.pprof URL)")
+	}
+	data, _, err := fetch.Open(ctx, name, fetch.Options{})
+	if err != nil {
+		return nil, err
+	}
+	p, err := cpuprof.Decode(data)
+	if err == nil {
+		err = p.CheckCPU()
+	}
+	if err != nil {
+		return nil, base.Inputf(name, "%v", err)
+	}
+	return &growthProfile{name: name, p: p}, nil
+}
+
+// growthSite is one line of the linted packages with the growth the
+// profile charges to it.
+type growthSite struct {
+	fn, file string
+	line     int
+	grow     int64 // CPU nanoseconds growing maps
+}
+
+// filter keeps the findings of every other analyzer, and the mapprealloc
+// findings whose fills grow a map in the profile, with the time added to
+// the message. It says on w how many it kept, and warns when no map call
+// of the profile is in the linted packages at all.
+func (g *growthProfile) filter(w io.Writer, findings []finding, roots []*packages.Package) ([]finding, error) {
+	res, err := cpuprof.Attribute(g.p, cpuprof.Options{Focus: rootsFocus(roots)})
+	if err != nil {
+		return nil, base.Inputf(g.name, "%v", err)
+	}
+	files := rootFiles(roots)
+	byLine := make(map[int][]growthSite)
+	ours := 0
+	for _, s := range res.Sites {
+		if s.Foreign || !files.has(s.File) {
+			continue
+		}
+		ours++
+		if grow := s.CPU[mapop.Grow]; grow > 0 {
+			byLine[s.Line] = append(byLine[s.Line], growthSite{fn: s.Function, file: s.File, line: s.Line, grow: grow})
+		}
+	}
+	out := findings[:0:0]
+	total, kept := 0, 0
+	for _, f := range findings {
+		if f.analyzer.Name != "mapprealloc" {
+			out = append(out, f)
+			continue
+		}
+		total++
+		var grow int64
+		for _, rel := range f.diag.Related {
+			pos := f.pkg.Fset.Position(rel.Pos)
+			for _, s := range byLine[pos.Line] {
+				if sameSourceLine(s, f.pkg, pos.Filename) {
+					grow += s.grow
+				}
+			}
+		}
+		if grow == 0 {
+			continue
+		}
+		kept++
+		note := fmt.Sprintf("; the profile charges %s to its growth", time.Duration(grow).Round(time.Millisecond))
+		if res.Total > 0 {
+			note += fmt.Sprintf(" (%.2f%% of its CPU time)", 100*float64(grow)/float64(res.Total))
+		}
+		f.message += note
+		f.diag.Message += note
+		out = append(out, f)
+	}
+	if ours == 0 && len(res.Sites) > 0 {
+		fmt.Fprintf(w, "mapscope lint: warning: no map call in %s is made by the linted packages: is it a profile of a program built from them?\n", g.name)
+	}
+	fmt.Fprintf(w, "mapscope lint: -profile %s: %d of %d mapprealloc finding(s) grow a map in the profile; the others are not shown\n", g.name, kept, total)
+	return out, nil
+}
+
+// rootsFocus matches the functions of the linted packages, as a profile
+// names them: "example.com/app/api.(*Server).list", "main.run".
+func rootsFocus(roots []*packages.Package) *regexp.Regexp {
+	seen := make(map[string]bool)
+	var alts []string
+	for _, p := range roots {
+		path := regexp.QuoteMeta(p.PkgPath)
+		if p.Name == "main" {
+			path = "main"
+		}
+		if !seen[path] {
+			seen[path] = true
+			alts = append(alts, path)
+		}
+	}
+	return regexp.MustCompile(`^(` + strings.Join(alts, "|") + `)\.`)
+}
+
+// sourceFiles are the files of the linted packages, by base name.
+type sourceFiles map[string][]sourceFile
+
+// A sourceFile is a linted file, named as a profile may name it.
+type sourceFile struct {
+	abs    string // as go list gives it
+	rel    string // within its module, slash-separated
+	module string // the module's path, "" when none
+}
+
+func newSourceFile(p *packages.Package, filename string) sourceFile {
+	f := sourceFile{abs: filepath.ToSlash(filename), rel: path.Base(filepath.ToSlash(filename))}
+	if p.Module != nil {
+		f.module = p.Module.Path
+		if r, err := filepath.Rel(p.Module.Dir, filename); err == nil && !strings.HasPrefix(r, "..") {
+			f.rel = filepath.ToSlash(r)
+		}
+	}
+	return f
+}
+
+// matches reports whether a file name in a profile is f. A profile names
+// files as the build saw them: the same absolute path, the module path
+// and the path within it (-trimpath), a module cache directory
+// (module@version/rel), or another checkout of the module, matched by the
+// path within it when that has a directory (a lone "main.go" could be any
+// program's).
+func (f sourceFile) matches(profileFile string) bool {
+	pf := filepath.ToSlash(profileFile)
+	switch {
+	case pf == f.abs:
+		return true
+	case !strings.HasSuffix(pf, "/"+f.rel) && pf != f.rel:
+		return false
+	case f.module != "" && (strings.HasSuffix(pf, f.module+"/"+f.rel) || strings.Contains(pf, f.module+"@")):
+		return true
+	}
+	return strings.Contains(f.rel, "/")
+}
+
+func rootFiles(roots []*packages.Package) sourceFiles {
+	files := make(sourceFiles)
+	for _, p := range roots {
+		for _, name := range p.GoFiles {
+			base := filepath.Base(name)
+			files[base] = append(files[base], newSourceFile(p, name))
+		}
+	}
+	return files
+}
+
+// has reports whether a profile's file name is one of the files.
+func (files sourceFiles) has(profileFile string) bool {
+	for _, f := range files[path.Base(filepath.ToSlash(profileFile))] {
+		if f.matches(profileFile) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameSourceLine reports whether the profile's site s is in the file
+// filename of package p: the same file, and a function of p's package.
+func sameSourceLine(s growthSite, p *packages.Package, filename string) bool {
+	pkgPrefix := p.PkgPath + "."
+	if p.Name == "main" {
+		pkgPrefix = "main."
+	}
+	return strings.HasPrefix(s.fn, pkgPrefix) && newSourceFile(p, filename).matches(s.file)
+}
