@@ -500,7 +500,7 @@ func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.
 	// The inserts are named as related positions: mapscope lint
 	// -profile looks for the growth a CPU profile charges to their lines.
 	for _, pos := range fillPositions(pass, made, loop.body) {
-		diag.Related = append(diag.Related, analysis.RelatedInformation{Pos: pos, Message: "filled here"})
+		diag.Related = append(diag.Related, analysis.RelatedInformation{Pos: pos, Message: made.name() + " is filled here"})
 	}
 	if fixable(pass, loop.count, made.stmt.Pos(), between) {
 		diag.SuggestedFixes = []analysis.SuggestedFix{{
