@@ -13,6 +13,7 @@
 # ${TMPDIR:-/tmp}/mapscope-lint-profile) holds the Alertmanager source copy
 # (src/), its binary, the config and the logs; it is kept after the run, so
 # that the lint step below can read src/ and a second run skips the build.
+# Then it runs mapscope lint on the copy, without and with -profile.
 # DURATION (default 60) is the load in seconds; the profile covers
 # DURATION-10 of them, from 5 s in. ALERTS and LABELS size the load;
 # RESOLVE (default 0.25) is the share resolved in each round of posts.
@@ -126,7 +127,11 @@ wait "$loadgen"
 cat "$work/loadgen.out"
 echo "profile: $profile ($(wc -c <"$profile") bytes, $((duration - 10)) s of CPU sampling)"
 
-# lint step: mapscope lint -profile "$profile" on the Alertmanager copy in
-# $src (the main module is Alertmanager's; run it from $src), e.g.
-#   (cd "$src" && go run "$repo/cmd/mapscope" lint -profile "$profile" ./...)
-: "$repo"
+# The lint step: every mapprealloc finding of the copy, then those the
+# profile shows growing. lint exits 1 when it reports anything.
+go build -o "$work/bin/mapscope" ./cmd/mapscope
+cd "$src"
+echo "--- mapscope lint -mapprealloc ./..."
+GOWORK=off GOFLAGS=-mod=mod "$work/bin/mapscope" lint -mapprealloc ./... || [ $? = 1 ]
+echo "--- mapscope lint -mapprealloc -profile $profile ./..."
+GOWORK=off GOFLAGS=-mod=mod "$work/bin/mapscope" lint -mapprealloc -profile "$profile" ./... || [ $? = 1 ]
