@@ -271,6 +271,7 @@ func analyze(ctx context.Context, analyzers []*analysis.Analyzer, l *loaded) ([]
 	var (
 		mu       sync.Mutex
 		findings []finding
+		joins    callerKeyJoin
 		firstErr error
 	)
 	err = l.checkAndAnalyze(ctx, func(p *packages.Package) {
@@ -289,6 +290,9 @@ func analyze(ctx context.Context, analyzers []*analysis.Analyzer, l *loaded) ([]
 			firstErr = err
 		}
 		findings = append(findings, found...)
+		if err == nil {
+			joins.add(graph, p)
+		}
 	})
 	if err == nil {
 		err = firstErr
@@ -296,7 +300,7 @@ func analyze(ctx context.Context, analyzers []*analysis.Analyzer, l *loaded) ([]
 	if err != nil {
 		return nil, fmt.Errorf("lint: %w", err)
 	}
-	return dedupe(findings), nil
+	return dedupe(append(findings, joins.findings()...)), nil
 }
 
 // editableFiles returns the files of p that -fix may edit: its own Go

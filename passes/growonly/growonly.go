@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -24,11 +25,12 @@ var doc string
 // that are inserted into but never deleted from, cleared, replaced or
 // bounded anywhere in the package.
 var Analyzer = &analysis.Analyzer{
-	Name:     "growonly",
-	Doc:      astutil.MustExtractDoc(doc, "growonly"),
-	URL:      "https://pkg.go.dev/github.com/mapscope/mapscope/passes/growonly",
-	Requires: []*analysis.Analyzer{inspect.Analyzer},
-	Run:      run,
+	Name:       "growonly",
+	Doc:        astutil.MustExtractDoc(doc, "growonly"),
+	URL:        "https://pkg.go.dev/github.com/mapscope/mapscope/passes/growonly",
+	Requires:   []*analysis.Analyzer{inspect.Analyzer},
+	Run:        run,
+	ResultType: reflect.TypeOf((*Result)(nil)),
 }
 
 // appMode makes the analyzer treat every package as application code,
@@ -94,6 +96,22 @@ type tracked struct {
 	// onlyEmptiedBy names the function that empties the map when its
 	// owner shuts down, its only release.
 	onlyEmptiedBy string
+	// callerKeys are the inserts left to the callers of the package
+	// (callerkeys.go).
+	callerKeys []callerInsert
+}
+
+// describe names the map as diagnostics do: "map sessions", "sync.Map
+// field Server.peers".
+func (t *tracked) describe() string {
+	what := "map"
+	if t.syncMap {
+		what = "sync.Map"
+	}
+	if t.field {
+		what += " field"
+	}
+	return what + " " + t.name
 }
 
 type checker struct {
@@ -132,6 +150,9 @@ type checker struct {
 	// siblingReported are the map fields checkSiblings reported, with a
 	// better message than report's.
 	siblingReported map[*types.Var]bool
+	// result is what a driver that sees every package joins
+	// (callerkeys.go).
+	result *Result
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -144,9 +165,10 @@ func run(pass *analysis.Pass) (any, error) {
 		tracked:     make(map[*types.Var]*tracked),
 		freshLocals: make(map[*types.Var]bool),
 		onceFuncs:   make(map[*types.Func]bool),
+		result:      new(Result),
 	}
 	if astutil.TestSupportPackage(pass.Pkg) {
-		return nil, nil // test helpers do not run in production
+		return c.result, nil // test helpers do not run in production
 	}
 	if (pass.Pkg.Name() == "main" || !c.app) && !importsNet(pass.Pkg) {
 		// A program that is not a network service runs to completion:
@@ -156,7 +178,7 @@ func run(pass *analysis.Pass) (any, error) {
 		// removal that forgets one of a value's paired maps leaks
 		// wherever it runs.
 		c.checkPaired(pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
-		return nil, nil
+		return c.result, nil
 	}
 	inspect := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c.checkWrongKeys(inspect)
@@ -171,7 +193,11 @@ func run(pass *analysis.Pass) (any, error) {
 	c.checkInnerOnly(inspect)
 	c.collectCandidates()
 	if len(c.tracked) == 0 {
-		return nil, nil
+		// Request data passed to another package's map is joined by the
+		// driver (callerkeys.go).
+		c.collectTaint(inspect)
+		c.recordRequestCalls(inspect)
+		return c.result, nil
 	}
 	for fileCur := range inspect.Root().Children() {
 		file := fileCur.Node().(*ast.File)
@@ -197,7 +223,9 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	c.checkIneffectiveDeletes(inspect)
 	c.report()
-	return nil, nil
+	c.collectCallerKeys()
+	c.recordRequestCalls(inspect)
+	return c.result, nil
 }
 
 // importsNet reports whether package net is among the transitive imports
@@ -247,22 +275,16 @@ func (c *checker) report() {
 	}
 	slices.SortFunc(found, func(a, b *tracked) int { return cmp.Compare(a.firstInsert, b.firstInsert) })
 	for _, t := range found {
-		what := "map"
-		if t.syncMap {
-			what = "sync.Map"
-		}
-		if t.field {
-			what += " field"
-		}
+		what := t.describe()
 		d := analysis.Diagnostic{
 			Pos:     t.firstInsert,
-			Message: fmt.Sprintf("%s %s only grows: nothing in the package deletes from it, clears it or replaces it", what, t.name),
+			Message: fmt.Sprintf("%s only grows: nothing in the package deletes from it, clears it or replaces it", what),
 		}
 		if t.onlyEmptiedBy != "" {
-			d.Message = fmt.Sprintf("%s %s only grows while its owner runs: only %s empties it, when it shuts down, and nothing else deletes from it", what, t.name, t.onlyEmptiedBy)
+			d.Message = fmt.Sprintf("%s only grows while its owner runs: only %s empties it, when it shuts down, and nothing else deletes from it", what, t.onlyEmptiedBy)
 		}
 		if t.onlyReplacedBy != "" {
-			d.Message = fmt.Sprintf("%s %s only grows between configuration reloads: only %s replaces it, and nothing deletes from it", what, t.name, t.onlyReplacedBy)
+			d.Message = fmt.Sprintf("%s only grows between configuration reloads: only %s replaces it, and nothing deletes from it", what, t.onlyReplacedBy)
 		}
 		c.pass.Report(d)
 	}

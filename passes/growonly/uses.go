@@ -242,6 +242,9 @@ func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Typ
 			return // a few constants, as a range over a literal list of them
 		}
 		if !c.ownKeys && (fromParams || c.isMemoized(exprCur)) && !c.isTainted(key) && !c.namesRemote(exprCur, key) {
+			if fromParams {
+				t.callerKeys = append(t.callerKeys, callerInsert{cur: exprCur, key: key})
+			}
 			return
 		}
 	}
