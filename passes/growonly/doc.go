@@ -249,6 +249,17 @@
 // the keys their callers chose were storage tiers, configured names,
 // buffer sizes and component names (22 findings, none worth a change).
 //
+// A key that a handler of another package passes in (package main calling
+// store.Add(r.URL.Path), where Add inserts its argument, directly or
+// through one more call of its package, into a map that nothing else
+// lets grow or shrink) is reported by mapscope lint at that call, naming
+// the map and its insert. One pass sees one package, and analysis facts
+// flow to importers, the wrong way for this: growonly leaves both halves
+// in its result (Result: CallerKeys and RequestCalls) and mapscope lint,
+// which sees every package, joins them. go vet -vettool and golangci-lint
+// do not report it; -growonly.app, which counts every caller's key,
+// reports the map itself there.
+//
 // In every mode, a map field of a value built and dropped inside one call
 // (a decoder state, a visitor) is not reported, nor are maps in local
 // variables.
