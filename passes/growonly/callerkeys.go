@@ -30,8 +30,10 @@ import (
 //     nothing else lets grow or shrink (no other insert counted, no
 //     release);
 //   - RequestCalls: the calls to exported functions of other packages
-//     (not the standard library's) with an argument that came with a
-//     request or an event, as taint.go follows them.
+//     with an argument that came with a request or an event, as taint.go
+//     follows them (the standard library's too: an import path does not
+//     say which packages the driver analyzed, and only those have
+//     CallerKeys to join).
 //
 // The joined finding is reported at the call, where the request data
 // goes in, and names the map and its insert. go vet -vettool and
@@ -226,7 +228,7 @@ func (c *checker) recordRequestCalls(inspect *inspector.Inspector) {
 		for cur := range fileCur.Preorder((*ast.CallExpr)(nil)) {
 			call := cur.Node().(*ast.CallExpr)
 			fn, ok := typeutil.Callee(info, call).(*types.Func)
-			if !ok || fn.Pkg() == nil || fn.Pkg() == c.pass.Pkg || !fn.Exported() || isStd(fn.Pkg().Path()) {
+			if !ok || fn.Pkg() == nil || fn.Pkg() == c.pass.Pkg || !fn.Exported() {
 				continue
 			}
 			for i, arg := range call.Args {
@@ -244,11 +246,4 @@ func (c *checker) recordRequestCalls(inspect *inspector.Inspector) {
 			}
 		}
 	}
-}
-
-// isStd reports whether path is a standard library package: its first
-// element has no dot.
-func isStd(path string) bool {
-	first, _, _ := strings.Cut(path, "/")
-	return !strings.Contains(first, ".")
 }
