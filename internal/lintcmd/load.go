@@ -52,7 +52,7 @@ func listIn(ctx context.Context, dir string, env []string, patterns []string, te
 	}
 	initial, err := packages.Load(cfg, patterns...)
 	if err != nil {
-		return nil, err
+		return nil, goListError(err)
 	}
 	if len(initial) == 0 {
 		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
@@ -101,6 +101,19 @@ func (l *loaded) checkAndAnalyze(ctx context.Context, analyze func(*packages.Pac
 		}
 	}
 	return ctx.Err()
+}
+
+// goListError gives the go command's own message when go list failed as
+// a whole (a go.mod that needs a newer Go, a broken go.work): go/packages
+// wraps it as "err: exit status 1: stderr: go: ...;", which says nothing
+// more.
+func goListError(err error) error {
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, "stderr: "); ok && strings.HasPrefix(msg, "err: exit status") {
+		msg = strings.TrimRight(strings.TrimSpace(rest), ";")
+		return errors.New(strings.TrimSpace(msg))
+	}
+	return err
 }
 
 // chooseRoots returns the packages to analyze: the initial packages,
