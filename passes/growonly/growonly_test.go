@@ -8,7 +8,7 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), growonly.Analyzer, "a", "lib", "user", "app", "batch", "example.com/testutil", "batchlib", "libserve", "libtaint", "streams", "wrongkey", "ineffective", "ineffectivelib", "abandoned", "paired")
+	analysistest.Run(t, analysistest.TestData(), growonly.Analyzer, "a", "lib", "user", "app", "batch", "example.com/testutil", "example.com/interop/stress/client", "batchlib", "libserve", "libtaint", "streams", "wrongkey", "ineffective", "ineffectivelib", "abandoned", "paired")
 }
 
 // TestAppFlag checks that -app reports, in a library, what package main

@@ -18,16 +18,17 @@ func IsTestFile(pass *analysis.Pass, f *ast.File) bool {
 	return strings.HasSuffix(pass.Fset.File(f.Pos()).Name(), "_test.go")
 }
 
-// TestSupportPackage reports whether pkg exists to support tests or to
-// document, by its name or an element of its import path: one of test,
-// tests, testutil(s), testhelper(s), testenv, testdata, e2e, fuzz,
-// fuzzing, examples, _examples, or a name ending in test, testutil(s) or
-// testing (servertest, internal/testutils/roundrobin, util/fuzzing,
-// documentation/examples/custom-sd).
+// TestSupportPackage reports whether pkg exists to support tests, to
+// measure or to document, by its name or an element of its import path:
+// one of test, tests, testutil(s), testhelper(s), testenv, testdata, e2e,
+// fuzz, fuzzing, interop (interoperability test clients and servers),
+// stress, bench, benchmark(s), examples, _examples, or a name ending in
+// test, testutil(s) or testing (servertest, internal/testutils/roundrobin,
+// util/fuzzing, interop/stress/client, documentation/examples/custom-sd).
 func TestSupportPackage(pkg *types.Package) bool {
 	for _, elem := range append(strings.Split(pkg.Path(), "/"), pkg.Name()) {
 		switch elem {
-		case "tests", "testhelper", "testhelpers", "testenv", "testdata", "e2e", "fuzz", "fuzzing", "examples", "_examples":
+		case "tests", "testhelper", "testhelpers", "testenv", "testdata", "e2e", "fuzz", "fuzzing", "interop", "stress", "bench", "benchmark", "benchmarks", "examples", "_examples":
 			return true
 		}
 		for _, suffix := range []string{"test", "testutil", "testutils", "testing"} {
