@@ -25,7 +25,7 @@ import (
 // Cmd is the "lint" subcommand.
 var Cmd = &base.Command{
 	Name:      "lint",
-	UsageLine: "lint [-fix] [-json] [-profile CPU.pprof] [-test=false] [-NAME[=false]] [-NAME.flag] PACKAGES",
+	UsageLine: "lint [-fix] [-json] [-profile CPU.pprof|off] [-test=false] [-NAME[=false]] [-NAME.flag] PACKAGES",
 	Short:     "report code that grows, bloats or never frees a map",
 	Long: `
 Lint runs mapscope's static analyzers on the named packages, given as
@@ -81,6 +81,9 @@ findings are kept only where the profile charges map growth to the lines
 that fill the map, and each says how much CPU time that growth took. The
 other analyzers' findings are not affected. Code the profile did not
 exercise is not shown: the profile speaks for the workload it recorded.
+As go build does for profile-guided optimization, lint uses the
+default.pgo file of each main package it lints when -profile is not
+given, and says so; -profile=off ignores them.
 
 With -fix, lint applies the suggested fixes it is certain of (a size hint,
 clear in place of a range-delete loop) to the source files and formats
@@ -108,7 +111,7 @@ var (
 	fixFlag  = flags.Bool("fix", false, "apply suggested fixes to the source files")
 	jsonFlag = flags.Bool("json", false, "print findings as JSON, in the shape of go vet -json")
 	testFlag = flags.Bool("test", true, "load test files and test packages too")
-	profFlag = flags.String("profile", "", "keep only the mapprealloc findings whose map grows in this CPU profile of the program")
+	profFlag = flags.String("profile", "", "keep only the mapprealloc findings whose map grows in this CPU profile of the program (default: the main packages' default.pgo, if any; off: none)")
 	// enabled holds the -NAME switch of every analyzer, as go vet has.
 	enabled = make(map[string]*triState)
 )
@@ -199,7 +202,7 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	}
 	stdout, stderr := cmd.Stdout, cmd.Stderr
 	var prof *growthProfile
-	if *profFlag != "" {
+	if *profFlag != "" && *profFlag != "off" {
 		var err error
 		if prof, err = readGrowthProfile(ctx, *profFlag); err != nil {
 			return err
@@ -208,6 +211,15 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	l, err := list(ctx, args, *testFlag)
 	if err != nil {
 		return &base.ExitError{Code: base.ExitUsage, Err: fmt.Errorf("lint: %w", err)}
+	}
+	if *profFlag == "" {
+		// As go build does, use the main packages' default.pgo.
+		if prof, err = pgoProfiles(ctx, l.roots); err != nil {
+			return err
+		}
+		if prof != nil {
+			fmt.Fprintf(stderr, "mapscope lint: using %s, as go build does (-profile=off ignores it)\n", prof.name())
+		}
 	}
 	findings, err := analyze(ctx, analyzers, l)
 	if err != nil {

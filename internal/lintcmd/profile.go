@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -25,13 +26,49 @@ import (
 // findings are kept only where the CPU profile charges map growth to the
 // lines that fill the map (the related positions of each diagnostic), and
 // say how much. The profile is the one Go's profile-guided optimization
-// reads (default.pgo), or any /debug/pprof/profile of the service.
+// reads (default.pgo), or any /debug/pprof/profile of the service. As go
+// build does, lint uses the default.pgo of the main packages it lints
+// when -profile is not given; -profile=off ignores them.
 
-// growthProfile is a CPU profile, decoded, waiting for the packages whose
-// lines it will be matched against.
+// growthProfile is one or more CPU profiles, decoded, waiting for the
+// packages whose lines they will be matched against.
 type growthProfile struct {
-	name string
-	p    *cpuprof.Profile
+	names []string
+	ps    []*cpuprof.Profile
+}
+
+// name names the profiles in messages.
+func (g *growthProfile) name() string { return strings.Join(g.names, ", ") }
+
+// pgoProfiles reads the default.pgo files of the main packages among
+// roots, as go build would use them, or returns nil when there are none.
+func pgoProfiles(ctx context.Context, roots []*packages.Package) (*growthProfile, error) {
+	var g *growthProfile
+	seen := make(map[string]bool)
+	wd, _ := os.Getwd()
+	for _, p := range roots {
+		if p.Name != "main" || len(p.GoFiles) == 0 {
+			continue
+		}
+		name := filepath.Join(filepath.Dir(p.GoFiles[0]), "default.pgo")
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		if _, err := os.Stat(name); err != nil {
+			continue
+		}
+		one, err := readGrowthProfile(ctx, displayPath(wd, name))
+		if err != nil {
+			return nil, err
+		}
+		if g == nil {
+			g = &growthProfile{}
+		}
+		g.names = append(g.names, one.names...)
+		g.ps = append(g.ps, one.ps...)
+	}
+	return g, nil
 }
 
 // readGrowthProfile reads and decodes the -profile file, before anything
@@ -51,7 +88,7 @@ func readGrowthProfile(ctx context.Context, name string) (*growthProfile, error)
 	if err != nil {
 		return nil, base.Inputf(name, "%v", err)
 	}
-	return &growthProfile{name: name, p: p}, nil
+	return &growthProfile{names: []string{name}, ps: []*cpuprof.Profile{p}}, nil
 }
 
 // growthSite is one line of the linted packages with the growth the
@@ -67,30 +104,36 @@ type growthSite struct {
 // the message. It says on w how many it kept, and warns when no map call
 // of the profile is in the linted packages at all.
 func (g *growthProfile) filter(w io.Writer, findings []finding, roots []*packages.Package) ([]finding, error) {
-	res, err := cpuprof.Attribute(g.p, cpuprof.Options{Focus: rootsFocus(roots)})
-	if err != nil {
-		return nil, base.Inputf(g.name, "%v", err)
-	}
 	files := rootFiles(roots)
+	focus := rootsFocus(roots)
 	byLine := make(map[int][]growthSite)
-	ours := 0
-	for _, s := range res.Sites {
-		if s.Foreign || !files.has(s.File) {
-			continue
+	ours, sites := 0, 0
+	var total int64 // CPU nanoseconds of all the profiles
+	for i, p := range g.ps {
+		res, err := cpuprof.Attribute(p, cpuprof.Options{Focus: focus})
+		if err != nil {
+			return nil, base.Inputf(g.names[i], "%v", err)
 		}
-		ours++
-		if grow := s.CPU[mapop.Grow]; grow > 0 {
-			byLine[s.Line] = append(byLine[s.Line], growthSite{fn: s.Function, file: s.File, line: s.Line, grow: grow})
+		total += res.Total
+		sites += len(res.Sites)
+		for _, s := range res.Sites {
+			if s.Foreign || !files.has(s.File) {
+				continue
+			}
+			ours++
+			if grow := s.CPU[mapop.Grow]; grow > 0 {
+				byLine[s.Line] = append(byLine[s.Line], growthSite{fn: s.Function, file: s.File, line: s.Line, grow: grow})
+			}
 		}
 	}
 	out := findings[:0:0]
-	total, kept := 0, 0
+	considered, kept := 0, 0
 	for _, f := range findings {
 		if f.analyzer.Name != "mapprealloc" {
 			out = append(out, f)
 			continue
 		}
-		total++
+		considered++
 		var grow int64
 		for _, rel := range f.diag.Related {
 			pos := f.pkg.Fset.Position(rel.Pos)
@@ -105,17 +148,17 @@ func (g *growthProfile) filter(w io.Writer, findings []finding, roots []*package
 		}
 		kept++
 		note := fmt.Sprintf("; the profile charges %s to its growth", time.Duration(grow).Round(time.Millisecond))
-		if res.Total > 0 {
-			note += fmt.Sprintf(" (%.2f%% of its CPU time)", 100*float64(grow)/float64(res.Total))
+		if total > 0 {
+			note += fmt.Sprintf(" (%.2f%% of its CPU time)", 100*float64(grow)/float64(total))
 		}
 		f.message += note
 		f.diag.Message += note
 		out = append(out, f)
 	}
-	if ours == 0 && len(res.Sites) > 0 {
-		fmt.Fprintf(w, "mapscope lint: warning: no map call in %s is made by the linted packages: is it a profile of a program built from them?\n", g.name)
+	if ours == 0 && sites > 0 {
+		fmt.Fprintf(w, "mapscope lint: warning: no map call in %s is made by the linted packages: is it a profile of a program built from them?\n", g.name())
 	}
-	fmt.Fprintf(w, "mapscope lint: -profile %s: %d of %d mapprealloc finding(s) grow a map in the profile; the others are not shown\n", g.name, kept, total)
+	fmt.Fprintf(w, "mapscope lint: -profile %s: %d of %d mapprealloc finding(s) grow a map in the profile; the others are not shown\n", g.name(), kept, considered)
 	return out, nil
 }
 
