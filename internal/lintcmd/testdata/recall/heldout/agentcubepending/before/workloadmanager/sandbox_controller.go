@@ -1,6 +1,7 @@
 // Package workloadmanager reproduces, in its own words, the pending-request
-// leak of AgentCube's workload manager reported in
-// https://github.com/volcano-sh/agentcube/issues/86 and fixed in commit
+// leak of AgentCube's workload manager fixed in
+// https://github.com/volcano-sh/agentcube/pull/90 (issue
+// https://github.com/volcano-sh/agentcube/issues/86, commit
 // f6aba22f885cd9f8652ae94096aabb4097a23ba2; before/ is the code before the
 // fix, after/ as fixed). Before creating a sandbox, the create handler
 // registers a channel under the sandbox's namespace and generated name so
