@@ -64,8 +64,8 @@ func (s *Server) handleCreateSandbox(w http.ResponseWriter, r *http.Request) {
 	sb := &Sandbox{Namespace: req.Namespace, Name: fmt.Sprintf("%s-%s", req.Name, randString(8))}
 
 	// Register before creating so that the Running event cannot be missed.
-	resultCh, cleanup := s.controller.WatchSandboxOnce(r.Context(), sb.Namespace, sb.Name)
-	defer cleanup()
+	resultCh := s.controller.WatchSandboxOnce(r.Context(), sb.Namespace, sb.Name)
+	defer s.controller.UnWatchSandbox(sb.Namespace, sb.Name)
 
 	if err := s.store.StoreSandbox(r, sb); err != nil {
 		respondError(w, http.StatusInternalServerError, "STORE_SANDBOX_FAILED", err.Error())

@@ -1,16 +1,16 @@
 // Package workloadmanager reproduces, in its own words, the pending-request
 // leak of AgentCube's workload manager fixed in
 // https://github.com/volcano-sh/agentcube/pull/90 (issue
-// https://github.com/volcano-sh/agentcube/issues/86, commit
-// f6aba22f885cd9f8652ae94096aabb4097a23ba2; before/ is the code before the
-// fix, after/ as fixed). Before creating a sandbox, the create handler
+// https://github.com/volcano-sh/agentcube/issues/86, commits
+// f6aba22f885cd9f8652ae94096aabb4097a23ba2 and
+// 985e0f7dfea387c155f166de6d643b3ba21dba3e; before/ is the code before the
+// fix, after/ as merged). Before creating a sandbox, the create handler
 // registers a channel under the sandbox's namespace and generated name so
 // that the reconciler can tell it when the sandbox runs. Only the
 // reconciler removed the entry, and only when the sandbox reached Running:
 // a request that timed out, or failed to store or create the sandbox, left
-// its entry behind, and so did a sandbox deleted before it ran. The fix
-// hands the handler a cleanup function it defers, and drops the entry when
-// the reconciler finds the sandbox gone.
+// its entry behind. The fix has the handler defer UnWatchSandbox, which
+// drops the entry however the request ends.
 package workloadmanager
 
 import (
@@ -78,14 +78,9 @@ func (r *SandboxReconciler) Run(ctx context.Context) {
 func (r *SandboxReconciler) Reconcile(ctx context.Context, key NamespacedName) {
 	sb, err := r.cluster.Get(ctx, key)
 	if err != nil {
-		if _, gone := err.(ErrNotFound); gone {
-			// Deleted before it ran: nobody will be told, drop the entry.
-			r.mu.Lock()
-			delete(r.pendingRequests, key)
-			r.mu.Unlock()
-			return
+		if _, gone := err.(ErrNotFound); !gone {
+			log.Printf("get sandbox %s/%s: %v", key.Namespace, key.Name, err)
 		}
-		log.Printf("get sandbox %s/%s: %v", key.Namespace, key.Name, err)
 		return
 	}
 	if sb.Phase != "Running" {
@@ -105,9 +100,8 @@ func (r *SandboxReconciler) Reconcile(ctx context.Context, key NamespacedName) {
 	}
 }
 
-// WatchSandboxOnce registers for the notification that the sandbox runs;
-// the caller runs the returned cleanup when it stops waiting.
-func (r *SandboxReconciler) WatchSandboxOnce(_ context.Context, namespace, name string) (<-chan SandboxStatusUpdate, func()) {
+// WatchSandboxOnce registers for the notification that the sandbox runs.
+func (r *SandboxReconciler) WatchSandboxOnce(_ context.Context, namespace, name string) <-chan SandboxStatusUpdate {
 	ch := make(chan SandboxStatusUpdate, 1)
 	key := NamespacedName{Namespace: namespace, Name: name}
 	r.mu.Lock()
@@ -116,10 +110,13 @@ func (r *SandboxReconciler) WatchSandboxOnce(_ context.Context, namespace, name 
 	}
 	r.pendingRequests[key] = ch
 	r.mu.Unlock()
-	cleanup := func() {
-		r.mu.Lock()
-		delete(r.pendingRequests, key)
-		r.mu.Unlock()
-	}
-	return ch, cleanup
+	return ch
+}
+
+// UnWatchSandbox drops the registration of a request that stopped waiting.
+func (r *SandboxReconciler) UnWatchSandbox(namespace, name string) {
+	key := NamespacedName{Namespace: namespace, Name: name}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.pendingRequests, key)
 }

@@ -1,16 +1,16 @@
 // Package workloadmanager reproduces, in its own words, the pending-request
 // leak of AgentCube's workload manager fixed in
 // https://github.com/volcano-sh/agentcube/pull/90 (issue
-// https://github.com/volcano-sh/agentcube/issues/86, commit
-// f6aba22f885cd9f8652ae94096aabb4097a23ba2; before/ is the code before the
-// fix, after/ as fixed). Before creating a sandbox, the create handler
+// https://github.com/volcano-sh/agentcube/issues/86, commits
+// f6aba22f885cd9f8652ae94096aabb4097a23ba2 and
+// 985e0f7dfea387c155f166de6d643b3ba21dba3e; before/ is the code before the
+// fix, after/ as merged). Before creating a sandbox, the create handler
 // registers a channel under the sandbox's namespace and generated name so
 // that the reconciler can tell it when the sandbox runs. Only the
 // reconciler removed the entry, and only when the sandbox reached Running:
 // a request that timed out, or failed to store or create the sandbox, left
-// its entry behind, and so did a sandbox deleted before it ran. The fix
-// hands the handler a cleanup function it defers, and drops the entry when
-// the reconciler finds the sandbox gone.
+// its entry behind. The fix has the handler defer UnWatchSandbox, which
+// drops the entry however the request ends.
 package workloadmanager
 
 import (
