@@ -55,6 +55,17 @@ var knownMisses = map[string]bool{
 	"heldout/httpcachemodreq":  true,
 	"heldout/irisrooms":        true,
 	"heldout/thundermutations": true,
+	// sixth batch
+	"heldout/agentcubepending": true,
+	"heldout/inngestrealtime":  true,
+	"heldout/kargohelmhints":   true,
+	"heldout/kumastreamctx":    true,
+	"heldout/livegowriters":    true,
+	"heldout/mcpgatewayelicit": true,
+	"heldout/quicmuxconns":     true,
+	"heldout/seataheartbeat":   true,
+	"heldout/solanawssubs":     true,
+	"heldout/yamuxinflight":    true,
 }
 
 // knownFalse are findings mapscope makes where no want asks for one (on a
@@ -67,6 +78,14 @@ var knownFalse = map[string]bool{
 	// Not false: the leak fixed upstream, at the line the fix changed, but
 	// by mapclear where the entry's want asks poolmap at the Put.
 	"heldout/fibersession/before/data.go:30 mapclear": true,
+	// Sixth batch. Not false: the stand-in cluster of the entry's cmd
+	// never forgets a sandbox (scaffolding, not upstream's code).
+	"heldout/agentcubepending/cmd/main.go:35 growonly": true,
+	"heldout/agentcubepending/cmd/main.go:67 growonly": true,
+	// False (not worth a change): a session's open streams, whose peak is
+	// its concurrency, on both forms (upstream left the map as it is).
+	"heldout/yamuxinflight/before/yamux/session.go:223 mapclear": true,
+	"heldout/yamuxinflight/after/yamux/session.go:223 mapclear":  true,
 }
 
 // TestRecall runs mapscope lint, as a user would, on the recall corpus:
