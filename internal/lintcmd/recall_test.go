@@ -64,8 +64,6 @@ var knownMisses = map[string]bool{
 	"heldout/mcpgatewayelicit": true,
 	"heldout/quicmuxconns":     true,
 	"heldout/seataheartbeat":   true,
-	"heldout/solanawssubs":     true,
-	"heldout/yamuxinflight":    true,
 }
 
 // knownFalse are findings mapscope makes where no want asks for one (on a

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -246,6 +247,13 @@ func (c *checker) checkAbandonedIn(fd *ast.FuncDecl, op func(ast.Node) (types.Ob
 			if u, ok := ast.Unparen(def).(*ast.UnaryExpr); ok && u.Op == token.AND {
 				def = u.X
 			}
+			if call, ok := ast.Unparen(def).(*ast.CallExpr); ok {
+				// req := newRequest(params, method): the constructor
+				// draws the field itself (ID: rand.Int63()), whatever
+				// the parameters it is given.
+				callee, ok := typeutil.Callee(info, call).(*types.Func)
+				return ok && c.generatedField(callee, e.Sel.Name)
+			}
 			lit, ok := ast.Unparen(def).(*ast.CompositeLit)
 			if !ok {
 				return false
@@ -318,6 +326,9 @@ func (c *checker) checkAbandonedIn(fd *ast.FuncDecl, op func(ast.Node) (types.Ob
 		}
 		handedOn := false
 		for _, n := range captured {
+			if c.handleOf(parents, n, locals(st.val)) {
+				continue
+			}
 			handedOn = handedOn || mentionsAny(info, n, roots)
 		}
 		if handedOn {
@@ -349,4 +360,97 @@ func (c *checker) checkAbandonedIn(fd *ast.FuncDecl, op func(ast.Node) (types.Ob
 				c.pass.Fset.Position(abandon.Pos()).Line)
 		}
 	}
+}
+
+// handleOf reports whether the function literal n is set as a field of
+// the stored value (sub.closeFunc = func(err error) { c.close(req.ID) }):
+// it runs only when whoever holds the value calls it, and an error return
+// that drops the value hands it to nobody.
+func (c *checker) handleOf(parents map[ast.Node]ast.Node, n ast.Node, vals []types.Object) bool {
+	as, ok := parents[n].(*ast.AssignStmt)
+	if _, lit := n.(*ast.FuncLit); !ok || !lit || len(as.Lhs) != len(as.Rhs) {
+		return false
+	}
+	for i, rhs := range as.Rhs {
+		if rhs != n {
+			continue
+		}
+		sel, ok := ast.Unparen(as.Lhs[i]).(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		id, ok := ast.Unparen(sel.X).(*ast.Ident)
+		return ok && slices.Contains(vals, c.pass.TypesInfo.Uses[id])
+	}
+	return false
+}
+
+// generatedField reports whether fn, a function of the package, returns
+// values whose field is a value it draws itself: every composite literal
+// it returns (T{...} or &T{...}) sets the field to a call that reads none
+// of fn's parameters (rand.Int63(), a counter's next value), and it
+// returns at least one.
+func (c *checker) generatedField(fn *types.Func, field string) bool {
+	fd := astutil.FuncDecl(c.pass, fn)
+	if fd == nil || fd.Body == nil {
+		return false
+	}
+	info := c.pass.TypesInfo
+	params := make(map[types.Object]bool)
+	for v := range fn.Signature().Params().Variables() {
+		params[v] = true
+	}
+	readsParam := func(e ast.Expr) bool {
+		found := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && params[info.Uses[id]] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	drawn := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		if tv, ok := info.Types[call.Fun]; ok && tv.IsType() && len(call.Args) == 1 {
+			call, ok = ast.Unparen(call.Args[0]).(*ast.CallExpr) // a conversion
+			if !ok {
+				return false
+			}
+		}
+		return !readsParam(call)
+	}
+	lits, ok := 0, true
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if _, lit := n.(*ast.FuncLit); lit {
+			return false
+		}
+		ret, isRet := n.(*ast.ReturnStmt)
+		if !isRet || len(ret.Results) == 0 {
+			return true
+		}
+		e := ast.Unparen(ret.Results[0])
+		if u, isAddr := e.(*ast.UnaryExpr); isAddr && u.Op == token.AND {
+			e = ast.Unparen(u.X)
+		}
+		lit, isLit := e.(*ast.CompositeLit)
+		if !isLit {
+			return true
+		}
+		lits++
+		set := false
+		for _, el := range lit.Elts {
+			if kv, isKV := el.(*ast.KeyValueExpr); isKV {
+				if k, isID := kv.Key.(*ast.Ident); isID && k.Name == field {
+					set = drawn(kv.Value)
+				}
+			}
+		}
+		ok = ok && set
+		return true
+	})
+	return ok && lits > 0
 }

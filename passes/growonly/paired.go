@@ -1,6 +1,7 @@
 package growonly
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -10,6 +11,7 @@ import (
 	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -31,31 +33,39 @@ import (
 //	}
 //
 // checkPaired reports a map field A that is inserted into and never
-// deleted from, cleared, replaced or handed on, when a function inserts
-// A[k] and B[k] (the same key expression) into another map field B of the
-// same struct, and a function deletes B[j] and reads A[j] (the same key
-// expression again) without deleting it from A, nor inserting into A or
-// B under that key (a reference count it decrements, or the function
-// that fills the pair, manages the key on purpose). The removal knows A
-// holds the key, and the paired insertion says the two maps hold the
-// same keys: A keeps every key B lost. It is checkSiblings' rule for a
-// cleanup of one sibling that visits the forgotten map, and holds
-// whatever the struct's lifetime.
+// cleared, replaced or handed on, when a function inserts A[k] and B[k]
+// (the same key expression) into another map field B of the same struct,
+// and a function deletes B[j] and reads A[j] (the same key expression
+// again) without deleting it from A, nor inserting into A or B under
+// that key (a reference count it decrements, or the function that fills
+// the pair, manages the key on purpose). The removal knows A holds the
+// key, and the paired insertion says the two maps hold the same keys: A
+// keeps every key B lost. It is checkSiblings' rule for a cleanup of one
+// sibling that visits the forgotten map, and holds whatever the struct's
+// lifetime.
+//
+// A may be deleted from elsewhere, on another event, as long as the
+// removal neither deletes from A nor calls a function of the package
+// that does: yamux's closeStream reads a stream's ID in inflight to give
+// back its SYN credit, and only the peer's acknowledgement
+// (establishStream) deletes it there; a stream closed before the
+// acknowledgement leaves its ID in inflight for the life of the session.
 
 type pairedField struct {
 	owner    *types.TypeName
 	inserts  map[string][]token.Pos // by enclosing function and key text
 	deletes  map[string]bool
 	reads    map[string]bool
+	deleters map[string]bool // the functions that delete from it, under any key
 	first    token.Pos
-	released bool
+	released bool // cleared, replaced or handed on
 }
 
 func (c *checker) checkPaired(inspect *inspector.Inspector) {
 	info := c.pass.TypesInfo
 	fields := make(map[*types.Var]*pairedField)
 	for f, tn := range mapFieldsOf(c.pass.Pkg) {
-		fields[f] = &pairedField{owner: tn, inserts: map[string][]token.Pos{}, deletes: map[string]bool{}, reads: map[string]bool{}}
+		fields[f] = &pairedField{owner: tn, inserts: map[string][]token.Pos{}, deletes: map[string]bool{}, reads: map[string]bool{}, deleters: map[string]bool{}}
 	}
 	if len(fields) < 2 {
 		return
@@ -98,6 +108,8 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 						continue
 					case b.Name() == "delete" && len(call.Args) == 2:
 						pf.deletes[fn+"\x00"+types.ExprString(call.Args[1])] = true
+						pf.deleters[fn] = true
+						continue
 					}
 				}
 			case edge.AssignStmt_Lhs:
@@ -112,6 +124,7 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 			pf.released = true
 		}
 	}
+	calls := packageCalls(c.pass)
 	var found []*types.Var
 	for a, pa := range fields {
 		if pa.released || len(pa.inserts) == 0 || c.siblingReported[a] {
@@ -138,8 +151,11 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 			for key := range pb.deletes {
 				// The cleanup reads A under the key and neither inserts
 				// it (a reference count it decrements is its own
-				// choice) nor is where the pair is filled.
-				if pa.reads[key] && len(pa.inserts[key]) == 0 && len(pb.inserts[key]) == 0 && (cleanup == "" || key < cleanup) {
+				// choice) nor is where the pair is filled, and neither
+				// it nor a function it calls deletes from A.
+				fn, _, _ := strings.Cut(key, "\x00")
+				if pa.reads[key] && len(pa.inserts[key]) == 0 && len(pb.inserts[key]) == 0 && !pa.deleters[fn] && !callsAny(calls, fn, pa.deleters) &&
+					(cleanup == "" || key < cleanup) {
 					cleanup = key
 				}
 			}
@@ -147,8 +163,13 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 				continue
 			}
 			fn, key, _ := strings.Cut(cleanup, "\x00")
-			c.pass.Reportf(pa.first, "map field %s.%s only grows: %s deletes %s from %s, filled together with it, but only reads it from %s",
+			msg := fmt.Sprintf("map field %s.%s only grows: %s deletes %s from %s, filled together with it, but only reads it from %s",
 				pa.owner.Name(), a.Name(), fn, key, b.Name(), a.Name())
+			if len(pa.deleters) > 0 {
+				msg = fmt.Sprintf("map field %s.%s keeps what %s drops: %s deletes %s from %s, filled together with it, but only reads it from %s, which only %s deletes from, on another event",
+					pa.owner.Name(), a.Name(), b.Name(), fn, key, b.Name(), a.Name(), strings.Join(sortedKeys(pa.deleters), ", "))
+			}
+			c.pass.Reportf(pa.first, "%s", msg)
 			if c.siblingReported == nil {
 				c.siblingReported = make(map[*types.Var]bool)
 			}
@@ -156,4 +177,60 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 			break
 		}
 	}
+}
+
+// packageCalls returns, for each function declaration of the package
+// (by name, as enclosingFuncName gives it), the names of the package's
+// functions and methods it calls, outside _test.go files.
+func packageCalls(pass *analysis.Pass) map[string]map[string]bool {
+	calls := make(map[string]map[string]bool)
+	for fd := range astutil.FuncDecls(pass) {
+		if fd.Body == nil {
+			continue
+		}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func); ok && fn.Pkg() == pass.Pkg {
+				if calls[fd.Name.Name] == nil {
+					calls[fd.Name.Name] = make(map[string]bool)
+				}
+				calls[fd.Name.Name][fn.Name()] = true
+			}
+			return true
+		})
+	}
+	return calls
+}
+
+// callsAny reports whether fn calls one of names, directly or through the
+// package's functions.
+func callsAny(calls map[string]map[string]bool, fn string, names map[string]bool) bool {
+	seen := map[string]bool{fn: true}
+	work := []string{fn}
+	for len(work) > 0 {
+		f := work[len(work)-1]
+		work = work[:len(work)-1]
+		for g := range calls[f] {
+			if names[g] {
+				return true
+			}
+			if !seen[g] {
+				seen[g] = true
+				work = append(work, g)
+			}
+		}
+	}
+	return false
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -169,3 +169,75 @@ func (c *conn) Subscribe4(topic string) (*sub, error) {
 	}
 	return s, nil
 }
+
+// A request whose constructor draws its ID: the key is generated whatever
+// the parameters the constructor is given. The closure set on the stored
+// value is a handle for whoever gets the value, which the error return
+// drops.
+type request struct {
+	id     string
+	params []string
+}
+
+func newRequest(params []string) *request { return &request{id: newID(), params: params} }
+
+type call struct {
+	req   *request
+	close func()
+}
+
+type rpc struct {
+	mu      sync.Mutex
+	pending map[string]*call
+	send    func(*request) error
+}
+
+func (r *rpc) Call(params []string) (*call, error) {
+	req := newRequest(params)
+	cl := &call{req: req}
+	cl.close = func() { r.forget(req.id) }
+	r.mu.Lock()
+	r.pending[req.id] = cl // want `left behind by the error return at line \d+`
+	r.mu.Unlock()
+	if err := r.send(req); err != nil {
+		return nil, err
+	}
+	return cl, nil
+}
+
+func (r *rpc) forget(id string) {
+	r.mu.Lock()
+	delete(r.pending, id)
+	r.mu.Unlock()
+}
+
+// Near misses: a constructor that copies the caller's ID, and a closure
+// handed to a timer, which removes the entry later.
+func newRequestWithID(id string, params []string) *request {
+	return &request{id: id, params: params}
+}
+
+func (r *rpc) CallID(id string, params []string) (*call, error) {
+	req := newRequestWithID(id, params)
+	cl := &call{req: req}
+	r.mu.Lock()
+	r.pending[req.id] = cl
+	r.mu.Unlock()
+	if err := r.send(req); err != nil {
+		return nil, err
+	}
+	return cl, nil
+}
+
+func (r *rpc) CallTimed(params []string, after func(func())) (*call, error) {
+	req := newRequest(params)
+	cl := &call{req: req}
+	after(func() { r.forget(req.id) })
+	r.mu.Lock()
+	r.pending[req.id] = cl
+	r.mu.Unlock()
+	if err := r.send(req); err != nil {
+		return nil, err
+	}
+	return cl, nil
+}

@@ -91,3 +91,48 @@ func (s *Streams) Release(k string) {
 		delete(s.streams, k)
 	}
 }
+
+// The forgotten map is deleted from on another event: the peer's
+// acknowledgement. A stream closed before it leaves its ID behind.
+type Session struct {
+	streams  map[uint32]*node
+	inflight map[uint32]bool
+	credits  chan struct{}
+}
+
+func (s *Session) Open(id uint32) {
+	s.streams[id] = &node{}
+	s.inflight[id] = true // want `map field Session.inflight keeps what streams drops: closeStream deletes id from streams, filled together with it, but only reads it from inflight, which only acknowledge deletes from, on another event`
+}
+
+func (s *Session) acknowledge(id uint32) {
+	delete(s.inflight, id)
+}
+
+func (s *Session) closeStream(id uint32) {
+	if s.inflight[id] {
+		s.credits <- struct{}{}
+	}
+	delete(s.streams, id)
+}
+
+// Near miss: the removal calls the function that deletes from the other
+// map.
+type Session2 struct {
+	streams  map[uint32]*node
+	inflight map[uint32]bool
+}
+
+func (s *Session2) Dial(id uint32) {
+	s.streams[id] = &node{}
+	s.inflight[id] = true
+}
+
+func (s *Session2) acked(id uint32) { delete(s.inflight, id) }
+
+func (s *Session2) hangUp(id uint32) {
+	if s.inflight[id] {
+		s.acked(id)
+	}
+	delete(s.streams, id)
+}
