@@ -149,13 +149,17 @@
 //
 // And an entry stored under a key the call generated (a local value
 // computed by a function call reading none of the call's parameters:
-// a random inbox, a counter), in a function whose last result is an
+// a random inbox, a counter; or a field a constructor of the package
+// draws itself, req.ID of req := newRequest(params) whose every returned
+// literal sets ID from rand), in a function whose last result is an
 // error, that a later return hands to the caller with a nil error while
 // another, with a non-nil error, neither returns the key or the value
 // nor follows a delete of the map (between the store and it, or
 // deferred; the package deletes from the map elsewhere, and the key and
-// value go to no goroutine or function literal): the caller got only the
-// error, nobody else knows the key, and the entry stays.
+// value go to no goroutine or function literal, except a literal set as
+// a field of the stored value, a handle whoever gets the value may call):
+// the caller got only the error, nobody else knows the key, and the entry
+// stays.
 //
 // And a map field inserted into and never deleted from, cleared,
 // replaced or handed on, when a function inserts into it and into
@@ -163,9 +167,13 @@
 // and a function deletes a key from the other map and reads this one
 // under that key without inserting into either there (an ordered map's
 // Delete that unlinks the node of its key index but leaves the index
-// entry): the removal knows the entry and forgets it. This one is
-// judged in every package, a library that cannot reach package net
-// included: the leak is the data structure's own.
+// entry): the removal knows the entry and forgets it. The map may be
+// deleted from elsewhere, on another event, when the removal neither
+// deletes from it nor calls a function that does (yamux's closeStream
+// reads a stream's ID in inflight, which only the peer's acknowledgement
+// deletes: a stream closed first leaves its ID). This one is judged in
+// every package, a library that cannot reach package net included: the
+// leak is the data structure's own.
 //
 // There is no suggested fix: whether to delete on a code path, bound the
 // map or replace it with an LRU is a design decision. Which maps count as
