@@ -71,29 +71,39 @@ func TestSyncMapCounts(t *testing.T) {
 
 // A trie that lost most of its keys keeps the indirect nodes above each
 // survivor; RebuildBytes is what a trie of the survivors alone holds.
-// A new sync.Map draws a new hash seed, so its shape differs a little.
+// A new sync.Map draws a new hash seed, so its shape differs a little,
+// and so does the shape RebuildBytes is computed from: with 1,000
+// survivors one fresh trie was within ±5.7% of it (300 runs), more than
+// the 5% allowed; with 10,000, against the mean of freshTries fresh
+// tries, within ±1.8% (300 runs).
 func TestSyncMapAfterDeletes(t *testing.T) {
 	needTrie(t)
+	const freshTries, survivors = 4, 10_000
 	keys := boxed(100_000)
 	m := syncMapOf(len(keys))
-	for _, k := range keys[1000:] {
+	for _, k := range keys[survivors:] {
 		m.Delete(k)
 	}
 	st, err := mapstats.Of(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fresh sync.Map
-	m.Range(func(k, v any) bool { fresh.Store(k, v); return true })
-	want, err := mapstats.Of(&fresh)
-	if err != nil {
-		t.Fatal(err)
+	var want int64
+	for range freshTries {
+		var fresh sync.Map
+		m.Range(func(k, v any) bool { fresh.Store(k, v); return true })
+		got, err := mapstats.Of(&fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want += got.Bytes
 	}
-	if st.Len != 1000 || st.Reclaimable() <= 0 {
-		t.Errorf("after deleting 99%%: %+v, want 1000 entries and something reclaimable", st)
+	want /= freshTries
+	if st.Len != survivors || st.Reclaimable() <= 0 {
+		t.Errorf("after deleting 90%%: %+v, want %d entries and something reclaimable", st, survivors)
 	}
-	if d := float64(st.RebuildBytes-want.Bytes) / float64(want.Bytes); d > 0.05 || d < -0.05 {
-		t.Errorf("RebuildBytes %d, a fresh trie of the same keys holds %d (%+.1f%%)", st.RebuildBytes, want.Bytes, 100*d)
+	if d := float64(st.RebuildBytes-want) / float64(want); d > 0.05 || d < -0.05 {
+		t.Errorf("RebuildBytes %d, fresh tries of the same keys hold %d on average (%+.1f%%)", st.RebuildBytes, want, 100*d)
 	}
 }
 
