@@ -59,8 +59,9 @@ code: growonly reports their exported maps and mutex-guarded fields too,
 as -growonly.app does for every package, and keys chosen by their callers
 when those keys came with a request or an event (a handler's argument,
 what a goroutine's loop receives), followed at most two calls. A key a
-handler of another package passes in (main calling store.Add(r.URL.Path))
-is reported at that call, naming the map it grows.
+handler of another package passes in (main calling store.Add(r.URL.Path),
+directly or through an interface) is reported at that call, naming the
+map it grows.
 
 Every analyzer can be switched off by name, -mapclear=false, or run alone,
 -mapclear, as in go vet. A finding is silenced by a comment on its line or

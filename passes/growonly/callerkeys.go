@@ -7,7 +7,6 @@ import (
 	"go/types"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
@@ -29,8 +28,10 @@ import (
 //     or through one call of the package (Add calling add(k)), into a map
 //     nothing else lets grow or shrink (no other insert counted, no
 //     release);
-//   - RequestCalls: the calls to exported functions of other packages
-//     with an argument that came with a request or an event, as taint.go
+//   - RequestCalls: the calls to exported functions of other packages,
+//     and to methods of interfaces (the implementation may be another
+//     package's: callbacks a server was handed), with an argument that
+//     came with a request or an event, as taint.go
 //     follows them (the standard library's too: an import path does not
 //     say which packages the driver analyzed, and only those have
 //     CallerKeys to join).
@@ -48,7 +49,8 @@ type Result struct {
 // A CallerKey is an exported function whose parameters become the key of
 // a map of its package that only grows if its callers' keys do.
 type CallerKey struct {
-	Func   string    // the function, as types.Func.FullName writes it
+	Func   string // the function, as types.Func.FullName writes it
+	Obj    *types.Func
 	Params []int     // the parameters the key is made of
 	Hops   int       // calls between the function and the insert: 0 or 1
 	Map    string    // the map, as a diagnostic names it: "map Hits", "map field Store.seen"
@@ -58,28 +60,79 @@ type CallerKey struct {
 // A RequestCall is a call that passes request data to a function of
 // another package.
 type RequestCall struct {
-	Func string    // the callee, as types.Func.FullName writes it
-	Call token.Pos // the call
-	Arg  int       // the argument holding request data
-	Text string    // the argument as written
-	Hops int       // calls between where the request came in and the argument
+	Func string      // the callee, as types.Func.FullName writes it
+	Obj  *types.Func // the callee: a function, a method, or an interface's method
+	Call token.Pos   // the call
+	Arg  int         // the argument holding request data
+	Text string      // the argument as written
+	Hops int         // calls between where the request came in and the argument
 }
 
 // Reaches reports whether call passes request data into k's key, within
-// the calls request data is followed through.
+// the calls request data is followed through. A call of an interface's
+// method reaches the method of every type that implements the interface
+// (a server calling the callbacks another package handed it).
 func (k CallerKey) Reaches(call RequestCall) bool {
-	return k.Func == call.Func && slices.Contains(k.Params, call.Arg) && call.Hops+1+k.Hops <= maxTaintHops
+	if !slices.Contains(k.Params, call.Arg) || call.Hops+1+k.Hops > maxTaintHops {
+		return false
+	}
+	return k.Func == call.Func || implements(k.Obj, call.Obj)
+}
+
+// isInterfaceMethod reports whether fn is an interface's method.
+func isInterfaceMethod(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return recv != nil && types.IsInterface(recv.Type())
+}
+
+// implements reports whether the method m is iface's method of the same
+// name for m's receiver type: that type, or a pointer to it, implements
+// the interface iface belongs to.
+func implements(m, iface *types.Func) bool {
+	if m == nil || iface == nil || m.Name() != iface.Name() {
+		return false
+	}
+	irecv, mrecv := iface.Signature().Recv(), m.Signature().Recv()
+	if irecv == nil || mrecv == nil {
+		return false
+	}
+	it, ok := irecv.Type().Underlying().(*types.Interface)
+	if !ok {
+		return false
+	}
+	t := mrecv.Type()
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return types.Implements(t, it) || types.Implements(types.NewPointer(t), it)
 }
 
 // Message is the finding for call reaching k, with insert the insert's
 // position as "file.go:line".
 func (k CallerKey) Message(call RequestCall, insert token.Position) string {
-	name := k.Func
-	if i := strings.LastIndex(name, "/"); i >= 0 {
-		name = name[i+1:] // store.Add, (*store.Store).Add
+	via := ""
+	if call.Func != k.Func && call.Obj != nil {
+		via = ", passed to it through " + shortName(call.Obj.Signature().Recv().Type()) + ","
 	}
-	return fmt.Sprintf("%s only grows: %s makes its argument a key (%s:%d), and %s here came with a request; nothing in its package deletes from it, clears it or replaces it",
-		k.Map, name, filepath.Base(insert.Filename), insert.Line, call.Text)
+	return fmt.Sprintf("%s only grows: %s makes its argument a key (%s:%d), and %s here%s came with a request; nothing in its package deletes from it, clears it or replaces it",
+		k.Map, funcName(k.Obj, k.Func), filepath.Base(insert.Filename), insert.Line, call.Text, via)
+}
+
+// funcName names fn as code that imports its package writes it:
+// store.Add, (*store.Store).Add.
+func funcName(fn *types.Func, fullName string) string {
+	if fn == nil {
+		return fullName
+	}
+	if recv := fn.Signature().Recv(); recv != nil {
+		return "(" + shortName(recv.Type()) + ")." + fn.Name()
+	}
+	return fn.Pkg().Name() + "." + fn.Name()
+}
+
+// shortName writes t qualified by package names, not paths.
+func shortName(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
 }
 
 // callerInsert is an insert left to the callers of the package.
@@ -187,7 +240,7 @@ func (c *checker) exportedEntries(fd *ast.FuncDecl, params []int) []CallerKey {
 		return nil
 	}
 	if fn.Exported() {
-		return []CallerKey{{Func: fn.FullName(), Params: params}}
+		return []CallerKey{{Func: fn.FullName(), Obj: fn, Params: params}}
 	}
 	var out []CallerKey
 	for caller := range astutil.FuncDecls(c.pass) {
@@ -210,7 +263,7 @@ func (c *checker) exportedEntries(fd *ast.FuncDecl, params []int) []CallerKey {
 		})
 		if len(reached) > 0 {
 			slices.Sort(reached)
-			out = append(out, CallerKey{Func: cfn.FullName(), Params: slices.Compact(reached), Hops: 1})
+			out = append(out, CallerKey{Func: cfn.FullName(), Obj: cfn, Params: slices.Compact(reached), Hops: 1})
 		}
 	}
 	return out
@@ -228,7 +281,9 @@ func (c *checker) recordRequestCalls(inspect *inspector.Inspector) {
 		for cur := range fileCur.Preorder((*ast.CallExpr)(nil)) {
 			call := cur.Node().(*ast.CallExpr)
 			fn, ok := typeutil.Callee(info, call).(*types.Func)
-			if !ok || fn.Pkg() == nil || fn.Pkg() == c.pass.Pkg || !fn.Exported() {
+			// The package's own interfaces count: the types that
+			// implement them may be another package's.
+			if !ok || fn.Pkg() == nil || fn.Pkg() == c.pass.Pkg && !isInterfaceMethod(fn) || !fn.Exported() {
 				continue
 			}
 			for i, arg := range call.Args {
@@ -238,6 +293,7 @@ func (c *checker) recordRequestCalls(inspect *inspector.Inspector) {
 				}
 				c.result.RequestCalls = append(c.result.RequestCalls, RequestCall{
 					Func: fn.Origin().FullName(),
+					Obj:  fn.Origin(),
 					Call: call.Pos(),
 					Arg:  i,
 					Text: types.ExprString(arg),

@@ -261,7 +261,9 @@
 // store.Add(r.URL.Path), where Add inserts its argument, directly or
 // through one more call of its package, into a map that nothing else
 // lets grow or shrink) is reported by mapscope lint at that call, naming
-// the map and its insert. One pass sees one package, and analysis facts
+// the map and its insert; so is a call of an interface's method whose
+// implementation in another package makes the argument a key (a server
+// calling the callbacks it was handed with a stream ID it draws). One pass sees one package, and analysis facts
 // flow to importers, the wrong way for this: growonly leaves both halves
 // in its result (Result: CallerKeys and RequestCalls) and mapscope lint,
 // which sees every package, joins them. go vet -vettool and golangci-lint
