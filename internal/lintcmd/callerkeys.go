@@ -50,9 +50,15 @@ func (j *callerKeyJoin) findings() []finding {
 		mapName, mapPkg, callPkg string
 	}
 	seen := make(map[seenKey]bool)
+	// A call reaches a key of the same name (its function, or the
+	// method an interface's method stands for): index them so.
+	byName := make(map[string][]joinedKey)
+	for _, k := range j.keys {
+		byName[k.Obj.Name()] = append(byName[k.Obj.Name()], k)
+	}
 	var out []finding
 	for _, c := range j.calls {
-		for _, k := range j.keys {
+		for _, k := range byName[c.Obj.Name()] {
 			if !k.Reaches(c.RequestCall) {
 				continue
 			}

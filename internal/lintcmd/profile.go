@@ -95,7 +95,6 @@ func readGrowthProfile(ctx context.Context, name string) (*growthProfile, error)
 // profile charges to it.
 type growthSite struct {
 	fn, file string
-	line     int
 	grow     int64 // CPU nanoseconds growing maps
 }
 
@@ -122,7 +121,7 @@ func (g *growthProfile) filter(w io.Writer, findings []finding, roots []*package
 			}
 			ours++
 			if grow := s.CPU[mapop.Grow]; grow > 0 {
-				byLine[s.Line] = append(byLine[s.Line], growthSite{fn: s.Function, file: s.File, line: s.Line, grow: grow})
+				byLine[s.Line] = append(byLine[s.Line], growthSite{fn: s.Function, file: s.File, grow: grow})
 			}
 		}
 	}

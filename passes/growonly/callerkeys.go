@@ -286,9 +286,12 @@ func (c *checker) recordRequestCalls(inspect *inspector.Inspector) {
 			if !ok || fn.Pkg() == nil || fn.Pkg() == c.pass.Pkg && !isInterfaceMethod(fn) || !fn.Exported() {
 				continue
 			}
+			if suppressed.Suppressed(call.Pos()) {
+				continue
+			}
 			for i, arg := range call.Args {
 				hops, ok := c.taintOf(arg)
-				if !ok || suppressed.Suppressed(call.Pos()) {
+				if !ok {
 					continue
 				}
 				c.result.RequestCalls = append(c.result.RequestCalls, RequestCall{

@@ -53,10 +53,10 @@ import (
 
 type pairedField struct {
 	owner    *types.TypeName
-	inserts  map[string][]token.Pos // by enclosing function and key text
-	deletes  map[string]bool
-	reads    map[string]bool
-	deleters map[string]bool // the functions that delete from it, under any key
+	inserts  map[funcKey][]token.Pos
+	deletes  map[funcKey]bool
+	reads    map[funcKey]bool
+	deleters map[*types.Func]bool // the functions that delete from it, under any key
 	first    token.Pos
 	released bool // cleared, replaced or handed on
 }
@@ -65,7 +65,7 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 	info := c.pass.TypesInfo
 	fields := make(map[*types.Var]*pairedField)
 	for f, tn := range mapFieldsOf(c.pass.Pkg) {
-		fields[f] = &pairedField{owner: tn, inserts: map[string][]token.Pos{}, deletes: map[string]bool{}, reads: map[string]bool{}, deleters: map[string]bool{}}
+		fields[f] = &pairedField{owner: tn, inserts: map[funcKey][]token.Pos{}, deletes: map[funcKey]bool{}, reads: map[funcKey]bool{}, deleters: map[*types.Func]bool{}}
 	}
 	if len(fields) < 2 {
 		return
@@ -82,12 +82,15 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 			if pf == nil {
 				continue
 			}
-			fn := enclosingFuncName(cur)
+			fd := funcDeclAround(cur)
+			if fd == nil {
+				continue
+			}
 			outer := astutil.UnparenUp(cur)
 			parent := outer.Parent()
 			switch outer.ParentEdgeKind() {
 			case edge.IndexExpr_X:
-				key := fn + "\x00" + types.ExprString(parent.Node().(*ast.IndexExpr).Index)
+				key := funcKey{fd, types.ExprString(parent.Node().(*ast.IndexExpr).Index)}
 				switch astutil.UnparenUp(parent).ParentEdgeKind() {
 				case edge.AssignStmt_Lhs, edge.IncDecStmt_X:
 					pf.inserts[key] = append(pf.inserts[key], cur.Node().Pos())
@@ -107,8 +110,10 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 					case b.Name() == "len":
 						continue
 					case b.Name() == "delete" && len(call.Args) == 2:
-						pf.deletes[fn+"\x00"+types.ExprString(call.Args[1])] = true
-						pf.deleters[fn] = true
+						pf.deletes[funcKey{fd, types.ExprString(call.Args[1])}] = true
+						if fn, ok := info.Defs[fd.Name].(*types.Func); ok {
+							pf.deleters[fn] = true
+						}
 						continue
 					}
 				}
@@ -147,27 +152,32 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 			if !together {
 				continue
 			}
-			var cleanup string
+			var cleanup *funcKey
 			for key := range pb.deletes {
 				// The cleanup reads A under the key and neither inserts
 				// it (a reference count it decrements is its own
 				// choice) nor is where the pair is filled, and neither
 				// it nor a function it calls deletes from A.
-				fn, _, _ := strings.Cut(key, "\x00")
+				fn, _ := info.Defs[key.fn.Name].(*types.Func)
 				if pa.reads[key] && len(pa.inserts[key]) == 0 && len(pb.inserts[key]) == 0 && !pa.deleters[fn] && !callsAny(calls, fn, pa.deleters) &&
-					(cleanup == "" || key < cleanup) {
-					cleanup = key
+					(cleanup == nil || key.less(*cleanup)) {
+					cleanup = &key
 				}
 			}
-			if cleanup == "" {
+			if cleanup == nil {
 				continue
 			}
-			fn, key, _ := strings.Cut(cleanup, "\x00")
+			fn, key := cleanup.fn.Name.Name, cleanup.key
 			msg := fmt.Sprintf("map field %s.%s only grows: %s deletes %s from %s, filled together with it, but only reads it from %s",
 				pa.owner.Name(), a.Name(), fn, key, b.Name(), a.Name())
 			if len(pa.deleters) > 0 {
+				var names []string
+				for f := range pa.deleters {
+					names = append(names, f.Name())
+				}
+				sort.Strings(names)
 				msg = fmt.Sprintf("map field %s.%s keeps what %s drops: %s deletes %s from %s, filled together with it, but only reads it from %s, which only %s deletes from, on another event",
-					pa.owner.Name(), a.Name(), b.Name(), fn, key, b.Name(), a.Name(), strings.Join(sortedKeys(pa.deleters), ", "))
+					pa.owner.Name(), a.Name(), b.Name(), fn, key, b.Name(), a.Name(), strings.Join(names, ", "))
 			}
 			c.pass.Reportf(pa.first, "%s", msg)
 			if c.siblingReported == nil {
@@ -179,13 +189,13 @@ func (c *checker) checkPaired(inspect *inspector.Inspector) {
 	}
 }
 
-// packageCalls returns, for each function declaration of the package
-// (by name, as enclosingFuncName gives it), the names of the package's
+// packageCalls returns, for each function of the package, the package's
 // functions and methods it calls, outside _test.go files.
-func packageCalls(pass *analysis.Pass) map[string]map[string]bool {
-	calls := make(map[string]map[string]bool)
+func packageCalls(pass *analysis.Pass) map[*types.Func]map[*types.Func]bool {
+	calls := make(map[*types.Func]map[*types.Func]bool)
 	for fd := range astutil.FuncDecls(pass) {
-		if fd.Body == nil {
+		caller, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func)
+		if !ok {
 			continue
 		}
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
@@ -194,10 +204,10 @@ func packageCalls(pass *analysis.Pass) map[string]map[string]bool {
 				return true
 			}
 			if fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func); ok && fn.Pkg() == pass.Pkg {
-				if calls[fd.Name.Name] == nil {
-					calls[fd.Name.Name] = make(map[string]bool)
+				if calls[caller] == nil {
+					calls[caller] = make(map[*types.Func]bool)
 				}
-				calls[fd.Name.Name][fn.Name()] = true
+				calls[caller][fn.Origin()] = true
 			}
 			return true
 		})
@@ -205,16 +215,16 @@ func packageCalls(pass *analysis.Pass) map[string]map[string]bool {
 	return calls
 }
 
-// callsAny reports whether fn calls one of names, directly or through the
+// callsAny reports whether fn calls one of funcs, directly or through the
 // package's functions.
-func callsAny(calls map[string]map[string]bool, fn string, names map[string]bool) bool {
-	seen := map[string]bool{fn: true}
-	work := []string{fn}
+func callsAny(calls map[*types.Func]map[*types.Func]bool, fn *types.Func, funcs map[*types.Func]bool) bool {
+	seen := map[*types.Func]bool{fn: true}
+	work := []*types.Func{fn}
 	for len(work) > 0 {
 		f := work[len(work)-1]
 		work = work[:len(work)-1]
 		for g := range calls[f] {
-			if names[g] {
+			if funcs[g] {
 				return true
 			}
 			if !seen[g] {
@@ -224,13 +234,4 @@ func callsAny(calls map[string]map[string]bool, fn string, names map[string]bool
 		}
 	}
 	return false
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

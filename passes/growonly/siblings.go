@@ -52,16 +52,7 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 		return
 	}
 	// cleanups[{fn, key text}] lists the fields fn deletes that key from.
-	type cleanupKey struct {
-		fn  token.Pos // of the function declaration: methods share names
-		key string
-	}
-	type cleanup struct {
-		fn     string
-		key    string
-		fields map[*types.Var]bool
-	}
-	cleanups := make(map[cleanupKey]*cleanup)
+	cleanups := make(map[funcKey]map[*types.Var]bool)
 	fresh := make(map[*types.Var]bool)
 	for fileCur := range inspect.Root().Children() {
 		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
@@ -95,13 +86,12 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 					case b.Name() == "len":
 						continue
 					case b.Name() == "delete" && len(call.Args) == 2:
-						for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
-							fd := enc.Node().(*ast.FuncDecl)
-							k := cleanupKey{fd.Pos(), types.ExprString(call.Args[1])}
+						if fd := funcDeclAround(cur); fd != nil {
+							k := funcKey{fd, types.ExprString(call.Args[1])}
 							if cleanups[k] == nil {
-								cleanups[k] = &cleanup{fn: fd.Name.Name, key: k.key, fields: make(map[*types.Var]bool)}
+								cleanups[k] = make(map[*types.Var]bool)
 							}
-							cleanups[k].fields[sf.field] = true
+							cleanups[k][sf.field] = true
 						}
 					}
 				}
@@ -118,25 +108,20 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 	transient := transientTypes(c.pass, inspect)
 	reported := make(map[*types.Var]bool)
 	c.siblingReported = reported
-	keys := make([]cleanupKey, 0, len(cleanups))
+	keys := make([]funcKey, 0, len(cleanups))
 	for k := range cleanups {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].fn != keys[j].fn {
-			return keys[i].fn < keys[j].fn
-		}
-		return keys[i].key < keys[j].key
-	})
+	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
 	for _, k := range keys {
-		cl := cleanups[k]
-		if len(cl.fields) < 2 {
+		deleted := cleanups[k]
+		if len(deleted) < 2 {
 			continue
 		}
 		var owner *types.TypeName
 		var keyType types.Type
 		var names []string
-		for f := range cl.fields {
+		for f := range deleted {
 			sf := fields[f]
 			kt := f.Type().Underlying().(*types.Map).Key()
 			if owner != nil && (sf.owner != owner || !types.Identical(kt, keyType)) {
@@ -151,13 +136,13 @@ func (c *checker) checkSiblings(inspect *inspector.Inspector) {
 		}
 		sort.Strings(names)
 		for _, sf := range fields {
-			if sf.owner != owner || cl.fields[sf.field] || sf.released || !sf.varKeys || reported[sf.field] ||
+			if sf.owner != owner || deleted[sf.field] || sf.released || !sf.varKeys || reported[sf.field] ||
 				!types.Identical(sf.field.Type().Underlying().(*types.Map).Key(), keyType) {
 				continue
 			}
 			reported[sf.field] = true
 			c.pass.Reportf(sf.inserts[0], "map field %s.%s only grows: %s deletes %s from %s but not from it",
-				owner.Name(), sf.field.Name(), cl.fn, cl.key, strings.Join(names, ", "))
+				owner.Name(), sf.field.Name(), k.fn.Name.Name, k.key, strings.Join(names, ", "))
 		}
 	}
 }
@@ -169,12 +154,30 @@ func originOf(v *types.Var) *types.Var {
 	return v.Origin()
 }
 
-// enclosingFuncName names the function declaration around cur.
-func enclosingFuncName(cur inspector.Cursor) string {
+// funcDeclAround returns the function declaration around cur, function
+// literals included, or nil outside any.
+func funcDeclAround(cur inspector.Cursor) *ast.FuncDecl {
 	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
-		return enc.Node().(*ast.FuncDecl).Name.Name
+		return enc.Node().(*ast.FuncDecl)
 	}
-	return ""
+	return nil
+}
+
+// A funcKey is a key expression, as written, in one function: the
+// sibling and paired rules match what a function inserts, deletes and
+// reads by it. Functions are told apart by declaration, not by name:
+// methods of two types share names.
+type funcKey struct {
+	fn  *ast.FuncDecl
+	key string
+}
+
+// less orders funcKeys by position, then key, for stable messages.
+func (k funcKey) less(o funcKey) bool {
+	if k.fn.Pos() != o.fn.Pos() {
+		return k.fn.Pos() < o.fn.Pos()
+	}
+	return k.key < o.key
 }
 
 // mapFieldsOf yields the map fields (not sync.Map) of the struct types

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 //go:embed doc.go
@@ -667,10 +668,22 @@ func exprText(pass *analysis.Pass, e ast.Expr) string {
 
 // fillPositions returns the positions of the assignments in body that
 // insert into the made map: m[k] = v for a map variable, s.f[k] = v for a
-// field of a new struct value.
+// field of a new struct value or a field made lazily, and the insert of a
+// method that does only that (as.add(addr)).
 func fillPositions(pass *analysis.Pass, made madeMapStmt, body *ast.BlockStmt) []token.Pos {
 	var out []token.Pos
 	ast.Inspect(body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && made.field != nil {
+			// as.add(addr), a method whose body is the insert
+			// (fieldfill.go): the insert is the method's statement,
+			// the line a profile charges the growth to.
+			if fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func); ok {
+				if _, ok := inserter(pass, fn, made.field); ok {
+					out = append(out, astutil.FuncDecl(pass, fn).Body.List[0].Pos())
+				}
+			}
+			return true
+		}
 		as, ok := n.(*ast.AssignStmt)
 		if !ok {
 			return true
@@ -683,7 +696,10 @@ func fillPositions(pass *analysis.Pass, made madeMapStmt, body *ast.BlockStmt) [
 			x := ast.Unparen(ix.X)
 			if made.field != nil {
 				sel, ok := x.(*ast.SelectorExpr)
-				if !ok || pass.TypesInfo.Uses[sel.Sel] != made.field || !isIdentOf(pass, sel.X, made.obj) {
+				// made.obj is the struct variable (s.f filled after s :=
+				// &T{f: make(M)}), or the field itself when the map is a
+				// field made lazily (o.f = make(M) in an if o.f == nil).
+				if !ok || pass.TypesInfo.Uses[sel.Sel] != made.field || made.obj != made.field && !isIdentOf(pass, sel.X, made.obj) {
 					continue
 				}
 			} else if !isIdentOf(pass, x, made.obj) {
