@@ -56,7 +56,6 @@ var knownMisses = map[string]bool{
 	"heldout/irisrooms":        true,
 	"heldout/thundermutations": true,
 	// sixth batch
-	"heldout/agentcubepending": true,
 	"heldout/inngestrealtime":  true,
 	"heldout/kargohelmhints":   true,
 	"heldout/livegowriters":    true,

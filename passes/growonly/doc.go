@@ -102,7 +102,13 @@
 // waiter channel, a pending response), deleted on some of the call's
 // returns but not on another that neither hands the key to the caller
 // nor follows a receive that a responder (a function that only deletes
-// from the map) answered: that exit leaves it behind. And, within one
+// from the map) answered: that exit leaves it behind. The same when the
+// call deletes the entry on no path at all and leaves that to the
+// responder: a return in another case of the select that waits for the
+// answer (a timeout, a cancelled context) leaves the entry, unless the
+// call defers a function value (a cancel the registration returned) or
+// calls a function that deletes from the map, or something in the
+// package ranges over it (a sweep of expired waiters). And, within one
 // function, an insertion m[k] after delete(m, k) on the same path (each
 // under an if of its own, nothing returning between, no condition of the
 // one negating a condition of the other): it undoes the delete. And an

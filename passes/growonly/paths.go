@@ -3,6 +3,7 @@ package growonly
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -79,6 +80,8 @@ func (c *checker) checkExitPaths(inspect *inspector.Inspector) {
 	// Package functions that only store into, or only delete from, one
 	// map: helpers whose calls count as the store or delete.
 	storer := make(map[*types.Func]types.Object)
+	storedAt := make(map[*types.Func]ast.Node)          // a storer's store
+	deletesIn := make(map[types.Object][]*ast.FuncDecl) // map -> functions with a delete of it
 	deleter := make(map[*types.Func]types.Object)
 	deletedIn := make(map[types.Object]map[ast.Node]bool) // map -> functions deleting from it
 	storedIn := make(map[types.Object]map[ast.Node]bool)  // map -> functions storing into it
@@ -94,15 +97,20 @@ func (c *checker) checkExitPaths(inspect *inspector.Inspector) {
 			}
 			decls = append(decls, fd)
 			var stores, deletes []types.Object
+			var lastStore ast.Node
 			ast.Inspect(fd.Body, func(n ast.Node) bool {
 				if m, store, _ := direct(n); m != nil {
 					if store {
 						stores = append(stores, m)
+						lastStore = n
 						if storedIn[m] == nil {
 							storedIn[m] = make(map[ast.Node]bool)
 						}
 						storedIn[m][fd] = true
 					} else {
+						if !slices.Contains(deletesIn[m], fd) {
+							deletesIn[m] = append(deletesIn[m], fd)
+						}
 						deletes = append(deletes, m)
 						if deletedIn[m] == nil {
 							deletedIn[m] = make(map[ast.Node]bool)
@@ -117,6 +125,7 @@ func (c *checker) checkExitPaths(inspect *inspector.Inspector) {
 			case fn == nil:
 			case len(stores) == 1 && len(deletes) == 0:
 				storer[fn] = stores[0]
+				storedAt[fn] = lastStore
 			case len(deletes) == 1 && len(stores) == 0:
 				deleter[fn] = deletes[0]
 			}
@@ -151,13 +160,15 @@ func (c *checker) checkExitPaths(inspect *inspector.Inspector) {
 			return true
 		})
 	}
+	swept := sweptMaps(info, decls, target)
+	w := waiterInfo{storedAt: storedAt, swept: swept, deletesIn: deletesIn}
 	for _, fd := range decls {
-		c.checkExitPathsIn(fd, direct, storer, deleter, deletedIn, storedIn)
+		c.checkExitPathsIn(fd, direct, storer, deleter, deletedIn, storedIn, w)
 	}
 }
 
 func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (types.Object, bool, []ast.Expr),
-	storer, deleter map[*types.Func]types.Object, deletedIn, storedIn map[types.Object]map[ast.Node]bool) {
+	storer, deleter map[*types.Func]types.Object, deletedIn, storedIn map[types.Object]map[ast.Node]bool, w waiterInfo) {
 	info := c.pass.TypesInfo
 	locals := func(es []ast.Expr) []types.Object {
 		var out []types.Object
@@ -262,7 +273,11 @@ func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (type
 				dels = append(dels, d)
 			}
 		}
-		if len(dels) == 0 || !waitsOn(info, fd.Body, st.roots) {
+		if len(dels) == 0 {
+			c.checkWaiterExits(fd, st.node, st.m, st.roots, parents, deletedIn, storedIn, w)
+			continue
+		}
+		if !waitsOn(info, fd.Body, st.roots) {
 			continue
 		}
 		for _, ret := range returns {

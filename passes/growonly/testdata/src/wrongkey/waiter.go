@@ -1,0 +1,221 @@
+package wrongkey
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// Waiters whose only removal is the answer: an exit of the wait that
+// gets no answer leaves the entry (AgentCube's create handler,
+// https://github.com/volcano-sh/agentcube/pull/90).
+
+type result struct{ ok bool }
+
+type reconciler struct {
+	mu      sync.Mutex
+	pending map[string]chan result
+}
+
+// watch registers for the answer; reconcile answers and deletes.
+func (r *reconciler) watch(name string) <-chan result {
+	ch := make(chan result, 1)
+	r.mu.Lock()
+	r.pending[name] = ch
+	r.mu.Unlock()
+	return ch
+}
+
+func (r *reconciler) reconcile(name string) {
+	r.mu.Lock()
+	ch, ok := r.pending[name]
+	delete(r.pending, name)
+	r.mu.Unlock()
+	if ok {
+		ch <- result{ok: true}
+	}
+}
+
+func (r *reconciler) create(ctx context.Context, prefix string, id int) (result, error) {
+	name := prefix + string(rune('a'+id%26))
+	ch := r.watch(name) // want `the entry watch stores in pending \(waiter.go:25\) is deleted only by reconcile, which answers it: the return at line 47 ends the wait without an answer and leaves the entry behind \(defer the delete\)`
+	select {
+	case res := <-ch:
+		return res, nil
+	case <-ctx.Done():
+		return result{}, ctx.Err()
+	}
+}
+
+// A direct store, a timeout.
+type rpc struct {
+	mu    sync.Mutex
+	calls map[uint64]chan []byte
+	seq   uint64
+	out   chan []byte
+}
+
+func (c *rpc) call(req []byte) ([]byte, error) {
+	c.mu.Lock()
+	c.seq++
+	id := c.seq
+	ch := make(chan []byte, 1)
+	c.calls[id] = ch // want `the entry stored here is deleted only by readLoop, which answers it: the return at line 71`
+	c.mu.Unlock()
+	c.out <- req
+	select {
+	case resp := <-ch:
+		return resp, nil
+	case <-time.After(time.Second):
+		return nil, errors.New("timeout")
+	}
+}
+
+func (c *rpc) readLoop(in chan struct {
+	id   uint64
+	body []byte
+}) {
+	for m := range in {
+		c.mu.Lock()
+		ch := c.calls[m.id]
+		delete(c.calls, m.id)
+		c.mu.Unlock()
+		if ch != nil {
+			ch <- m.body
+		}
+	}
+}
+
+// Near misses.
+
+// The registration hands back its cancel, deferred.
+type canceller struct {
+	mu      sync.Mutex
+	pending map[string]chan result
+}
+
+func (c *canceller) watch(name string) (<-chan result, func()) {
+	ch := make(chan result, 1)
+	c.mu.Lock()
+	c.pending[name] = ch
+	c.mu.Unlock()
+	return ch, func() {
+		c.mu.Lock()
+		delete(c.pending, name)
+		c.mu.Unlock()
+	}
+}
+
+func (c *canceller) answer(name string) {
+	c.mu.Lock()
+	delete(c.pending, name)
+	c.mu.Unlock()
+}
+
+func (c *canceller) wait(ctx context.Context, name string) error {
+	ch, cancel := c.watch(name)
+	defer cancel()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// A sweep drops waiters that waited too long.
+type swept struct {
+	mu      sync.Mutex
+	pending map[int]*waiting
+}
+
+type waiting struct {
+	ch    chan result
+	since time.Time
+}
+
+func (s *swept) wait(id int) error {
+	w := &waiting{ch: make(chan result, 1), since: time.Now()}
+	s.mu.Lock()
+	s.pending[id] = w
+	s.mu.Unlock()
+	select {
+	case <-w.ch:
+		return nil
+	case <-time.After(time.Second):
+		return errors.New("timeout")
+	}
+}
+
+func (s *swept) answer(id int) {
+	s.mu.Lock()
+	if w := s.pending[id]; w != nil {
+		delete(s.pending, id)
+		w.ch <- result{ok: true}
+	}
+	s.mu.Unlock()
+}
+
+func (s *swept) sweep() {
+	s.mu.Lock()
+	for id, w := range s.pending {
+		if time.Since(w.since) > time.Minute {
+			delete(s.pending, id)
+		}
+	}
+	s.mu.Unlock()
+}
+
+// The timeout calls a function that removes the entry among other work.
+type forgetting struct {
+	mu      sync.Mutex
+	pending map[int]chan result
+	stats   map[string]int
+}
+
+func (f *forgetting) forget(id int) {
+	f.mu.Lock()
+	delete(f.pending, id)
+	f.stats["timeouts"]++
+	f.mu.Unlock()
+}
+
+func (f *forgetting) answer(id int) {
+	f.mu.Lock()
+	ch := f.pending[id]
+	delete(f.pending, id)
+	f.mu.Unlock()
+	if ch != nil {
+		ch <- result{ok: true}
+	}
+}
+
+func (f *forgetting) wait(id int) error {
+	ch := make(chan result, 1)
+	f.mu.Lock()
+	f.pending[id] = ch
+	f.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-time.After(time.Second):
+		f.forget(id)
+		return errors.New("timeout")
+	}
+}
+
+// The wait hands the channel to the caller when it gives up: whoever
+// holds it may still read the answer.
+func (f *forgetting) waitOrHandOff(id int) (chan result, error) {
+	ch := make(chan result, 1)
+	f.mu.Lock()
+	f.pending[id] = ch
+	f.mu.Unlock()
+	select {
+	case <-ch:
+		return nil, nil
+	case <-time.After(time.Second):
+		return ch, errors.New("still waiting")
+	}
+}

@@ -1,0 +1,196 @@
+package growonly
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// A call that registers a waiter and leaves its removal to whoever
+// answers leaks the entry on every exit that gets no answer:
+//
+//	ch := r.watch(key) // pending[key] = ch
+//	select {
+//	case res := <-ch:
+//		return res, nil // the answer: Reconcile deleted the entry
+//	case <-time.After(timeout):
+//		return nil, errTimeout // pending[key] stays
+//	}
+//
+// checkWaiterExits judges the stores checkExitPathsIn found no delete
+// for in the storing function: the function waits on the stored value
+// in a select, another function of the package (a responder) deletes
+// from the map and stores nothing into it, and a return in another case
+// of that select (a timeout, a cancelled context) ends the wait without
+// an answer. Nothing removes that entry unless something else can, so
+// the rule stays silent when the storing function deletes from the map
+// or calls a function that does, defers a call of a function value (a
+// cancel the registration returned), or when anything in the package
+// ranges over the map (a sweep of expired waiters). AgentCube's create
+// handler, https://github.com/volcano-sh/agentcube/pull/90, left its
+// entry on a timeout this way.
+
+// waiterInfo is what checkWaiterExits needs from the whole package.
+type waiterInfo struct {
+	storedAt  map[*types.Func]ast.Node         // the store of a storing helper
+	swept     map[types.Object]bool            // maps something ranges over
+	deletesIn map[types.Object][]*ast.FuncDecl // the functions with a delete of a map
+}
+
+func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object, roots []types.Object,
+	parents map[ast.Node]ast.Node, deletedIn, storedIn map[types.Object]map[ast.Node]bool, w waiterInfo) {
+	info := c.pass.TypesInfo
+	if deletedIn[m][fd] || w.swept[m] {
+		return
+	}
+	// A responder deletes from the map and stores nothing into it,
+	// directly or through a helper.
+	answered := false
+	deleters := make(map[*types.Func]bool)
+	var responders []string
+	for _, decl := range w.deletesIn[m] {
+		if fn, ok := info.Defs[decl.Name].(*types.Func); ok {
+			deleters[fn] = true
+		}
+		answered = answered || decl != fd && !storedIn[m][decl]
+		responders = append(responders, decl.Name.Name)
+	}
+	for f := range deletedIn[m] {
+		decl := f.(*ast.FuncDecl)
+		if fn, ok := info.Defs[decl.Name].(*types.Func); ok {
+			deleters[fn] = true
+		}
+		answered = answered || f != ast.Node(fd) && !storedIn[m][f]
+	}
+	if !answered {
+		return
+	}
+	slices.Sort(responders)
+	responders = slices.Compact(responders)
+	// Whatever the storing function calls may remove the entry.
+	removes := false
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if fn, ok := typeutil.Callee(info, n).(*types.Func); ok && deleters[fn] {
+				removes = true
+			}
+		case *ast.DeferStmt:
+			if _, ok := typeutil.Callee(info, n.Call).(*types.Func); !ok {
+				if _, builtin := typeutil.Callee(info, n.Call).(*types.Builtin); !builtin {
+					removes = true // defer cancel(), defer func() { ... }()
+				}
+			}
+		}
+		return !removes
+	})
+	if removes {
+		return
+	}
+	// The stored value, as the caller holds it: a helper's result
+	// (`ch := r.watch(key)`) or the value stored.
+	held := slices.Clone(roots)
+	what := "the entry stored here"
+	if call, ok := st.(*ast.CallExpr); ok {
+		if as, ok := parents[call].(*ast.AssignStmt); ok && len(as.Rhs) == 1 {
+			for _, lhs := range as.Lhs {
+				if id, ok := lhs.(*ast.Ident); ok && info.ObjectOf(id) != nil {
+					held = append(held, info.ObjectOf(id))
+				}
+			}
+		}
+		if fn, ok := typeutil.Callee(info, call).(*types.Func); ok && w.storedAt[fn] != nil {
+			pos := c.pass.Fset.Position(w.storedAt[fn].Pos())
+			what = fmt.Sprintf("the entry %s stores in %s (%s:%d)", fn.Name(), m.Name(), filepath.Base(pos.Filename), pos.Line)
+		}
+	}
+	receivesHeld := func(comm ast.Stmt) bool {
+		found := false
+		ast.Inspect(comm, func(n ast.Node) bool {
+			if u, ok := n.(*ast.UnaryExpr); ok && u.Op.String() == "<-" && mentionsAny(info, u.X, held) {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	var exit *ast.ReturnStmt
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if exit != nil {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.SelectStmt:
+			if n.Pos() < st.End() {
+				return true
+			}
+			answered := false
+			for _, cc := range n.Body.List {
+				if comm := cc.(*ast.CommClause).Comm; comm != nil && receivesHeld(comm) {
+					answered = true
+				}
+			}
+			if !answered {
+				return true
+			}
+			for _, cc := range n.Body.List {
+				cc := cc.(*ast.CommClause)
+				if cc.Comm == nil || receivesHeld(cc.Comm) {
+					continue
+				}
+				ast.Inspect(cc, func(n ast.Node) bool {
+					switch n := n.(type) {
+					case *ast.FuncLit:
+						return false
+					case *ast.ReturnStmt:
+						if exit == nil && !mentionsAny(info, n, held) {
+							exit = n
+						}
+					}
+					return exit == nil
+				})
+			}
+		}
+		return true
+	})
+	if exit == nil {
+		return
+	}
+	answers := "which answers it"
+	if len(responders) > 1 {
+		answers = "which answer it"
+	}
+	c.pass.Reportf(st.Pos(), "%s is deleted only by %s, %s: the return at line %d ends the wait without an answer and leaves the entry behind (defer the delete)",
+		what, strings.Join(responders, " and "), answers, c.pass.Fset.Position(exit.Pos()).Line)
+}
+
+// sweptMaps returns the maps that a range statement or a sync.Map's
+// Range visits in the given functions: a sweep there may drop any key.
+func sweptMaps(info *types.Info, decls []*ast.FuncDecl, target func(ast.Expr) types.Object) map[types.Object]bool {
+	swept := make(map[types.Object]bool)
+	for _, fd := range decls {
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.RangeStmt:
+				if m := target(n.X); m != nil {
+					swept[m] = true
+				}
+			case *ast.CallExpr:
+				if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Range" && mapKind(info.TypeOf(sel.X)) == syncMapKind {
+					if m := target(sel.X); m != nil {
+						swept[m] = true
+					}
+				}
+			}
+			return true
+		})
+	}
+	return swept
+}
