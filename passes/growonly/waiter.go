@@ -119,9 +119,12 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 		})
 		return found
 	}
+	// The select that waits for the answer, and a return in another of
+	// its cases.
+	var wait *ast.SelectStmt
 	var exit *ast.ReturnStmt
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if exit != nil {
+		if wait != nil {
 			return false
 		}
 		switch n := n.(type) {
@@ -131,13 +134,12 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 			if n.Pos() < st.End() {
 				return true
 			}
-			answered := false
 			for _, cc := range n.Body.List {
 				if comm := cc.(*ast.CommClause).Comm; comm != nil && receivesHeld(comm) {
-					answered = true
+					wait = n
 				}
 			}
-			if !answered {
+			if wait == nil {
 				return true
 			}
 			for _, cc := range n.Body.List {
@@ -145,30 +147,50 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 				if cc.Comm == nil || receivesHeld(cc.Comm) {
 					continue
 				}
-				ast.Inspect(cc, func(n ast.Node) bool {
-					switch n := n.(type) {
-					case *ast.FuncLit:
-						return false
-					case *ast.ReturnStmt:
-						if exit == nil && !mentionsAny(info, n, held) {
-							exit = n
-						}
-					}
-					return exit == nil
-				})
+				if ret := firstReturn(cc, func(ret *ast.ReturnStmt) bool { return !mentionsAny(info, ret, held) }); ret != nil && exit == nil {
+					exit = ret
+				}
 			}
+			return false
 		}
 		return true
 	})
 	if exit == nil {
 		return
 	}
+	how := "ends the wait without an answer"
+	// A return between the store and the wait (sending the request
+	// failed) gives up before any answer can come.
+	if ret := firstReturn(fd.Body, func(ret *ast.ReturnStmt) bool {
+		return st.End() <= ret.Pos() && ret.End() <= wait.Pos() &&
+			!mentionsAny(info, ret, held) && !inConditionOf(parents, ret, st)
+	}); ret != nil {
+		exit, how = ret, "gives up before the wait"
+	}
 	answers := "which answers it"
 	if len(responders) > 1 {
 		answers = "which answer it"
 	}
-	c.pass.Reportf(st.Pos(), "%s is deleted only by %s, %s: the return at line %d ends the wait without an answer and leaves the entry behind (defer the delete)",
-		what, strings.Join(responders, " and "), answers, c.pass.Fset.Position(exit.Pos()).Line)
+	c.pass.Reportf(st.Pos(), "%s is deleted only by %s, %s: the return at line %d %s and leaves the entry behind (defer the delete)",
+		what, strings.Join(responders, " and "), answers, c.pass.Fset.Position(exit.Pos()).Line, how)
+}
+
+// firstReturn returns the first return statement in n, outside function
+// literals, that ok accepts.
+func firstReturn(n ast.Node, ok func(*ast.ReturnStmt) bool) *ast.ReturnStmt {
+	var first *ast.ReturnStmt
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if first == nil && ok(n) {
+				first = n
+			}
+		}
+		return first == nil
+	})
+	return first
 }
 
 // sweptMaps returns the maps that a range statement or a sync.Map's

@@ -72,6 +72,25 @@ func (c *rpc) call(req []byte) ([]byte, error) {
 	}
 }
 
+// Sending the request fails before the wait.
+func (c *rpc) callOrFail(req []byte, send func([]byte) error) ([]byte, error) {
+	c.mu.Lock()
+	c.seq++
+	id := c.seq
+	ch := make(chan []byte, 1)
+	c.calls[id] = ch // want `the entry stored here is deleted only by readLoop, which answers it: the return at line 84 gives up before the wait and leaves the entry behind`
+	c.mu.Unlock()
+	if err := send(req); err != nil {
+		return nil, err
+	}
+	select {
+	case resp := <-ch:
+		return resp, nil
+	case <-time.After(time.Second):
+		return nil, errors.New("timeout")
+	}
+}
+
 func (c *rpc) readLoop(in chan struct {
 	id   uint64
 	body []byte
