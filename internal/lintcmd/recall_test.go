@@ -34,7 +34,6 @@ var knownMisses = map[string]bool{
 	"heldout/lomaps":             true,
 	"heldout/watermillgochannel": true,
 	// third batch
-	"heldout/boulderpending": true,
 	"heldout/boxopresence":   true,
 	"heldout/fiberidemlock":  true,
 	"heldout/hiveorderedmap": true,

@@ -161,7 +161,7 @@ func (c *checker) checkExitPaths(inspect *inspector.Inspector) {
 		})
 	}
 	swept := sweptMaps(info, decls, target)
-	w := waiterInfo{storedAt: storedAt, swept: swept, deletesIn: deletesIn}
+	w := waiterInfo{storedAt: storedAt, swept: swept, deletesIn: deletesIn, definitions: localDefinitions(info, decls)}
 	for _, fd := range decls {
 		c.checkExitPathsIn(fd, direct, storer, deleter, deletedIn, storedIn, w)
 	}
@@ -264,7 +264,15 @@ func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (type
 		return false
 	}
 	for _, st := range ops {
-		if !st.store || len(st.roots) == 0 {
+		if !st.store {
+			continue
+		}
+		if len(st.roots) == 0 {
+			// A helper that draws the key itself (`id := newToken()`)
+			// stores one entry per call too.
+			if call, ok := st.node.(*ast.CallExpr); ok && w.drawsKey(info, call) {
+				c.checkWaiterExits(fd, st.node, st.m, nil, parents, deletedIn, storedIn, w)
+			}
 			continue
 		}
 		var dels []op

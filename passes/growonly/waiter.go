@@ -3,6 +3,7 @@ package growonly
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"path/filepath"
 	"slices"
@@ -40,12 +41,15 @@ type waiterInfo struct {
 	storedAt  map[*types.Func]ast.Node         // the store of a storing helper
 	swept     map[types.Object]bool            // maps something ranges over
 	deletesIn map[types.Object][]*ast.FuncDecl // the functions with a delete of a map
+	// definitions are the expressions local variables are defined
+	// from (`id := newToken()`).
+	definitions map[*types.Var]ast.Expr
 }
 
 func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object, roots []types.Object,
 	parents map[ast.Node]ast.Node, deletedIn, storedIn map[types.Object]map[ast.Node]bool, w waiterInfo) {
 	info := c.pass.TypesInfo
-	if deletedIn[m][fd] || w.swept[m] {
+	if deletedIn[m][fd] || slices.Contains(w.deletesIn[m], fd) || w.swept[m] {
 		return
 	}
 	// A responder deletes from the map and stores nothing into it,
@@ -112,7 +116,8 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 	receivesHeld := func(comm ast.Stmt) bool {
 		found := false
 		ast.Inspect(comm, func(n ast.Node) bool {
-			if u, ok := n.(*ast.UnaryExpr); ok && u.Op.String() == "<-" && mentionsAny(info, u.X, held) {
+			if u, ok := n.(*ast.UnaryExpr); ok && u.Op.String() == "<-" &&
+				(mentionsAny(info, u.X, held) || ast.Unparen(u.X) == st) { // <-c.dispatch(...)
 				found = true
 			}
 			return !found
@@ -131,8 +136,8 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 		case *ast.FuncLit:
 			return false
 		case *ast.SelectStmt:
-			if n.Pos() < st.End() {
-				return true
+			if n.End() <= st.Pos() || storedInCase(n, st) {
+				return true // a select before the store, or around it
 			}
 			for _, cc := range n.Body.List {
 				if comm := cc.(*ast.CommClause).Comm; comm != nil && receivesHeld(comm) {
@@ -175,6 +180,61 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 		what, strings.Join(responders, " and "), answers, c.pass.Fset.Position(exit.Pos()).Line, how)
 }
 
+// storedInCase reports whether st is in the body of one of sel's cases.
+func storedInCase(sel *ast.SelectStmt, st ast.Node) bool {
+	for _, cc := range sel.Body.List {
+		for _, stmt := range cc.(*ast.CommClause).Body {
+			if stmt.Pos() <= st.Pos() && st.End() <= stmt.End() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// drawsKey reports whether call calls a storing helper whose key is a
+// local variable of the helper defined from no parameter of it (`id :=
+// newToken()`, `c.seq++; id := c.seq`): one new entry per call.
+func (w waiterInfo) drawsKey(info *types.Info, call *ast.CallExpr) bool {
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || w.storedAt[fn] == nil {
+		return false
+	}
+	as, ok := w.storedAt[fn].(*ast.AssignStmt)
+	if !ok {
+		return false
+	}
+	ix, ok := ast.Unparen(as.Lhs[0]).(*ast.IndexExpr)
+	if !ok {
+		return false
+	}
+	id, ok := ast.Unparen(ix.Index).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	key, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	def := w.definitions[key]
+	if def == nil {
+		return false
+	}
+	params := fn.Signature().Params()
+	drawn := true
+	ast.Inspect(def, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			for p := range params.Variables() {
+				if info.Uses[id] == p {
+					drawn = false
+				}
+			}
+		}
+		return drawn
+	})
+	return drawn
+}
+
 // firstReturn returns the first return statement in n, outside function
 // literals, that ok accepts.
 func firstReturn(n ast.Node, ok func(*ast.ReturnStmt) bool) *ast.ReturnStmt {
@@ -191,6 +251,27 @@ func firstReturn(n ast.Node, ok func(*ast.ReturnStmt) bool) *ast.ReturnStmt {
 		return first == nil
 	})
 	return first
+}
+
+// localDefinitions maps the local variables of decls defined by `:=` to
+// the expression each is defined from.
+func localDefinitions(info *types.Info, decls []*ast.FuncDecl) map[*types.Var]ast.Expr {
+	defs := make(map[*types.Var]ast.Expr)
+	for _, fd := range decls {
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Lhs) == len(as.Rhs) {
+				for i, lhs := range as.Lhs {
+					if id, ok := lhs.(*ast.Ident); ok {
+						if v, ok := info.Defs[id].(*types.Var); ok {
+							defs[v] = as.Rhs[i]
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	return defs
 }
 
 // sweptMaps returns the maps that a range statement or a sync.Map's

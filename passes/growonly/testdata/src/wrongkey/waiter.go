@@ -238,3 +238,72 @@ func (f *forgetting) waitOrHandOff(id int) (chan result, error) {
 		return ch, errors.New("still waiting")
 	}
 }
+
+// A helper draws the key, stores, and returns the channel the select
+// receives from (Boulder's DispatchSync,
+// https://github.com/letsencrypt/boulder/issues/1045).
+type dispatcher struct {
+	mu      sync.Mutex
+	pending map[string]chan []byte
+	seq     int
+}
+
+func (d *dispatcher) dispatch(body []byte) chan []byte {
+	ch := make(chan []byte, 1)
+	d.mu.Lock()
+	d.seq++
+	id := string(rune(d.seq)) + "-token"
+	d.pending[id] = ch
+	d.mu.Unlock()
+	return ch
+}
+
+func (d *dispatcher) reply(id string, body []byte) {
+	d.mu.Lock()
+	ch := d.pending[id]
+	delete(d.pending, id)
+	d.mu.Unlock()
+	if ch != nil {
+		ch <- body
+	}
+}
+
+func (d *dispatcher) dispatchSync(body []byte) ([]byte, error) {
+	select {
+	case r := <-d.dispatch(body): // want `the entry dispatch stores in pending \(waiter.go:\d+\) is deleted only by reply, which answers it: the return at line \d+ ends the wait`
+		return r, nil
+	case <-time.After(time.Second):
+		return nil, errors.New("timeout")
+	}
+}
+
+// Near miss: the helper stores under the caller's name, one entry per
+// name however many calls wait for it.
+type named struct {
+	mu      sync.Mutex
+	pending map[string]chan []byte
+}
+
+func (n *named) watch(name string) chan []byte {
+	ch := make(chan []byte, 1)
+	key := name + "/"
+	n.mu.Lock()
+	n.pending[key] = ch
+	n.mu.Unlock()
+	return ch
+}
+
+func (n *named) reply(key string) {
+	n.mu.Lock()
+	delete(n.pending, key)
+	n.mu.Unlock()
+}
+
+func (n *named) waitFor() error {
+	select {
+	case <-n.watch("leader"):
+		return nil
+	case <-time.After(time.Second):
+		return errors.New("timeout")
+	}
+}
