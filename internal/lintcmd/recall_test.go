@@ -80,7 +80,6 @@ var knownMisses = map[string]bool{
 	"heldout/unistorecolids":       true,
 	"heldout/zanzibarctxtags":      true,
 	"heldout/zapxvecdocids":        true,
-	"heldout/zoraxyudpclients":     true,
 }
 
 // knownFalse are findings mapscope makes where no want asks for one (on a

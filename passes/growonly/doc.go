@@ -227,7 +227,11 @@
 //     RPC's Watch does), except those of a configuration type; in a
 //     goroutine's run loop, the variables each iteration defines; in a
 //     function that serves requests, the values it draws by a call that
-//     reads no configuration (a token it generates, an ID); local
+//     reads no configuration (a token it generates, an ID); the peer a
+//     packet connection's read returns (`n, addr, err :=
+//     pc.ReadFromUDP(buf)`) and the connection a listener's Accept
+//     returns, one per client (a UDP proxy's session per client
+//     address); local
 //     variables assigned from those, or filled through their address by a call
 //     that reads them (json.NewDecoder(r.Body).Decode(&ev)); and the
 //     parameters of the package's functions they are passed to, at most

@@ -20,3 +20,14 @@ func TestAppFlag(t *testing.T) {
 	defer growonly.Analyzer.Flags.Set("app", "false")
 	analysistest.Run(t, analysistest.TestData(), growonly.Analyzer, "libapp")
 }
+
+// TestAppsFlag checks a package that -apps names, as mapscope lint names
+// the packages its network services import: long-lived values count as
+// in package main, keys only when they came with a request or a client.
+func TestAppsFlag(t *testing.T) {
+	if err := growonly.Analyzer.Flags.Set("apps", "svcpeer"); err != nil {
+		t.Fatal(err)
+	}
+	defer growonly.Analyzer.Flags.Set("apps", "")
+	analysistest.Run(t, analysistest.TestData(), growonly.Analyzer, "svcpeer")
+}

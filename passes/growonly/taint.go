@@ -33,6 +33,9 @@ import (
 //     (json.NewDecoder(r.Body).Decode(&ev)); a struct built from one (a
 //     client wrapping its connection) is one per request as a key, but
 //     its fields are its own state, not the request's;
+//   - the peer a packet connection's read returns (`n, addr, err :=
+//     conn.ReadFromUDP(buf)`) and the connection a listener's Accept
+//     returns: one per client;
 //   - the parameters of the package's functions that are passed one, at
 //     most maxTaintHops calls away from where it came in. Further away,
 //     in a large package whose every part a connection reaches, a value
@@ -113,6 +116,8 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 						}
 						if hops, ok := c.taintOf(rhs); ok {
 							markID(lhs, taintMark{hops: hops, owner: isNewStruct(info, rhs)})
+						} else if len(n.Rhs) == 1 && readsPeer(info, rhs) && isPeer(info.TypeOf(lhs)) {
+							markID(lhs, taintMark{})
 						} else if n.Tok == token.DEFINE && (c.inRunLoop(cur) && !isConstant(info, rhs) || c.inRequestFunc(cur) && c.drawnPerRequest(rhs)) {
 							markID(lhs, taintMark{})
 						}
@@ -157,6 +162,41 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 			}
 		}
 	}
+}
+
+// peerReads are the methods of package net that return a new client's
+// address or connection.
+var peerReads = map[string]bool{
+	"Accept": true, "AcceptTCP": true, "AcceptUnix": true,
+	"ReadFrom": true, "ReadFromUDP": true, "ReadFromUDPAddrPort": true, "ReadFromIP": true,
+	"ReadMsgUDP": true, "ReadMsgUDPAddrPort": true, "ReadMsgIP": true, "ReadFromUnix": true, "ReadMsgUnix": true,
+}
+
+// readsPeer reports whether e calls a method of package net (a
+// listener's or a packet connection's, through an interface of package
+// net or not) that returns a peer: `ln.Accept()`, `pc.ReadFrom(buf)`.
+func readsPeer(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn, ok := typeutil.Callee(info, call).(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "net" && peerReads[fn.Name()]
+}
+
+// isPeer reports whether t holds a peer's address or connection: a type
+// of package net or net/netip (net.Addr, *net.UDPAddr, netip.AddrPort,
+// net.Conn), not a byte count or an error.
+func isPeer(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := t.(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return false
+	}
+	path := n.Obj().Pkg().Path()
+	return path == "net" || path == "net/netip"
 }
 
 // taintOf reports whether e reads a value that came with a request or an
