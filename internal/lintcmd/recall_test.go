@@ -75,7 +75,6 @@ var knownMisses = map[string]bool{
 	"heldout/gocqlunmarshalmap":    true,
 	"heldout/mcpsdktransports":     true,
 	"heldout/pulsarclienthandlers": true,
-	"heldout/systemdjoblistener":   true,
 	"heldout/tumblebugreqmap":      true,
 	"heldout/unistorecolids":       true,
 	"heldout/zanzibarctxtags":      true,

@@ -4,6 +4,9 @@ import (
 	_ "embed"
 	"go/token"
 	"go/types"
+	"iter"
+	"slices"
+	"strings"
 
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 )
@@ -43,20 +46,46 @@ func (c *checker) collectCandidates() {
 			if !ok {
 				continue
 			}
-			for i := range st.NumFields() {
-				f := st.Field(i)
+			for f, path := range mapFields(st) {
 				kind := mapKind(f.Type())
-				if kind == notMap || !visible(f.Name()) || f.Name() == "_" {
-					continue
+				if f.Name() == "_" || !slices.ContainsFunc(strings.Split(path, "."), visible) {
+					continue // importers reach it, or it is unnamed
 				}
 				if !longLived[obj] && (kind != syncMapKind || !c.app) {
 					continue // a map of a short-lived value dies with it
 				}
 				c.tracked[f] = &tracked{
-					name:    obj.Name() + "." + f.Name(),
+					name:    obj.Name() + "." + path,
 					field:   true,
 					syncMap: kind == syncMapKind,
 					owner:   obj,
+				}
+			}
+		}
+	}
+}
+
+// mapFields yields the map fields of st with their paths: its own, and
+// those of its fields of an anonymous struct type, which group a map with
+// its lock (`jobs struct { sync.Mutex; m map[K]V }`, path "jobs.m") and
+// live as long as st's value.
+func mapFields(st *types.Struct) iter.Seq2[*types.Var, string] {
+	return func(yield func(*types.Var, string) bool) {
+		for i := range st.NumFields() {
+			f := st.Field(i)
+			if mapKind(f.Type()) != notMap {
+				if !yield(f, f.Name()) {
+					return
+				}
+				continue
+			}
+			inner, ok := types.Unalias(f.Type()).(*types.Struct)
+			if !ok || f.Name() == "_" {
+				continue
+			}
+			for j := range inner.NumFields() {
+				if g := inner.Field(j); mapKind(g.Type()) != notMap && !yield(g, f.Name()+"."+g.Name()) {
+					return
 				}
 			}
 		}

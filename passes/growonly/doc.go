@@ -26,7 +26,9 @@
 //     sync.Map removal methods),
 //   - the map is replaced: assigned nil or a new map outside its creation
 //     (a declaration, init, a composite literal, a freshly allocated local
-//     value, a lazy `if m == nil { m = make(...) }` or a sync.Once), or the
+//     value, a lazy `if m == nil { m = make(...) }`, a sync.Once, or an
+//     unexported method the package calls only, where the call stands, on
+//     values it has just allocated: `c := &Conn{}; c.initJobs()`), or the
 //     whole struct holding it is overwritten (`*c = Cache{}`). A new map
 //     assigned in a function whose name says config or reload
 //     (ApplyConfig) does not count: between reloads, which may never
@@ -55,6 +57,8 @@
 //
 //   - it runs once: in an init function, a package variable's initialiser,
 //     a function given to sync.Once, a function only called from those,
+//     a method that sets up its receiver (called only on values just
+//     allocated, as above),
 //     or right after the map is created in
 //     `if m == nil { m = make(...); m[k] = v }`;
 //   - it sits in a function whose name contains "register": registries
@@ -208,6 +212,9 @@
 //     one: a handler is installed once and serves the program's life; or
 //     when one of its methods runs a goroutine's loop (`for { select ...
 //     }`, a range over a channel), which lives as long as the goroutine.
+//     The map fields of a field of an anonymous struct type, which groups
+//     a map with its lock (`jobs struct { sync.Mutex; m map[K]V }`), count
+//     as the struct's own (reported as Conn.jobs.m).
 //   - An insertion whose key is made of the parameters of the enclosing
 //     function (the caller's choice: a parameter as given, or an
 //     expression of parameters and constants such as options.key(),

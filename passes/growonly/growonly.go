@@ -127,6 +127,9 @@ type checker struct {
 	// value (&T{}, T{}, new(T), var x T): assigning their map fields is
 	// creation, not replacement.
 	freshLocals map[*types.Var]bool
+	// initMethods are the methods called only on fresh locals (see
+	// initializes), built on first use.
+	initMethods map[*types.Func]bool
 	// onceFuncs are functions passed by name to sync.Once.Do and its
 	// kin: they run once, like init.
 	onceFuncs map[*types.Func]bool

@@ -229,7 +229,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 // callers usually ask for a bounded set of names, types or paths. A key
 // passed to code that serves requests comes from a request, and counts.
 func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Type, key ast.Expr) {
-	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || inRegistration(exprCur) || c.inConfig(exprCur) ||
+	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || c.inInitializer(exprCur, exprCur.Node().(ast.Expr)) || c.inLazyFill(exprCur) || inRegistration(exprCur) || c.inConfig(exprCur) ||
 		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(keyType, 0) {
 		return
 	}
@@ -293,10 +293,122 @@ func (c *checker) isCreation(t *tracked, exprCur inspector.Cursor) bool {
 				return true
 			}
 		case *ast.FuncDecl:
-			return false
+			return c.initializes(n, e)
 		}
 	}
 	return false
+}
+
+// initializes reports whether fd is a method that sets up its receiver
+// (`func (c *Conn) initJobs() { c.jobs = make(...) }`) and e is a field
+// of that receiver: the package calls the method only on values it has
+// just allocated (`c := &Conn{...}; c.initJobs()`), and nowhere else, not
+// even as a method value. An unexported method only: importers could
+// call an exported one on a live value.
+func (c *checker) initializes(fd *ast.FuncDecl, e ast.Expr) bool {
+	info := c.pass.TypesInfo
+	if fd.Recv == nil || len(fd.Recv.List) != 1 || len(fd.Recv.List[0].Names) != 1 || fd.Name.IsExported() {
+		return false
+	}
+	root := syntax.RootIdent(e)
+	if root == nil || info.Uses[root] != info.Defs[fd.Recv.List[0].Names[0]] {
+		return false
+	}
+	fn, ok := info.Defs[fd.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	if c.initMethods == nil {
+		c.initMethods = c.methodsCalledOnFresh()
+	}
+	return c.initMethods[fn]
+}
+
+// inInitializer reports whether cur is in a method that initialises
+// its receiver (see initializes) and e is a field of that receiver: it
+// runs once in the value's life.
+func (c *checker) inInitializer(cur inspector.Cursor, e ast.Expr) bool {
+	for enc := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		fd, ok := enc.Node().(*ast.FuncDecl)
+		return ok && c.initializes(fd, e)
+	}
+	return false
+}
+
+// methodsCalledOnFresh returns the methods of the package that its
+// non-test files refer to only as calls on fresh local values, made
+// where they stand (not by go or defer: a method a goroutine runs lives
+// as long as the value).
+func (c *checker) methodsCalledOnFresh() map[*types.Func]bool {
+	info := c.pass.TypesInfo
+	// allocated are the locals defined by an allocation (`b := &Bus{}`)
+	// and never assigned again.
+	allocated := make(map[*types.Var]bool)
+	assigned := make(map[*types.Var]int)
+	for _, f := range c.pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if as, ok := n.(*ast.AssignStmt); ok {
+				for i, lhs := range as.Lhs {
+					id, ok := lhs.(*ast.Ident)
+					if !ok {
+						continue
+					}
+					if v, ok := info.Defs[id].(*types.Var); ok && as.Tok == token.DEFINE && len(as.Lhs) == len(as.Rhs) && astutil.IsNewValue(info, as.Rhs[i]) {
+						allocated[v] = true
+					}
+					if v, ok := info.ObjectOf(id).(*types.Var); ok {
+						assigned[v]++
+					}
+				}
+			}
+			return true
+		})
+	}
+	onFresh := make(map[*ast.SelectorExpr]bool)
+	fresh := make(map[*types.Func]bool)
+	other := make(map[*types.Func]bool)
+	for _, f := range c.pass.Files {
+		if astutil.IsTestFile(c.pass, f) {
+			continue
+		}
+		launched := make(map[*ast.CallExpr]bool) // go and defer: not set-up
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.GoStmt:
+				launched[n.Call] = true
+			case *ast.DeferStmt:
+				launched[n.Call] = true
+			}
+			if call, ok := n.(*ast.CallExpr); ok && !launched[call] {
+				if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+					if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok {
+						if v, ok := info.Uses[id].(*types.Var); ok && allocated[v] && assigned[v] == 1 {
+							onFresh[sel] = true
+						}
+					}
+				}
+			}
+			return true
+		})
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if fn, ok := info.Uses[sel.Sel].(*types.Func); ok && fn.Pkg() == c.pass.Pkg {
+				if onFresh[sel] {
+					fresh[fn] = true
+				} else {
+					other[fn] = true
+				}
+			}
+			return true
+		})
+	}
+	for fn := range other {
+		delete(fresh, fn)
+	}
+	return fresh
 }
 
 // isNewMap reports whether e evaluates to a newly allocated map or sync.Map.
