@@ -15,11 +15,13 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/mapscope/mapscope/internal/base"
-	"github.com/mapscope/mapscope/suite"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
+
+	"github.com/mapscope/mapscope/internal/base"
+	"github.com/mapscope/mapscope/internal/fetch"
+	"github.com/mapscope/mapscope/suite"
 )
 
 // Cmd is the "lint" subcommand.
@@ -79,7 +81,10 @@ grows on every API request. With -profile FILE, a CPU profile of the
 program (the default.pgo of profile-guided optimization, or any
 /debug/pprof/profile of the service built from this source), mapprealloc's
 findings are kept only where the profile charges map growth to the lines
-that fill the map, and each says how much CPU time that growth took. The
+that fill the map, and each says how much CPU time that growth took.
+-profile may also be the http(s) URL of the running service: lint records
+a CPU profile from it (host:port alone means /debug/pprof/profile; 30
+seconds, or the URL's seconds=N) while the packages load. The
 other analyzers' findings are not affected. Code the profile did not
 exercise is not shown: the profile speaks for the workload it recorded.
 As go build does for profile-guided optimization, lint uses the
@@ -112,7 +117,7 @@ var (
 	fixFlag  = flags.Bool("fix", false, "apply suggested fixes to the source files")
 	jsonFlag = flags.Bool("json", false, "print findings as JSON, in the shape of go vet -json")
 	testFlag = flags.Bool("test", true, "load test files and test packages too")
-	profFlag = flags.String("profile", "", "keep only the mapprealloc findings whose map grows in this CPU profile of the program (default: the main packages' default.pgo, if any; off: none)")
+	profFlag = flags.String("profile", "", "keep only the mapprealloc findings whose map grows in this CPU profile of the program, a file or the running program's http(s) URL (default: the main packages' default.pgo, if any; off: none)")
 	// enabled holds the -NAME switch of every analyzer, as go vet has.
 	enabled = make(map[string]*triState)
 )
@@ -203,13 +208,37 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	}
 	stdout, stderr := cmd.Stdout, cmd.Stderr
 	var prof *growthProfile
-	if *profFlag != "" && *profFlag != "off" {
+	var recorded chan error // a profile recorded from a URL while the packages load
+	if name := *profFlag; name != "" && name != "off" && isProfileURL(name) {
+		seconds := profileSeconds
+		if n, ok := fetch.URLSeconds(name); ok {
+			seconds = n
+		}
+		fmt.Fprintf(stderr, "mapscope lint: recording %d s of CPU profile from %s while the packages load\n", seconds, fetch.Redact(name))
+		loadCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		recorded = make(chan error, 1)
+		go func() {
+			var err error
+			prof, err = readGrowthProfile(ctx, name)
+			if err != nil {
+				cancel() // the run fails with this error: stop loading
+			}
+			recorded <- err
+		}()
+		ctx = loadCtx
+	} else if name != "" && name != "off" {
 		var err error
-		if prof, err = readGrowthProfile(ctx, *profFlag); err != nil {
+		if prof, err = readGrowthProfile(ctx, name); err != nil {
 			return err
 		}
 	}
 	l, err := list(ctx, args, *testFlag)
+	if recorded != nil && err != nil {
+		if perr := <-recorded; perr != nil {
+			return perr
+		}
+	}
 	if err != nil {
 		return &base.ExitError{Code: base.ExitUsage, Err: fmt.Errorf("lint: %w", err)}
 	}
@@ -223,6 +252,11 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 		}
 	}
 	findings, err := analyze(ctx, analyzers, l)
+	if recorded != nil {
+		if perr := <-recorded; perr != nil {
+			return perr
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -71,16 +71,36 @@ func pgoProfiles(ctx context.Context, roots []*packages.Package) (*growthProfile
 	return g, nil
 }
 
-// readGrowthProfile reads and decodes the -profile file, before anything
-// slow is done: a wrong file is refused at once.
+// profileSeconds is how long a CPU profile fetched from a URL without
+// seconds=N records, as go tool pprof asks for.
+const profileSeconds = 30
+
+// isProfileURL reports whether -profile names a running program's
+// /debug/pprof endpoint rather than a file.
+func isProfileURL(name string) bool {
+	return strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://")
+}
+
+// readGrowthProfile reads and decodes the -profile file, or records a CPU
+// profile from a running program's URL (host:port alone means
+// /debug/pprof/profile, for 30 seconds unless the URL says seconds=N). A
+// wrong file is refused at once.
 func readGrowthProfile(ctx context.Context, name string) (*growthProfile, error) {
-	if strings.Contains(name, "://") {
-		return nil, base.Inputf(fetch.Redact(name), "-profile takes a file: save the profile first (curl -o cpu.pprof URL)")
+	opt := fetch.Options{}
+	if isProfileURL(name) {
+		opt.DefaultPath = "/debug/pprof/profile"
+		opt.Seconds = profileSeconds
+		if n, ok := fetch.URLSeconds(name); ok {
+			opt.Seconds = n
+		}
+	} else if strings.Contains(name, "://") {
+		return nil, base.Inputf(fetch.Redact(name), "-profile takes a file or an http(s) URL")
 	}
-	data, _, err := fetch.Open(ctx, name, fetch.Options{})
+	data, src, err := fetch.Open(ctx, name, opt)
 	if err != nil {
 		return nil, err
 	}
+	name = src.Name
 	p, err := cpuprof.Decode(data)
 	if err == nil {
 		err = p.CheckCPU()
