@@ -17,6 +17,8 @@
 # DURATION (default 60) is the load in seconds; the profile covers
 # DURATION-10 of them, from 5 s in. ALERTS and LABELS size the load;
 # RESOLVE (default 0.25) is the share resolved in each round of posts.
+# URL=1 skips the saved profile: lint -profile takes Alertmanager's URL
+# and records the profile itself while it loads the packages.
 #
 # Needs Go, the module proxy and curl. Everything listens on 127.0.0.1.
 set -euo pipefail
@@ -119,9 +121,23 @@ echo "alertmanager $version ready on $base (webhook on 127.0.0.1:$webhook_port)"
 loadgen=$!
 pids+=($loadgen)
 
+go build -o "$work/bin/mapscope" ./cmd/mapscope
+
 # Profile the middle of the run: skip the first posts (the alerts'
-# creation) and end before the load stops.
+# creation) and end before the load stops. With URL=1, lint records the
+# profile from the running Alertmanager itself while it loads the
+# packages, and the wall time of that run is printed.
 sleep 5
+if [ "${URL:-0}" = 1 ]; then
+	echo "--- mapscope lint -mapprealloc -profile $base?seconds=$((duration - 10)) ./... (during the load)"
+	start=$(date +%s)
+	(cd "$src" && GOWORK=off GOFLAGS=-mod=mod "$work/bin/mapscope" lint -mapprealloc \
+		-profile "$base?seconds=$((duration - 10))" ./...) || [ $? = 1 ]
+	echo "lint with the URL took $(($(date +%s) - start)) s, of which $((duration - 10)) s of CPU sampling"
+	wait "$loadgen"
+	cat "$work/loadgen.out"
+	exit 0
+fi
 curl -sf -o "$profile" "$base/debug/pprof/profile?seconds=$((duration - 10))"
 wait "$loadgen"
 cat "$work/loadgen.out"
@@ -129,7 +145,6 @@ echo "profile: $profile ($(wc -c <"$profile") bytes, $((duration - 10)) s of CPU
 
 # The lint step: every mapprealloc finding of the copy, then those the
 # profile shows growing. lint exits 1 when it reports anything.
-go build -o "$work/bin/mapscope" ./cmd/mapscope
 cd "$src"
 echo "--- mapscope lint -mapprealloc ./..."
 GOWORK=off GOFLAGS=-mod=mod "$work/bin/mapscope" lint -mapprealloc ./... || [ $? = 1 ]
