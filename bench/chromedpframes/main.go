@@ -10,7 +10,7 @@
 // browser no longer has, and the Go heap. Finally it deletes the stale
 // entries by hand, as a fix would, to show what they held.
 //
-//	cd bench/chromedpframes && go run .    # needs /usr/bin/chromium
+//	cd bench/chromedpframes && go run .    # needs chromium in PATH (Debian's package)
 //
 // Results are in docs/lint-results.md ("A leak in chromedp").
 package main
@@ -21,6 +21,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os/exec"
 	"reflect"
 	"runtime"
 	"sync"
@@ -129,9 +130,13 @@ func main() {
 	go http.Serve(ln, mux)
 	base := "http://" + ln.Addr().String()
 
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		log.Fatal(err)
+	}
 	actx, acancel := chromedp.NewExecAllocator(context.Background(),
 		append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU)...)
+			chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.Headless, chromedp.DisableGPU)...)
 	defer acancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
