@@ -79,6 +79,14 @@ var knownMisses = map[string]bool{
 	"heldout/unistorecolids":       true,
 	"heldout/zanzibarctxtags":      true,
 	"heldout/zapxvecdocids":        true,
+	// ninth batch
+	"heldout/dcrdwsntfn":        true,
+	"heldout/gomemcachemulti":   true,
+	"heldout/hatchetcancelmap":  true,
+	"heldout/krokruns":          true,
+	"heldout/musmapunmarshal":   true,
+	"heldout/palantirmetricids": true,
+	"heldout/sandpasssessions":  true,
 }
 
 // knownFalse are findings mapscope makes where no want asks for one (on a
@@ -103,6 +111,12 @@ var knownFalse = map[string]bool{
 	// re-store of its own package; the want asks for the middleware's
 	// first insertion, in another package.
 	"heldout/tumblebugreqmap/before/core/common/client/client.go:96 growonly": true,
+	// Ninth batch. False (not worth a change): the wipe of every sign-in
+	// token when the vault is replaced, a rare admin action after which
+	// the store refills to its usual size, on both forms (upstream left
+	// it as it is).
+	"heldout/sandpasssessions/before/session.go:68 mapclear": true,
+	"heldout/sandpasssessions/after/session.go:67 mapclear":  true,
 }
 
 // TestRecall runs mapscope lint, as a user would, on the recall corpus:
