@@ -82,7 +82,6 @@ var knownMisses = map[string]bool{
 	// ninth batch
 	"heldout/dcrdwsntfn":        true,
 	"heldout/gomemcachemulti":   true,
-	"heldout/hatchetcancelmap":  true,
 	"heldout/krokruns":          true,
 	"heldout/musmapunmarshal":   true,
 	"heldout/palantirmetricids": true,

@@ -36,7 +36,9 @@ import (
 //   - the peer a packet connection's read returns (`n, addr, err :=
 //     conn.ReadFromUDP(buf)`) and the connection a listener's Accept
 //     returns: one per client;
-//   - the parameters of the package's functions that are passed one, at
+//   - the parameters of the package's functions, and of function
+//     literals called where they stand (`go func(id string) { ... }(req.ID)`),
+//     that are passed one, at
 //     most maxTaintHops calls away from where it came in. Further away,
 //     in a large package whose every part a connection reaches, a value
 //     is as likely a configured name (a storage tier, an account) as
@@ -145,18 +147,27 @@ func (c *checker) collectTaint(inspect *inspector.Inspector) {
 							}
 						}
 					}
-					fn, ok := typeutil.Callee(info, n).(*types.Func)
-					if !ok || fn.Pkg() != c.pass.Pkg {
+					var params *types.Tuple
+					hop := 1
+					if lit, ok := ast.Unparen(n.Fun).(*ast.FuncLit); ok {
+						// go func(id string) { ... }(req.ID): the literal's
+						// parameters are its arguments, in the same function.
+						if sig, ok := info.TypeOf(lit).(*types.Signature); ok {
+							params, hop = sig.Params(), 0
+						}
+					} else if fn, ok := typeutil.Callee(info, n).(*types.Func); ok && fn.Pkg() == c.pass.Pkg {
+						params = fn.Origin().Signature().Params()
+					}
+					if params == nil {
 						continue
 					}
-					params := fn.Origin().Signature().Params()
 					for i, arg := range n.Args {
 						hops, ok := c.taintOf(arg)
 						if params.Len() == 0 || !ok {
 							continue
 						}
 						_, owner := c.ownerOf(arg)
-						mark(params.At(min(i, params.Len()-1)), taintMark{hops: hops + 1, owner: owner})
+						mark(params.At(min(i, params.Len()-1)), taintMark{hops: hops + hop, owner: owner})
 					}
 				}
 			}
