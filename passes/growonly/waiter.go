@@ -200,15 +200,16 @@ func (w waiterInfo) drawsKey(info *types.Info, call *ast.CallExpr) bool {
 	if !ok || w.storedAt[fn] == nil {
 		return false
 	}
-	as, ok := w.storedAt[fn].(*ast.AssignStmt)
-	if !ok {
-		return false
+	var keyExpr ast.Expr
+	switch st := w.storedAt[fn].(type) {
+	case *ast.AssignStmt: // m[id] = ch
+		if ix, ok := ast.Unparen(st.Lhs[0]).(*ast.IndexExpr); ok {
+			keyExpr = ix.Index
+		}
+	case *ast.CallExpr: // m.Store(id, ch)
+		keyExpr = st.Args[0]
 	}
-	ix, ok := ast.Unparen(as.Lhs[0]).(*ast.IndexExpr)
-	if !ok {
-		return false
-	}
-	id, ok := ast.Unparen(ix.Index).(*ast.Ident)
+	id, ok := ast.Unparen(keyExpr).(*ast.Ident)
 	if !ok {
 		return false
 	}

@@ -307,3 +307,43 @@ func (n *named) waitFor() error {
 		return errors.New("timeout")
 	}
 }
+
+// The same with a sync.Map and a counter.
+type syncDispatcher struct {
+	pending sync.Map
+	seq     atomicCounter
+}
+
+type atomicCounter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *atomicCounter) next() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+	return c.n
+}
+
+func (d *syncDispatcher) dispatch() chan []byte {
+	ch := make(chan []byte, 1)
+	id := d.seq.next()
+	d.pending.Store(id, ch)
+	return ch
+}
+
+func (d *syncDispatcher) reply(id int, body []byte) {
+	if v, ok := d.pending.LoadAndDelete(id); ok {
+		v.(chan []byte) <- body
+	}
+}
+
+func (d *syncDispatcher) call(ctx context.Context) ([]byte, error) {
+	select {
+	case r := <-d.dispatch(): // want `the entry dispatch stores in pending \(waiter.go:\d+\) is deleted only by reply, which answers it: the return at line \d+ ends the wait`
+		return r, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
