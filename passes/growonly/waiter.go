@@ -116,7 +116,7 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 	receivesHeld := func(comm ast.Stmt) bool {
 		found := false
 		ast.Inspect(comm, func(n ast.Node) bool {
-			if u, ok := n.(*ast.UnaryExpr); ok && u.Op.String() == "<-" &&
+			if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW &&
 				(mentionsAny(info, u.X, held) || ast.Unparen(u.X) == st) { // <-c.dispatch(...)
 				found = true
 			}
