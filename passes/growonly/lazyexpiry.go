@@ -28,8 +28,10 @@ import (
 // only for the key at hand: an address that never comes back keeps its
 // entry for good. lazyExpiry judges a map for checkIneffectiveDeletes as
 // a whole: some delete sits in a function that reads the map under the
-// same key expression and calls a function or method of package time
-// (After, Before, Sub, Since, Until), and nothing in the package ranges
+// same key expression and compares that entry's times (a function or
+// method of package time, After, Before, Sub, Since or Until, called on
+// the entry, or a function of the package given the entry that calls
+// one), and nothing in the package ranges
 // over the map (no sweep visits the keys nobody asks for). Other deletes
 // of the map (a Reset on success) run only for their own keys too. A
 // sweep over the map, on a timer or every so many calls, is the fix.
@@ -64,20 +66,64 @@ func (c *checker) lazyExpiry(m *types.Var, u *mapUses, inspect *inspector.Inspec
 			continue
 		}
 		key := types.ExprString(del.Args[1])
-		reads, timed := false, false
+		// entry: an expression that reads the map under the key, or a
+		// local variable defined from one (ev := l.events[ip]).
+		isEntry := func(e ast.Expr) bool {
+			ix, ok := ast.Unparen(e).(*ast.IndexExpr)
+			return ok && refersTo(ix.X) && types.ExprString(ix.Index) == key
+		}
+		reads := false
+		entries := make(map[types.Object]bool)
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.IndexExpr:
-				reads = reads || (refersTo(n.X) && types.ExprString(n.Index) == key)
-			case *ast.CallExpr:
-				if f, ok := typeutil.Callee(info, n).(*types.Func); ok && f.Pkg() != nil && f.Pkg().Path() == "time" {
-					switch f.Name() {
-					case "After", "Before", "Sub", "Since", "Until":
-						timed = true
+				reads = reads || isEntry(n)
+			case *ast.AssignStmt:
+				if len(n.Lhs) == len(n.Rhs) {
+					for i, lhs := range n.Lhs {
+						if id, ok := lhs.(*ast.Ident); ok && isEntry(n.Rhs[i]) {
+							entries[info.ObjectOf(id)] = true
+						}
 					}
 				}
 			}
 			return true
+		})
+		mentionsEntry := func(n ast.Node) bool {
+			found := false
+			ast.Inspect(n, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.Ident:
+					found = found || entries[info.ObjectOf(n)]
+				case *ast.IndexExpr:
+					found = found || isEntry(n)
+				}
+				return !found
+			})
+			return found
+		}
+		// The entry's own times are compared (now.Sub(ev[len(ev)-1]),
+		// events[i].After(cutoff), expired(l.events[ip], now)): a time
+		// read of something else (the age of a connection logged as it
+		// closes) is no expiry.
+		timed := false
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || timed || !mentionsEntry(call) {
+				return !timed
+			}
+			f, ok := typeutil.Callee(info, call).(*types.Func)
+			if ok && f.Pkg() != nil && f.Pkg().Path() == "time" {
+				switch f.Name() {
+				case "After", "Before", "Sub", "Since", "Until":
+					timed = true
+				}
+			} else if ok && f.Pkg() == c.pass.Pkg {
+				if decl := c.funcDecl(f); decl != nil && decl.Body != nil {
+					timed = c.comparesTimes(decl.Body)
+				}
+			}
+			return !timed
 		})
 		if reads && timed {
 			return fmt.Sprintf("is deleted from only when %s finds the entry under the key at hand expired, and nothing ranges over it: a key that is not used again stays however old it is",
@@ -85,6 +131,36 @@ func (c *checker) lazyExpiry(m *types.Var, u *mapUses, inspect *inspector.Inspec
 		}
 	}
 	return ""
+}
+
+// comparesTimes reports whether n calls After, Before, Sub, Since or
+// Until of package time.
+func (c *checker) comparesTimes(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if f, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && f.Pkg() != nil && f.Pkg().Path() == "time" {
+				switch f.Name() {
+				case "After", "Before", "Sub", "Since", "Until":
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// funcDecl returns the declaration of the package's function f, or nil.
+func (c *checker) funcDecl(f *types.Func) *ast.FuncDecl {
+	for _, file := range c.pass.Files {
+		for _, d := range file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && c.pass.TypesInfo.Defs[fd.Name] == f {
+				return fd
+			}
+		}
+	}
+	return nil
 }
 
 func asVar(o types.Object) *types.Var {

@@ -297,6 +297,12 @@ func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (type
 			covered := false
 			for _, d := range dels {
 				covered = covered || precedes(d.node, ret)
+				// `if joined { delete(m, id) }` before the return, where
+				// joined is set right after the store: the delete runs
+				// whenever there is an entry to delete.
+				if ifs, flag := flagGuard(info, parents, d.node); ifs != nil && precedes(ifs, ret) && setAfter(info, parents, st.node, flag) {
+					covered = true
+				}
 			}
 			// A responder: a function that deletes from the map and
 			// stores nothing into it.
@@ -320,6 +326,71 @@ func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (type
 			}
 		}
 	}
+}
+
+// flagGuard returns the if statement around n whose condition is a lone
+// local boolean variable (`if joined { ... }`), and that variable.
+func flagGuard(info *types.Info, parents map[ast.Node]ast.Node, n ast.Node) (*ast.IfStmt, types.Object) {
+	for p := parents[n]; p != nil; p = parents[p] {
+		ifs, ok := p.(*ast.IfStmt)
+		if !ok {
+			continue
+		}
+		id, ok := ast.Unparen(ifs.Cond).(*ast.Ident)
+		if !ok || ifs.Else != nil {
+			return nil, nil
+		}
+		v, ok := info.Uses[id].(*types.Var)
+		if !ok || v.IsField() || !types.Identical(v.Type(), types.Typ[types.Bool]) {
+			return nil, nil
+		}
+		return ifs, v
+	}
+	return nil, nil
+}
+
+// setAfter reports whether flag = true is a statement after st's in the
+// block that holds st (`outboxes[id] = outbox; ...; joined = true`).
+func setAfter(info *types.Info, parents map[ast.Node]ast.Node, st ast.Node, flag types.Object) bool {
+	stmt := st
+	for p := parents[stmt]; p != nil; p = parents[stmt] {
+		if _, ok := p.(*ast.BlockStmt); ok {
+			break
+		}
+		if _, ok := p.(*ast.CaseClause); ok {
+			break
+		}
+		if _, ok := p.(*ast.CommClause); ok {
+			break
+		}
+		stmt = p
+	}
+	var list []ast.Stmt
+	switch b := parents[stmt].(type) {
+	case *ast.BlockStmt:
+		list = b.List
+	case *ast.CaseClause:
+		list = b.Body
+	case *ast.CommClause:
+		list = b.Body
+	}
+	after := false
+	for _, s := range list {
+		if s == stmt {
+			after = true
+			continue
+		}
+		as, ok := s.(*ast.AssignStmt)
+		if !after || !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			continue
+		}
+		if id, ok := as.Lhs[0].(*ast.Ident); ok && info.Uses[id] == flag {
+			if tv, ok := info.Types[as.Rhs[0]]; ok && tv.Value != nil && tv.Value.String() == "true" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func mentionsAny(info *types.Info, n ast.Node, objs []types.Object) bool {

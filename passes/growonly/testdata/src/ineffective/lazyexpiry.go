@@ -86,3 +86,37 @@ func (c *conns) remove(id string) {
 		delete(c.conns, id)
 	}
 }
+
+// Near miss: the delete runs when the connection closes; the time read
+// there is the connection's age, logged, not the entry's expiry
+// (syncthing's model.Closed).
+
+type conn struct{ established time.Time }
+
+type model struct {
+	mu     sync.Mutex
+	conns  map[string]*conn
+	closed map[string]chan struct{}
+	ages   []time.Duration
+}
+
+func (m *model) add(id string, c *conn) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.conns[id] = c
+	m.closed[id] = make(chan struct{})
+}
+
+func (m *model) onClosed(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.conns[id]
+	if !ok {
+		return
+	}
+	done := m.closed[id]
+	delete(m.closed, id)
+	delete(m.conns, id)
+	close(done)
+	m.ages = append(m.ages, time.Since(c.established))
+}
