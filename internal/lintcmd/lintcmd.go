@@ -214,20 +214,24 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	stdout, stderr := cmd.Stdout, cmd.Stderr
 	var prof *growthProfile
 	var recorded chan error // a profile recorded from a URL while the packages load
+	stopFetch := func() {}
 	if name := *profFlag; name != "" && name != "off" && isProfileURL(name) {
 		seconds := profileSeconds
 		if n, ok := fetch.URLSeconds(name); ok {
 			seconds = n
 		}
 		fmt.Fprintf(stderr, "mapscope lint: recording %d s of CPU profile from %s while the packages load\n", seconds, fetch.Redact(name))
-		loadCtx, cancel := context.WithCancel(ctx)
-		defer cancel()
+		loadCtx, stopLoad := context.WithCancel(ctx)
+		defer stopLoad()
+		fetchCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		stopFetch = stop
 		recorded = make(chan error, 1)
 		go func() {
 			var err error
-			prof, err = readGrowthProfile(ctx, name)
-			if err != nil {
-				cancel() // the run fails with this error: stop loading
+			prof, err = readGrowthProfile(fetchCtx, name)
+			if err != nil && fetchCtx.Err() == nil {
+				stopLoad() // the run fails with this error: stop loading
 			}
 			recorded <- err
 		}()
@@ -240,7 +244,13 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	}
 	l, err := list(ctx, args, *testFlag)
 	if recorded != nil && err != nil {
-		if perr := <-recorded; perr != nil {
+		// The packages did not load. Unless the recording failed first
+		// and stopped the load, that is the error to report: stop the
+		// recording rather than wait for it.
+		if ctx.Err() == nil {
+			stopFetch()
+		}
+		if perr := <-recorded; perr != nil && ctx.Err() != nil {
 			return perr
 		}
 	}
@@ -256,10 +266,19 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 			fmt.Fprintf(stderr, "mapscope lint: using %s, as go build does (-profile=off ignores it)\n", prof.name())
 		}
 	}
+	// Nothing to lint (a pattern that matches no package): the profile
+	// would filter nothing, so do not wait for it.
+	nothing := !slices.ContainsFunc(l.roots, func(p *packages.Package) bool { return len(p.GoFiles) > 0 })
+	if nothing {
+		stopFetch()
+	}
 	findings, err := analyze(ctx, analyzers, l)
 	if recorded != nil {
-		if perr := <-recorded; perr != nil {
+		if perr := <-recorded; perr != nil && !nothing {
 			return perr
+		}
+		if nothing {
+			prof = nil
 		}
 	}
 	if err != nil {
