@@ -275,8 +275,12 @@ func TestWatchKilledAndResumed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), fmt.Sprintf("going on with the %d snapshots", total)) || rep.Snapshots <= total {
-		t.Errorf("the new watch took %d snapshots in all after %d; progress:\n%s", rep.Snapshots, total, out.String())
+	// A kill that landed after a profile was written and before it was
+	// indexed leaves a snapshot the read-only store does not list; the
+	// new watch adopts it and says so, one line each.
+	kept := total + strings.Count(out.String(), "written but not indexed when the last run stopped")
+	if !strings.Contains(out.String(), fmt.Sprintf("going on with the %d snapshots", kept)) || rep.Snapshots <= kept {
+		t.Errorf("the new watch took %d snapshots in all after %d (%d listed, the rest adopted); progress:\n%s", rep.Snapshots, kept, total, out.String())
 	}
 }
 

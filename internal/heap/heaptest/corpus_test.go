@@ -367,10 +367,19 @@ func checkProfiles(t *testing.T, v Variant, wants []Want) {
 		}
 	}
 	var unannotated []string
+	gcCalls := gcCallLines(t)
 	for s, samples := range sites {
-		if !annotated[s] {
-			unannotated = append(unannotated, fmt.Sprintf("%v (%v)", s, belowLists(samples)))
+		if annotated[s] {
+			continue
 		}
+		if gcCalls[s] && runtimeOnly(samples) {
+			// main's runtime.GC(), which publishes the scenarios'
+			// allocations, may itself allocate in the runtime (seen once
+			// in a CI run on a loaded machine: one sample, no frame
+			// below main): that is the collector's, not a map's.
+			continue
+		}
+		unannotated = append(unannotated, fmt.Sprintf("%v (%v)", s, belowLists(samples)))
 	}
 	sort.Strings(unannotated)
 	for _, s := range unannotated {
@@ -383,6 +392,40 @@ func checkProfiles(t *testing.T, v Variant, wants []Want) {
 	if len(allocs) != len(sites) {
 		t.Errorf("%s: allocs profile has %d user lines, heap profile %d", v.Name, len(allocs), len(sites))
 	}
+}
+
+// gcCallLines returns the lines of the corpus source that call
+// runtime.GC.
+func gcCallLines(t *testing.T) map[site]bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(SrcDir(), "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := make(map[site]bool)
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.TrimSpace(line) == "runtime.GC()" {
+				lines[site{filepath.Base(name), i + 1}] = true
+			}
+		}
+	}
+	return lines
+}
+
+// runtimeOnly reports whether every sample allocated below its user
+// frame in the runtime alone (no frame left below it).
+func runtimeOnly(samples []userSample) bool {
+	for _, us := range samples {
+		if len(us.below) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func belowLists(samples []userSample) [][]string {
