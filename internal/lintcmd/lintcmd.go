@@ -213,44 +213,23 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 	}
 	stdout, stderr := cmd.Stdout, cmd.Stderr
 	var prof *growthProfile
-	var recorded chan error // a profile recorded from a URL while the packages load
-	stopFetch := func() {}
-	if name := *profFlag; name != "" && name != "off" && isProfileURL(name) {
-		seconds := profileSeconds
-		if n, ok := fetch.URLSeconds(name); ok {
-			seconds = n
-		}
-		fmt.Fprintf(stderr, "mapscope lint: recording %d s of CPU profile from %s while the packages load\n", seconds, fetch.Redact(name))
-		loadCtx, stopLoad := context.WithCancel(ctx)
-		defer stopLoad()
-		fetchCtx, stop := context.WithCancel(ctx)
-		defer stop()
-		stopFetch = stop
-		recorded = make(chan error, 1)
-		go func() {
-			var err error
-			prof, err = readGrowthProfile(fetchCtx, name)
-			if err != nil && fetchCtx.Err() == nil {
-				stopLoad() // the run fails with this error: stop loading
-			}
-			recorded <- err
-		}()
-		ctx = loadCtx
-	} else if name != "" && name != "off" {
+	var rec *recording // a profile recorded from a URL while the packages load
+	switch name := *profFlag; {
+	case name == "" || name == "off":
+	case isProfileURL(name):
+		fmt.Fprintf(stderr, "mapscope lint: recording %d s of CPU profile from %s while the packages load\n", recordSeconds(name), fetch.Redact(name))
+		rec, ctx = startRecording(ctx, name)
+		defer rec.stop()
+	default:
 		var err error
 		if prof, err = readGrowthProfile(ctx, name); err != nil {
 			return err
 		}
 	}
 	l, err := list(ctx, args, *testFlag)
-	if recorded != nil && err != nil {
-		// The packages did not load. Unless the recording failed first
-		// and stopped the load, that is the error to report: stop the
-		// recording rather than wait for it.
-		if ctx.Err() == nil {
-			stopFetch()
-		}
-		if perr := <-recorded; perr != nil && ctx.Err() != nil {
+	if rec != nil && err != nil {
+		// Report the recording's error if it is what stopped the load.
+		if _, perr := rec.wait(ctx.Err() == nil); perr != nil {
 			return perr
 		}
 	}
@@ -266,19 +245,14 @@ func run(ctx context.Context, cmd *base.Command, args []string) error {
 			fmt.Fprintf(stderr, "mapscope lint: using %s, as go build does (-profile=off ignores it)\n", prof.name())
 		}
 	}
-	// Nothing to lint (a pattern that matches no package): the profile
-	// would filter nothing, so do not wait for it.
-	nothing := !slices.ContainsFunc(l.roots, func(p *packages.Package) bool { return len(p.GoFiles) > 0 })
-	if nothing {
-		stopFetch()
-	}
 	findings, err := analyze(ctx, analyzers, l)
-	if recorded != nil {
-		if perr := <-recorded; perr != nil && !nothing {
+	if rec != nil {
+		// Nothing to lint (a pattern that matches no package): the
+		// profile would filter nothing, so do not wait for it.
+		nothing := !slices.ContainsFunc(l.roots, func(p *packages.Package) bool { return len(p.GoFiles) > 0 })
+		var perr error
+		if prof, perr = rec.wait(nothing); perr != nil {
 			return perr
-		}
-		if nothing {
-			prof = nil
 		}
 	}
 	if err != nil {

@@ -81,6 +81,65 @@ func isProfileURL(name string) bool {
 	return strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://")
 }
 
+// recordSeconds is how long a profile URL records: its seconds=N, or
+// profileSeconds.
+func recordSeconds(url string) int {
+	if n, ok := fetch.URLSeconds(url); ok {
+		return n
+	}
+	return profileSeconds
+}
+
+// recording is a CPU profile being recorded from a URL while the packages
+// load and are analyzed.
+type recording struct {
+	done     chan struct{}
+	prof     *growthProfile
+	err      error
+	failed   bool // the recording failed and stopped the load
+	cancel   context.CancelFunc
+	stopLoad context.CancelFunc
+}
+
+// startRecording starts recording from url. The context it returns, for
+// loading, is cancelled when the recording fails: the run then fails with
+// the recording's error.
+func startRecording(ctx context.Context, url string) (*recording, context.Context) {
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	fetchCtx, cancel := context.WithCancel(ctx)
+	r := &recording{done: make(chan struct{}), cancel: cancel, stopLoad: stopLoad}
+	go func() {
+		defer close(r.done)
+		r.prof, r.err = readGrowthProfile(fetchCtx, url)
+		if r.err != nil && fetchCtx.Err() == nil {
+			r.failed = true
+			stopLoad()
+		}
+	}()
+	return r, loadCtx
+}
+
+// wait returns the recorded profile, or the error that stopped the
+// recording. With abandon, it stops the recording first: the profile is
+// not wanted, and only a failure that already stopped the load is
+// returned.
+func (r *recording) wait(abandon bool) (*growthProfile, error) {
+	if abandon {
+		r.cancel()
+	}
+	<-r.done
+	if abandon && !r.failed {
+		return nil, nil
+	}
+	return r.prof, r.err
+}
+
+// stop releases the recording's contexts.
+func (r *recording) stop() {
+	r.cancel()
+	r.stopLoad()
+}
+
 // readGrowthProfile reads and decodes the -profile file, or records a CPU
 // profile from a running program's URL (host:port alone means
 // /debug/pprof/profile, for 30 seconds unless the URL says seconds=N). A
@@ -89,10 +148,7 @@ func readGrowthProfile(ctx context.Context, name string) (*growthProfile, error)
 	opt := fetch.Options{}
 	if isProfileURL(name) {
 		opt.DefaultPath = "/debug/pprof/profile"
-		opt.Seconds = profileSeconds
-		if n, ok := fetch.URLSeconds(name); ok {
-			opt.Seconds = n
-		}
+		opt.Seconds = recordSeconds(name)
 	} else if strings.Contains(name, "://") {
 		return nil, base.Inputf(fetch.Redact(name), "-profile takes a file or an http(s) URL")
 	}

@@ -130,6 +130,9 @@ type checker struct {
 	// initMethods are the methods called only on fresh locals (see
 	// initializes), built on first use.
 	initMethods map[*types.Func]bool
+	// swept are the maps something in the package ranges over (see
+	// sweptMaps), built on first use.
+	swept map[types.Object]bool
 	// onceFuncs are functions passed by name to sync.Once.Do and its
 	// kin: they run once, like init.
 	onceFuncs map[*types.Func]bool

@@ -124,7 +124,7 @@ func (c *checker) checkIneffectiveDeletes(inspect *inspector.Inspector) {
 			}
 		}
 		if msg == "" {
-			msg = c.lazyExpiry(v, u, inspect)
+			msg = c.lazyExpiry(v, u)
 		}
 		if msg == "" {
 			continue

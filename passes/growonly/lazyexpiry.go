@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/types"
 
-	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/mapscope/mapscope/passes/internal/astutil"
@@ -38,7 +37,7 @@ import (
 
 // lazyExpiry returns the reason the deletes of m leave expired keys
 // behind, or "".
-func (c *checker) lazyExpiry(m *types.Var, u *mapUses, inspect *inspector.Inspector) string {
+func (c *checker) lazyExpiry(m *types.Var, u *mapUses) string {
 	info := c.pass.TypesInfo
 	refersTo := func(e ast.Expr) bool {
 		switch e := ast.Unparen(e).(type) {
@@ -49,15 +48,8 @@ func (c *checker) lazyExpiry(m *types.Var, u *mapUses, inspect *inspector.Inspec
 		}
 		return false
 	}
-	for fileCur := range inspect.Root().Children() {
-		if astutil.IsTestFile(c.pass, fileCur.Node().(*ast.File)) {
-			continue
-		}
-		for cur := range fileCur.Preorder((*ast.RangeStmt)(nil)) {
-			if refersTo(cur.Node().(*ast.RangeStmt).X) {
-				return "" // a sweep may visit every key
-			}
-		}
+	if c.sweptMaps()[m] {
+		return "" // a sweep may visit every key
 	}
 	for _, delCur := range u.deletes {
 		del := delCur.Node().(*ast.CallExpr)
@@ -112,16 +104,10 @@ func (c *checker) lazyExpiry(m *types.Var, u *mapUses, inspect *inspector.Inspec
 			if !ok || timed || !mentionsEntry(call) {
 				return !timed
 			}
-			f, ok := typeutil.Callee(info, call).(*types.Func)
-			if ok && f.Pkg() != nil && f.Pkg().Path() == "time" {
-				switch f.Name() {
-				case "After", "Before", "Sub", "Since", "Until":
-					timed = true
-				}
-			} else if ok && f.Pkg() == c.pass.Pkg {
-				if decl := c.funcDecl(f); decl != nil && decl.Body != nil {
-					timed = c.comparesTimes(decl.Body)
-				}
+			if comparesTime(info, call) {
+				timed = true
+			} else if decl := astutil.FuncDecl(c.pass, typeutil.StaticCallee(info, call)); decl != nil && decl.Body != nil {
+				timed = comparesTimes(info, decl.Body)
 			}
 			return !timed
 		})
@@ -133,34 +119,30 @@ func (c *checker) lazyExpiry(m *types.Var, u *mapUses, inspect *inspector.Inspec
 	return ""
 }
 
-// comparesTimes reports whether n calls After, Before, Sub, Since or
-// Until of package time.
-func (c *checker) comparesTimes(n ast.Node) bool {
+// comparesTime reports whether call is After, Before, Sub, Since or Until
+// of package time.
+func comparesTime(info *types.Info, call *ast.CallExpr) bool {
+	f, ok := typeutil.Callee(info, call).(*types.Func)
+	if !ok || f.Pkg() == nil || f.Pkg().Path() != "time" {
+		return false
+	}
+	switch f.Name() {
+	case "After", "Before", "Sub", "Since", "Until":
+		return true
+	}
+	return false
+}
+
+// comparesTimes reports whether n makes a call comparesTime accepts.
+func comparesTimes(info *types.Info, n ast.Node) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok {
-			if f, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && f.Pkg() != nil && f.Pkg().Path() == "time" {
-				switch f.Name() {
-				case "After", "Before", "Sub", "Since", "Until":
-					found = true
-				}
-			}
+		if call, ok := n.(*ast.CallExpr); ok && comparesTime(info, call) {
+			found = true
 		}
 		return !found
 	})
 	return found
-}
-
-// funcDecl returns the declaration of the package's function f, or nil.
-func (c *checker) funcDecl(f *types.Func) *ast.FuncDecl {
-	for _, file := range c.pass.Files {
-		for _, d := range file.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && c.pass.TypesInfo.Defs[fd.Name] == f {
-				return fd
-			}
-		}
-	}
-	return nil
 }
 
 func asVar(o types.Object) *types.Var {

@@ -2,6 +2,7 @@ package growonly
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 
@@ -160,8 +161,7 @@ func (c *checker) checkExitPaths(inspect *inspector.Inspector) {
 			return true
 		})
 	}
-	swept := sweptMaps(info, decls, target)
-	w := waiterInfo{storedAt: storedAt, swept: swept, deletesIn: deletesIn, definitions: localDefinitions(info, decls)}
+	w := waiterInfo{storedAt: storedAt, deletesIn: deletesIn, definitions: localDefinitions(info, decls)}
 	for _, fd := range decls {
 		c.checkExitPathsIn(fd, direct, storer, deleter, deletedIn, storedIn, w)
 	}
@@ -229,21 +229,9 @@ func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (type
 		if d.Pos() > ret.Pos() {
 			return false
 		}
-		dStmt := d
-		for p := parents[dStmt]; p != nil; p = parents[dStmt] {
-			if _, ok := p.(*ast.DeferStmt); ok {
-				return true
-			}
-			if _, ok := p.(*ast.BlockStmt); ok {
-				break
-			}
-			if _, ok := p.(*ast.CaseClause); ok {
-				break
-			}
-			if _, ok := p.(*ast.CommClause); ok {
-				break
-			}
-			dStmt = p
+		dStmt, _ := listStmt(parents, d)
+		if _, ok := dStmt.(*ast.DeferStmt); ok {
+			return true
 		}
 		block := parents[dStmt]
 		for n := ret; n != nil; n = parents[n] {
@@ -285,7 +273,7 @@ func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (type
 			c.checkWaiterExits(fd, st.node, st.m, st.roots, parents, deletedIn, storedIn, w)
 			continue
 		}
-		if !waitsOn(info, fd.Body, st.roots) {
+		if !waitsOn(info, fd.Body, st.roots, nil) {
 			continue
 		}
 		for _, ret := range returns {
@@ -350,30 +338,9 @@ func flagGuard(info *types.Info, parents map[ast.Node]ast.Node, n ast.Node) (*as
 }
 
 // setAfter reports whether flag = true is a statement after st's in the
-// block that holds st (`outboxes[id] = outbox; ...; joined = true`).
+// list that holds st (`outboxes[id] = outbox; ...; joined = true`).
 func setAfter(info *types.Info, parents map[ast.Node]ast.Node, st ast.Node, flag types.Object) bool {
-	stmt := st
-	for p := parents[stmt]; p != nil; p = parents[stmt] {
-		if _, ok := p.(*ast.BlockStmt); ok {
-			break
-		}
-		if _, ok := p.(*ast.CaseClause); ok {
-			break
-		}
-		if _, ok := p.(*ast.CommClause); ok {
-			break
-		}
-		stmt = p
-	}
-	var list []ast.Stmt
-	switch b := parents[stmt].(type) {
-	case *ast.BlockStmt:
-		list = b.List
-	case *ast.CaseClause:
-		list = b.Body
-	case *ast.CommClause:
-		list = b.Body
-	}
+	stmt, list := listStmt(parents, st)
 	after := false
 	for _, s := range list {
 		if s == stmt {
@@ -393,6 +360,24 @@ func setAfter(info *types.Info, parents map[ast.Node]ast.Node, st ast.Node, flag
 	return false
 }
 
+// listStmt returns the statement around n that is an element of a
+// statement list (a block, a case or a select case), and that list.
+func listStmt(parents map[ast.Node]ast.Node, n ast.Node) (ast.Node, []ast.Stmt) {
+	for {
+		switch p := parents[n].(type) {
+		case nil:
+			return n, nil
+		case *ast.BlockStmt:
+			return n, p.List
+		case *ast.CaseClause:
+			return n, p.Body
+		case *ast.CommClause:
+			return n, p.Body
+		}
+		n = parents[n]
+	}
+}
+
 func mentionsAny(info *types.Info, n ast.Node, objs []types.Object) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
@@ -408,17 +393,17 @@ func mentionsAny(info *types.Info, n ast.Node, objs []types.Object) bool {
 	return found
 }
 
-// waitsOn reports whether body receives from an expression that reads
-// one of objs (`<-waiter`, `case <-rsp.Done:`), outside function
-// literals.
-func waitsOn(info *types.Info, body *ast.BlockStmt, objs []types.Object) bool {
+// waitsOn reports whether n receives from an expression that reads one
+// of objs (`<-waiter`, `case <-rsp.Done:`) or from the call made
+// (`<-c.dispatch(...)`, nil for none), outside function literals.
+func waitsOn(info *types.Info, n ast.Node, objs []types.Object, call ast.Node) bool {
 	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
+	ast.Inspect(n, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.UnaryExpr:
-			if n.Op.String() == "<-" && mentionsAny(info, n.X, objs) {
+			if n.Op == token.ARROW && (mentionsAny(info, n.X, objs) || call != nil && ast.Unparen(n.X) == call) {
 				found = true
 			}
 		}

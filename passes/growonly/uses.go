@@ -10,6 +10,7 @@ import (
 	"github.com/mapscope/mapscope/internal/syntax"
 	"github.com/mapscope/mapscope/passes/internal/astutil"
 
+	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
@@ -341,65 +342,39 @@ func (c *checker) inInitializer(cur inspector.Cursor, e ast.Expr) bool {
 // as long as the value).
 func (c *checker) methodsCalledOnFresh() map[*types.Func]bool {
 	info := c.pass.TypesInfo
-	// allocated are the locals defined by an allocation (`b := &Bus{}`)
-	// and never assigned again.
-	allocated := make(map[*types.Var]bool)
-	assigned := make(map[*types.Var]int)
-	for _, f := range c.pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if as, ok := n.(*ast.AssignStmt); ok {
-				for i, lhs := range as.Lhs {
-					id, ok := lhs.(*ast.Ident)
-					if !ok {
-						continue
-					}
-					if v, ok := info.Defs[id].(*types.Var); ok && as.Tok == token.DEFINE && len(as.Lhs) == len(as.Rhs) && astutil.IsNewValue(info, as.Rhs[i]) {
-						allocated[v] = true
-					}
-					if v, ok := info.ObjectOf(id).(*types.Var); ok {
-						assigned[v]++
-					}
-				}
-			}
-			return true
-		})
-	}
 	onFresh := make(map[*ast.SelectorExpr]bool)
 	fresh := make(map[*types.Func]bool)
 	other := make(map[*types.Func]bool)
-	for _, f := range c.pass.Files {
+	for fileCur := range c.pass.ResultOf[inspect.Analyzer].(*inspector.Inspector).Root().Children() {
+		f := fileCur.Node().(*ast.File)
 		if astutil.IsTestFile(c.pass, f) {
 			continue
 		}
+		allocated := astutil.AllocatedLocals(info, fileCur)
 		launched := make(map[*ast.CallExpr]bool) // go and defer: not set-up
+		// In preorder a call comes before the selector it calls, and a go
+		// or defer statement before its call.
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.GoStmt:
 				launched[n.Call] = true
 			case *ast.DeferStmt:
 				launched[n.Call] = true
-			}
-			if call, ok := n.(*ast.CallExpr); ok && !launched[call] {
-				if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			case *ast.CallExpr:
+				if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && !launched[n] {
 					if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok {
-						if v, ok := info.Uses[id].(*types.Var); ok && allocated[v] && assigned[v] == 1 {
+						if v, ok := info.Uses[id].(*types.Var); ok && allocated[v] {
 							onFresh[sel] = true
 						}
 					}
 				}
-			}
-			return true
-		})
-		ast.Inspect(f, func(n ast.Node) bool {
-			sel, ok := n.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			if fn, ok := info.Uses[sel.Sel].(*types.Func); ok && fn.Pkg() == c.pass.Pkg {
-				if onFresh[sel] {
-					fresh[fn] = true
-				} else {
-					other[fn] = true
+			case *ast.SelectorExpr:
+				if fn, ok := info.Uses[n.Sel].(*types.Func); ok && fn.Pkg() == c.pass.Pkg {
+					if onFresh[n] {
+						fresh[fn] = true
+					} else {
+						other[fn] = true
+					}
 				}
 			}
 			return true

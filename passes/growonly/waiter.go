@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
 )
 
 // A call that registers a waiter and leaves its removal to whoever
@@ -39,7 +41,6 @@ import (
 // waiterInfo is what checkWaiterExits needs from the whole package.
 type waiterInfo struct {
 	storedAt  map[*types.Func]ast.Node         // the store of a storing helper
-	swept     map[types.Object]bool            // maps something ranges over
 	deletesIn map[types.Object][]*ast.FuncDecl // the functions with a delete of a map
 	// definitions are the expressions local variables are defined
 	// from (`id := newToken()`).
@@ -49,7 +50,7 @@ type waiterInfo struct {
 func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object, roots []types.Object,
 	parents map[ast.Node]ast.Node, deletedIn, storedIn map[types.Object]map[ast.Node]bool, w waiterInfo) {
 	info := c.pass.TypesInfo
-	if deletedIn[m][fd] || slices.Contains(w.deletesIn[m], fd) || w.swept[m] {
+	if deletedIn[m][fd] || slices.Contains(w.deletesIn[m], fd) || c.sweptMaps()[m] {
 		return
 	}
 	// A responder deletes from the map and stores nothing into it,
@@ -113,17 +114,8 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 			what = fmt.Sprintf("the entry %s stores in %s (%s:%d)", fn.Name(), m.Name(), filepath.Base(pos.Filename), pos.Line)
 		}
 	}
-	receivesHeld := func(comm ast.Stmt) bool {
-		found := false
-		ast.Inspect(comm, func(n ast.Node) bool {
-			if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW &&
-				(mentionsAny(info, u.X, held) || ast.Unparen(u.X) == st) { // <-c.dispatch(...)
-				found = true
-			}
-			return !found
-		})
-		return found
-	}
+	receivesHeld := func(comm ast.Stmt) bool { return waitsOn(info, comm, held, st) }
+
 	// The select that waits for the answer, and a return in another of
 	// its cases.
 	var wait *ast.SelectStmt
@@ -275,26 +267,34 @@ func localDefinitions(info *types.Info, decls []*ast.FuncDecl) map[*types.Var]as
 	return defs
 }
 
-// sweptMaps returns the maps that a range statement or a sync.Map's
-// Range visits in the given functions: a sweep there may drop any key.
-func sweptMaps(info *types.Info, decls []*ast.FuncDecl, target func(ast.Expr) types.Object) map[types.Object]bool {
-	swept := make(map[types.Object]bool)
-	for _, fd := range decls {
-		ast.Inspect(fd.Body, func(n ast.Node) bool {
+// sweptMaps returns the maps a range statement or a sync.Map's Range
+// visits in the package's non-test files: a sweep there may drop any
+// key. Built on first use.
+func (c *checker) sweptMaps() map[types.Object]bool {
+	if c.swept != nil {
+		return c.swept
+	}
+	info := c.pass.TypesInfo
+	c.swept = make(map[types.Object]bool)
+	for _, f := range c.pass.Files {
+		if astutil.IsTestFile(c.pass, f) {
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.RangeStmt:
-				if m := target(n.X); m != nil {
-					swept[m] = true
+				if m := mapVarOf(info, n.X); m != nil {
+					c.swept[m] = true
 				}
 			case *ast.CallExpr:
 				if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Range" && mapKind(info.TypeOf(sel.X)) == syncMapKind {
-					if m := target(sel.X); m != nil {
-						swept[m] = true
+					if m := mapVarOf(info, sel.X); m != nil {
+						c.swept[m] = true
 					}
 				}
 			}
 			return true
 		})
 	}
-	return swept
+	return c.swept
 }

@@ -125,6 +125,31 @@ func AddFreshLocals(info *types.Info, root inspector.Cursor, fresh map[*types.Va
 	}
 }
 
+// AllocatedLocals returns the local variables under root that hold, for
+// their whole life, the value they were made with: the fresh locals of
+// AddFreshLocals that are never assigned again (`p = lookup(id)`).
+func AllocatedLocals(info *types.Info, root inspector.Cursor) map[*types.Var]bool {
+	allocated := make(map[*types.Var]bool)
+	AddFreshLocals(info, root, allocated)
+	for cur := range root.Preorder((*ast.AssignStmt)(nil), (*ast.RangeStmt)(nil)) {
+		var lhs []ast.Expr
+		switch n := cur.Node().(type) {
+		case *ast.AssignStmt:
+			lhs = n.Lhs
+		case *ast.RangeStmt:
+			lhs = []ast.Expr{n.Key, n.Value}
+		}
+		for _, e := range lhs {
+			if id, ok := e.(*ast.Ident); ok {
+				if v, ok := info.Uses[id].(*types.Var); ok {
+					delete(allocated, v) // assigned again
+				}
+			}
+		}
+	}
+	return allocated
+}
+
 // InFunction reports whether cur is inside a function body.
 func InFunction(cur inspector.Cursor) bool {
 	for range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {

@@ -115,6 +115,10 @@ type Room struct {
 		sync.Mutex
 		names map[string]bool
 	}
+	owners struct {
+		sync.Mutex
+		names map[string]bool
+	}
 	seq int
 }
 
@@ -123,6 +127,7 @@ var rooms = map[string]*Room{}
 func NewRoom(name string) *Room {
 	r := &Room{events: make(chan string)}
 	r.empty()
+	r.resetOwners()
 	rooms[name] = r
 	go r.run()
 	return r
@@ -134,7 +139,16 @@ func EmptyRoom(name string) {
 	r.empty()
 }
 
+// An allocated value replaced by a looked-up one before the call.
+func ResetRoom(name string) {
+	r := &Room{}
+	r = rooms[name]
+	r.resetOwners()
+}
+
 func (r *Room) empty() { r.members.names = make(map[string]bool) }
+
+func (r *Room) resetOwners() { r.owners.names = make(map[string]bool) }
 
 func (r *Room) run() {
 	for e := range r.events {
@@ -142,5 +156,8 @@ func (r *Room) run() {
 		r.seq++
 		r.members.names[e+strconv.Itoa(r.seq)] = true
 		r.members.Unlock()
+		r.owners.Lock()
+		r.owners.names[e+strconv.Itoa(r.seq)] = true
+		r.owners.Unlock()
 	}
 }
