@@ -72,18 +72,15 @@ var knownMisses = map[string]bool{
 	"heldout/patchmanevaluator": true,
 	"heldout/pgxprepared":       true,
 	// eighth batch
-	"heldout/gocqlunmarshalmap":    true,
 	"heldout/mcpsdktransports":     true,
 	"heldout/pulsarclienthandlers": true,
 	"heldout/tumblebugreqmap":      true,
 	"heldout/unistorecolids":       true,
 	"heldout/zanzibarctxtags":      true,
-	"heldout/zapxvecdocids":        true,
 	// ninth batch
 	"heldout/dcrdwsntfn":        true,
 	"heldout/gomemcachemulti":   true,
 	"heldout/krokruns":          true,
-	"heldout/musmapunmarshal":   true,
 	"heldout/palantirmetricids": true,
 	"heldout/sandpasssessions":  true,
 }

@@ -281,7 +281,7 @@ func (c counter) linearOf(e ast.Expr) (linear, bool) {
 			}
 		}
 	}
-	if hasCall(e) {
+	if c.hasCall(e) {
 		return linear{}, false
 	}
 	return linear{expr: exprString(e), base: e}, true
@@ -320,11 +320,15 @@ func (l linear) String() string {
 }
 
 // hasCall reports whether e calls something other than len or cap, whose
-// result could change between evaluations.
-func hasCall(e ast.Expr) bool {
+// result could change between evaluations. A conversion (int(n)) is no
+// call, when type information says it is one.
+func (c counter) hasCall(e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		if call, ok := n.(*ast.CallExpr); ok {
+			if c.info != nil && c.info.Types[call.Fun].IsType() {
+				return true // a conversion
+			}
 			if id, ok := call.Fun.(*ast.Ident); !ok || (id.Name != "len" && id.Name != "cap") {
 				found = true
 			}

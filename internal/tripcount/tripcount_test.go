@@ -47,6 +47,7 @@ var cases = []struct {
 	{"counter assigned", "var n int", "for i := 0; i < n; i++ { i++ }", "", false, ""},
 	{"bound assigned", "var n int", "for i := 0; i < n; i++ { n-- }", "", false, ""},
 	{"bound is a call", "func f() int { return 1 }", "for i := 0; i < f(); i++ { use(i) }", "", false, ""},
+	{"bound is a conversion", "var n uint32", "for i := 0; i < int(n); i++ { use(i) }", "int(n)", false, ""},
 	{"step of two", "var n int", "for i := 0; i < n; i += 2 { use(i) }", "", false, ""},
 	{"no condition", "", "for i := 0; ; i++ { use(i) }", "", false, ""},
 	{"start above the bound", "var n int", "for i := 5; i < n; i++ { use(i) }", "n-5", false, "n-5"},

@@ -68,6 +68,26 @@
 //     file is rejected once per load, and the hint cannot matter;
 //   - nothing between the make and the loop mentions the map.
 //
+// A decoder reading a serialized map is reported too. Wire formats write
+// a map as its entry count followed by the entries (msgpack, CQL
+// collections, length-prefixed binary sections), and the decoder reads
+// them in a counted loop (for i := 0; i < n; i++, or a range over an
+// integer) that decodes a key in every iteration: a local variable of the
+// loop body assigned only from calls that do not read the counter (`k,
+// used, err := keys.Unmarshal(bs[n:])`), or declared there and filled
+// through its address (`var k string; dec.Decode(&k)`). A serialized map
+// holds each key once, so the count is the map's size. Returns in the
+// loop, which end the decoding of a malformed message and may hand back
+// the map decoded so far, and continue, which skips an entry and leaves
+// the count an upper bound, are allowed. Such a loop runs for every
+// message, so a function name that says unmarshal does not make it
+// configuration code here (the other words do). A map made by
+// reflect.MakeMap(t) into a reflect.Value (`rv.Set(reflect.MakeMap(t))`
+// or `m := reflect.MakeMap(t)`) and filled by its SetMapIndex is reported
+// on the same terms, decoder or not; the fix is
+// reflect.MakeMapWithSize(t, n). A range over a collection is not a
+// decoder's count, whatever its key.
+//
 // A map made for a field of a new struct value (`as :=
 // &accountSet{accounts: make(map[K]V)}`) is reported on the same terms
 // when the loop's only use of the value is a call of a method of the

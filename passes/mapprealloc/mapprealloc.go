@@ -66,6 +66,9 @@ func run(pass *analysis.Pass) (any, error) {
 					checkRebuild(pass, q, made, list[i+1:])
 				}
 			}
+			if made, ok := madeReflectMap(pass, stmt); ok {
+				checkFill(pass, q, made, list[i+1:])
+			}
 			for _, made := range madeInStruct(pass, stmt) {
 				checkFieldFill(pass, q, made, list[i+1:])
 			}
@@ -83,6 +86,9 @@ type madeMapStmt struct {
 	// field is set when the map is made for a field of a new struct value
 	// (`as := &accountSet{accounts: make(...)}`, see fieldfill.go).
 	field *types.Var
+	// reflect is set for a map made by reflect.MakeMap into the
+	// reflect.Value obj and filled by obj.SetMapIndex (see decode.go).
+	reflect bool
 }
 
 // name is the map's name as the diagnostic writes it.
@@ -167,10 +173,18 @@ func checkFill(pass *analysis.Pass, q *quietCode, made madeMapStmt, rest []ast.S
 		}
 		// The first statement that uses the map must be the loop.
 		loop, ok := knownLengthLoop(pass, stmt)
-		if !ok || !fillsOncePerIteration(pass, loop, made.obj) {
+		if !ok {
 			return false
 		}
-		if !q.silent(made.stmt, loop.stmt) {
+		fill := fillOf(pass, loop, made.obj)
+		if fill == noFill {
+			return false
+		}
+		silent := q.silent
+		if fill == decoderFill {
+			silent = q.silentDecoder
+		}
+		if !silent(made.stmt, loop.stmt) {
 			report(pass, made, loop, rest[:i])
 		}
 		return true
@@ -202,53 +216,107 @@ func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
 	return loopInfo{stmt: stmt, body: body, count: count}, true
 }
 
-// fillsOncePerIteration reports whether the loop body inserts into m
-// exactly once per iteration, at a key built from the loop variables, and
-// uses m nowhere else but in a duplicate check that leaves the function
-// (see dupGuard).
-func fillsOncePerIteration(pass *analysis.Pass, loop loopInfo, m *types.Var) bool {
-	if len(loop.count.Vars) == 0 {
-		return false
-	}
-	var insert *ast.AssignStmt
-	var guard ast.Expr // the key a duplicate check looks up, if any
+// A fill is how a loop fills a map, if it does.
+type fill int
+
+const (
+	noFill      fill = iota
+	elementFill      // once per element, at a key the element identifies
+	decoderFill      // once per entry of a serialized map (decode.go)
+)
+
+// fillOf tells whether the loop body inserts into m exactly once per
+// iteration, at a key built from the loop variables or decoded in the
+// iteration, and uses m nowhere else but in a duplicate check that leaves
+// the function (see dupGuard).
+func fillOf(pass *analysis.Pass, loop loopInfo, m *types.Var) fill {
+	var insert, guard ast.Expr // the inserted key; the key a duplicate check looks up, if any
+	returnsMap := false        // a return in the body hands the map on (a decoder's error path)
 	for _, stmt := range loop.body.List {
 		if !mentions(pass, stmt, m) {
+			continue
+		}
+		if onlyReturned(pass, stmt, m) {
+			returnsMap = true
 			continue
 		}
 		if key := dupGuard(pass, stmt, m); key != nil && insert == nil && guard == nil {
 			guard = key
 			continue
 		}
-		as, ok := stmt.(*ast.AssignStmt)
-		if !ok || insert != nil || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
-			return false
+		key, ok := insertKey(pass, stmt, m)
+		if !ok || insert != nil {
+			return noFill
 		}
-		idx, ok := as.Lhs[0].(*ast.IndexExpr)
-		if !ok || !isIdentOf(pass, idx.X, m) || mentions(pass, idx.Index, m) || mentions(pass, as.Rhs[0], m) {
-			return false
-		}
-		insert = as
+		insert = key
 	}
 	if insert == nil {
-		return false
+		return noFill
 	}
-	key := insert.Lhs[0].(*ast.IndexExpr).Index
+	key := insert
+	if countedLoop(pass, loop.stmt) && decodedKey(pass, loop.body, key, loop.count.Vars) {
+		// A decoder reading a serialized map: every key is new, and a
+		// return ends the decoding of a malformed message (decode.go).
+		// An entry skipped by continue leaves the count an upper bound;
+		// tripcount has ruled out break and goto.
+		return decoderFill
+	}
+	if returnsMap || len(loop.count.Vars) == 0 {
+		return noFill
+	}
 	guarded := guard != nil && exprText(pass, guard) == exprText(pass, key) && !astutil.ConfigFunc(pass, loop.stmt.Pos())
 	// Returns that drop the map are allowed only with a duplicate check:
 	// without one, a loop that returns errors is mostly parsing or
 	// validation, run once, whose hint cannot matter.
 	if leavesEarly(pass, loop.body, m, guarded) {
-		return false
+		return noFill
 	}
+	varies := keyVariesPerIteration(pass, key, loop.count.Vars, isSet(m.Type()))
 	if guarded {
 		// A repeated key ends the function, so every iteration that
 		// keeps the map adds a new key: the loop's length is exact,
 		// whatever the key is built from, as long as it changes with the
 		// element.
-		return usesAny(pass, definedIn(pass, loop.body, key), loop.count.Vars)
+		varies = usesAny(pass, definedIn(pass, loop.body, key), loop.count.Vars)
 	}
-	return keyVariesPerIteration(pass, key, loop.count.Vars, isSet(m.Type()))
+	if !varies {
+		return noFill
+	}
+	return elementFill
+}
+
+// onlyReturned reports whether stmt mentions m only in return statements
+// (`if err != nil { return m, err }`).
+func onlyReturned(pass *analysis.Pass, stmt ast.Stmt, m *types.Var) bool {
+	outside := false
+	ast.Inspect(stmt, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.ReturnStmt:
+			return false
+		case *ast.Ident:
+			outside = outside || pass.TypesInfo.ObjectOf(n) == m
+		}
+		return !outside
+	})
+	return !outside
+}
+
+// insertKey recognises the insert of a loop body, m[k] = v on a map
+// variable or m.SetMapIndex(k, v) on a reflect.Value, and returns k. The
+// key and value must not read m.
+func insertKey(pass *analysis.Pass, stmt ast.Stmt, m *types.Var) (ast.Expr, bool) {
+	if isReflectValue(m.Type()) {
+		return reflectInsert(pass, stmt, m)
+	}
+	as, ok := stmt.(*ast.AssignStmt)
+	if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+		return nil, false
+	}
+	idx, ok := as.Lhs[0].(*ast.IndexExpr)
+	if !ok || !isIdentOf(pass, idx.X, m) || mentions(pass, idx.Index, m) || mentions(pass, as.Rhs[0], m) {
+		return nil, false
+	}
+	return idx.Index, true
 }
 
 // dupGuard recognises a duplicate check on m that leaves the function,
@@ -492,10 +560,14 @@ func leavesEarly(pass *analysis.Pass, body *ast.BlockStmt, m *types.Var, dropOnR
 
 func report(pass *analysis.Pass, made madeMapStmt, loop loopInfo, between []ast.Stmt) {
 	hint := loop.count.Expr
+	how := ""
+	if made.reflect {
+		how = "by reflect.MakeMap "
+	}
 	diag := analysis.Diagnostic{
 		Pos:     made.init.Pos(),
 		End:     made.init.End(),
-		Message: fmt.Sprintf("map %s is made without a size hint but the loop below fills it %s times", made.name(), hint),
+		Message: fmt.Sprintf("map %s is made %swithout a size hint but the loop below fills it %s times", made.name(), how, hint),
 		URL:     facts.URL(facts.HintAvoidsGrowth),
 	}
 	// The inserts are named as related positions: mapscope lint
@@ -530,6 +602,10 @@ func fixable(pass *analysis.Pass, count tripcount.Count, at token.Pos, between [
 func hintEdit(pass *analysis.Pass, init ast.Expr, hint string) analysis.TextEdit {
 	switch e := init.(type) {
 	case *ast.CallExpr:
+		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "MakeMap" {
+			// reflect.MakeMap(t) becomes reflect.MakeMapWithSize(t, n).
+			return analysis.TextEdit{Pos: sel.Sel.Pos(), End: e.Rparen, NewText: []byte("MakeMapWithSize(" + exprText(pass, e.Args[0]) + ", " + hint)}
+		}
 		// Replace everything after the type so that a trailing comma or
 		// a line break before ")" cannot produce a second comma.
 		return analysis.TextEdit{Pos: e.Args[0].End(), End: e.Rparen, NewText: []byte(", " + hint)}
@@ -673,6 +749,12 @@ func exprText(pass *analysis.Pass, e ast.Expr) string {
 func fillPositions(pass *analysis.Pass, made madeMapStmt, body *ast.BlockStmt) []token.Pos {
 	var out []token.Pos
 	ast.Inspect(body, func(n ast.Node) bool {
+		if stmt, ok := n.(ast.Stmt); ok && made.reflect {
+			if _, ok := reflectInsert(pass, stmt, made.obj); ok {
+				out = append(out, stmt.Pos())
+			}
+			return true
+		}
 		if call, ok := n.(*ast.CallExpr); ok && made.field != nil {
 			// as.add(addr), a method whose body is the insert
 			// (fieldfill.go): the insert is the method's statement,

@@ -52,6 +52,7 @@ type quietCode struct {
 	testSupport bool
 	once        map[*types.Func]bool // unexported functions run once
 	config      map[*types.Func]bool // functions called only from configuration code
+	decoderConf map[*types.Func]bool // the same for decoders, built on first use
 	repeated    map[*types.Func]bool // functions called in a loop or a callback, or used as values
 }
 
@@ -72,6 +73,16 @@ func (q *quietCode) init() {
 // silent reports whether a map made by stmt, filled by loop (nil for the
 // rebuild rule), is in code where its hint cannot matter.
 func (q *quietCode) silent(stmt ast.Stmt, loop ast.Stmt) bool {
+	return q.quiet(stmt, loop, false)
+}
+
+// silentDecoder is silent for a map a decoder fills (decode.go): a name
+// that says unmarshal does not make its code configuration code.
+func (q *quietCode) silentDecoder(stmt ast.Stmt, loop ast.Stmt) bool {
+	return q.quiet(stmt, loop, true)
+}
+
+func (q *quietCode) quiet(stmt ast.Stmt, loop ast.Stmt, decoder bool) bool {
 	q.init()
 	if q.testSupport || importsTesting(q.pass, stmt.Pos()) {
 		return true
@@ -83,7 +94,16 @@ func (q *quietCode) silent(stmt ast.Stmt, loop ast.Stmt) bool {
 	if !ok {
 		return false
 	}
-	return q.runOnce(cur) || q.inLifecycle(cur) || astutil.InConfigCode(q.pass, cur) || astutil.InFuncOf(q.pass, cur, q.config)
+	if q.runOnce(cur) || q.inLifecycle(cur) {
+		return true
+	}
+	if decoder {
+		if q.decoderConf == nil {
+			q.decoderConf = astutil.DecoderConfigOnlyFuncs(q.pass, q.inspect)
+		}
+		return astutil.InDecoderConfigCode(q.pass, cur) || astutil.InFuncOf(q.pass, cur, q.decoderConf)
+	}
+	return astutil.InConfigCode(q.pass, cur) || astutil.InFuncOf(q.pass, cur, q.config)
 }
 
 // inLifecycle reports whether cur is in a function that starts or shuts

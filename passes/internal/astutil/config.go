@@ -21,11 +21,20 @@ import (
 // configWords are what the names of configuration code say.
 var configWords = []string{"config", "options", "unmarshal", "validate", "setup", "provision"}
 
+// decoderConfigWords leave out unmarshal for the decoder of a wire format
+// (a map's entry count, then its entries): under that name it runs for
+// every message, not once per load (see mapprealloc's decode.go).
+var decoderConfigWords = []string{"config", "options", "validate", "setup", "provision"}
+
 // ConfigFunc reports whether pos lies in a function declaration that
 // reads configuration: its name, or its receiver's type name, says
 // config, options, unmarshal, validate, setup or provision
 // (UnmarshalYAML, parseConfig, (*Config).Validate, validateLeafNode).
 func ConfigFunc(pass *analysis.Pass, pos token.Pos) bool {
+	return configFunc(pass, pos, configWords)
+}
+
+func configFunc(pass *analysis.Pass, pos token.Pos, words []string) bool {
 	for _, f := range pass.Files {
 		if pos < f.Pos() || pos >= f.End() {
 			continue
@@ -40,7 +49,7 @@ func ConfigFunc(pass *analysis.Pass, pos token.Pos) bool {
 				names += " " + types.TypeString(pass.TypesInfo.TypeOf(fd.Recv.List[0].Type), nil)
 			}
 			names = strings.ToLower(names)
-			return slices.ContainsFunc(configWords, func(w string) bool { return strings.Contains(names, w) })
+			return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(names, w) })
 		}
 	}
 	return false
@@ -51,6 +60,16 @@ func ConfigFunc(pass *analysis.Pass, pos token.Pos) bool {
 // function literal around cur) with a parameter of a configuration type
 // (ConfigType).
 func InConfigCode(pass *analysis.Pass, cur inspector.Cursor) bool {
+	return inConfigCode(pass, cur, configWords)
+}
+
+// InDecoderConfigCode is InConfigCode for the decoder of a wire format:
+// a name that says unmarshal does not make it configuration code.
+func InDecoderConfigCode(pass *analysis.Pass, cur inspector.Cursor) bool {
+	return inConfigCode(pass, cur, decoderConfigWords)
+}
+
+func inConfigCode(pass *analysis.Pass, cur inspector.Cursor, words []string) bool {
 	for enc := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
 		var ft *ast.FuncType
 		switch n := enc.Node().(type) {
@@ -58,7 +77,7 @@ func InConfigCode(pass *analysis.Pass, cur inspector.Cursor) bool {
 			ft = n.Type
 		case *ast.FuncDecl:
 			ft = n.Type
-			if ConfigFunc(pass, n.Pos()) {
+			if configFunc(pass, n.Pos(), words) {
 				return true
 			}
 		}
@@ -101,9 +120,18 @@ func ConfigType(t types.Type) bool {
 // CalledOnlyFrom counts calls: parse(c), called only by setup(c), reads
 // the configuration as its caller does.
 func ConfigOnlyFuncs(pass *analysis.Pass, inspect *inspector.Inspector) map[*types.Func]bool {
+	return configOnlyFuncs(pass, inspect, configWords)
+}
+
+// DecoderConfigOnlyFuncs is ConfigOnlyFuncs for InDecoderConfigCode.
+func DecoderConfigOnlyFuncs(pass *analysis.Pass, inspect *inspector.Inspector) map[*types.Func]bool {
+	return configOnlyFuncs(pass, inspect, decoderConfigWords)
+}
+
+func configOnlyFuncs(pass *analysis.Pass, inspect *inspector.Inspector, words []string) map[*types.Func]bool {
 	funcs := make(map[*types.Func]bool)
 	CalledOnlyFrom(pass, inspect, funcs, func(call inspector.Cursor) bool {
-		return InConfigCode(pass, call) || InFuncOf(pass, call, funcs)
+		return inConfigCode(pass, call, words) || InFuncOf(pass, call, funcs)
 	})
 	return funcs
 }

@@ -1,0 +1,214 @@
+package mapprealloc
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/mapscope/mapscope/passes/internal/astutil"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Decoders. A wire format that writes a map as its entry count followed by
+// the entries (msgpack, CQL collections, RESP, length-prefixed binary
+// sections) is read by a counted loop that decodes one key and one value
+// per iteration:
+//
+//	n := readCount(r)
+//	m := make(map[K]V)
+//	for i := 0; i < n; i++ {
+//		k, err := readKey(r)
+//		if err != nil {
+//			return nil, err
+//		}
+//		m[k] = readValue(r)
+//	}
+//
+// The key is not built from the loop variable, yet it is new in every
+// iteration: a serialized map holds each key once, and the count says how
+// many there are. Such a loop runs for every message decoded, not once per
+// configuration load, so its error returns (a truncated message) do not
+// make it the run-once parsing that leavesEarly keeps out elsewhere.
+// Upstream fixes of this shape: gocql's map unmarshalling, mus-go's map
+// serializers, zapx's vector section (internal/lintcmd/testdata/recall).
+
+// countedLoop reports whether loop counts rather than ranges over a
+// collection: for i := 0; i < n; i++, or a range over an integer.
+func countedLoop(pass *analysis.Pass, loop ast.Stmt) bool {
+	switch l := loop.(type) {
+	case *ast.ForStmt:
+		return true
+	case *ast.RangeStmt:
+		b, ok := pass.TypesInfo.TypeOf(l.X).Underlying().(*types.Basic)
+		return ok && b.Info()&types.IsInteger != 0
+	}
+	return false
+}
+
+// decodedKey reports whether key is a local variable that every iteration
+// of body decodes afresh, independently of the loop counter vars: each of
+// its assignments in body is from a call that does not read vars
+// (`k, used, err := s.keys.Unmarshal(bs[n:])`, `key := reflect.New(t)`),
+// or it is declared in body without a value and filled through its address
+// by a call (`var k string; dec.Decode(&k)`).
+func decodedKey(pass *analysis.Pass, body *ast.BlockStmt, key ast.Expr, vars []types.Object) bool {
+	id, ok := reflectOperand(pass, unconvert(pass, key)).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	obj, ok := pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || obj.IsField() || obj.Parent() == obj.Pkg().Scope() {
+		return false
+	}
+	declaredInBody := body.Pos() <= obj.Pos() && obj.Pos() < body.End()
+	assigned, fromCalls, filled := false, true, false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				if !isIdentOf(pass, lhs, obj) {
+					continue
+				}
+				assigned = true
+				rhs := n.Rhs[0]
+				if len(n.Rhs) == len(n.Lhs) {
+					rhs = n.Rhs[i]
+				}
+				if !decodingCall(pass, rhs) || usesAny(pass, rhs, vars) {
+					fromCalls = false
+				}
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND && isIdentOf(pass, n.X, obj) {
+				filled = true
+			}
+		}
+		return true
+	})
+	if assigned {
+		return fromCalls
+	}
+	return declaredInBody && filled
+}
+
+// decodingCall reports whether e calls a function or method, rather than
+// converting a value or calling a builtin other than new.
+func decodingCall(pass *analysis.Pass, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	if tv, ok := pass.TypesInfo.Types[call.Fun]; ok && tv.IsType() {
+		return false
+	}
+	if b, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Builtin); ok {
+		return b.Name() == "new"
+	}
+	return true
+}
+
+// reflectOperand strips what turns a value into the reflect.Value a
+// reflect map is indexed by: key.Elem() of key := reflect.New(t), and
+// reflect.ValueOf(k).
+func reflectOperand(pass *analysis.Pass, e ast.Expr) ast.Expr {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return e
+	}
+	fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "reflect" {
+		return e
+	}
+	switch sel := ast.Unparen(call.Fun).(*ast.SelectorExpr); {
+	case fn.Name() == "Elem" && len(call.Args) == 0 && isReflectValue(pass.TypesInfo.TypeOf(sel.X)):
+		return ast.Unparen(sel.X)
+	case fn.Name() == "ValueOf" && len(call.Args) == 1:
+		return ast.Unparen(call.Args[0])
+	}
+	return e
+}
+
+// madeReflectMap recognises a map made through reflection without a size
+// hint: `m := reflect.MakeMap(t)` (or = or var) and `rv.Set(reflect.MakeMap(t))`
+// for a local reflect.Value m or rv, filled by m.SetMapIndex(k, v).
+// reflect.MakeMapWithSize(t, n) is the hint.
+func madeReflectMap(pass *analysis.Pass, stmt ast.Stmt) (madeMapStmt, bool) {
+	var target, init ast.Expr
+	switch s := stmt.(type) {
+	case *ast.AssignStmt:
+		if (s.Tok != token.DEFINE && s.Tok != token.ASSIGN) || len(s.Lhs) != 1 || len(s.Rhs) != 1 {
+			return madeMapStmt{}, false
+		}
+		target, init = s.Lhs[0], s.Rhs[0]
+	case *ast.DeclStmt:
+		gen, ok := s.Decl.(*ast.GenDecl)
+		if !ok || gen.Tok != token.VAR || len(gen.Specs) != 1 {
+			return madeMapStmt{}, false
+		}
+		spec := gen.Specs[0].(*ast.ValueSpec)
+		if len(spec.Names) != 1 || len(spec.Values) != 1 {
+			return madeMapStmt{}, false
+		}
+		target, init = spec.Names[0], spec.Values[0]
+	case *ast.ExprStmt:
+		set, ok := ast.Unparen(s.X).(*ast.CallExpr)
+		if !ok || len(set.Args) != 1 || !isReflectMethod(pass, set, "Set") {
+			return madeMapStmt{}, false
+		}
+		target, init = ast.Unparen(set.Fun).(*ast.SelectorExpr).X, set.Args[0]
+	default:
+		return madeMapStmt{}, false
+	}
+	call, ok := ast.Unparen(init).(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return madeMapStmt{}, false
+	}
+	if fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func); !ok || fn.Pkg() == nil || fn.Pkg().Path() != "reflect" || fn.Name() != "MakeMap" {
+		return madeMapStmt{}, false
+	}
+	id, ok := ast.Unparen(target).(*ast.Ident)
+	if !ok {
+		return madeMapStmt{}, false
+	}
+	obj, ok := pass.TypesInfo.ObjectOf(id).(*types.Var)
+	if !ok || obj.IsField() || obj.Pkg() == nil || obj.Parent() == obj.Pkg().Scope() || obj.Parent() == nil || !isReflectValue(obj.Type()) {
+		return madeMapStmt{}, false
+	}
+	return madeMapStmt{stmt: stmt, obj: obj, init: call, reflect: true}, true
+}
+
+// reflectInsert recognises m.SetMapIndex(k, v) on the reflect.Value m and
+// returns k.
+func reflectInsert(pass *analysis.Pass, stmt ast.Stmt, m *types.Var) (ast.Expr, bool) {
+	es, ok := stmt.(*ast.ExprStmt)
+	if !ok {
+		return nil, false
+	}
+	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 || !isReflectMethod(pass, call, "SetMapIndex") {
+		return nil, false
+	}
+	if !isIdentOf(pass, ast.Unparen(call.Fun).(*ast.SelectorExpr).X, m) || mentions(pass, call.Args[0], m) || mentions(pass, call.Args[1], m) {
+		return nil, false
+	}
+	return call.Args[0], true
+}
+
+// isReflectMethod reports whether call calls the method name of
+// reflect.Value.
+func isReflectMethod(pass *analysis.Pass, call *ast.CallExpr, name string) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != name {
+		return false
+	}
+	fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "reflect" && isReflectValue(pass.TypesInfo.TypeOf(sel.X))
+}
+
+func isReflectValue(t types.Type) bool {
+	return t != nil && astutil.IsNamed(t, "reflect", "Value")
+}
