@@ -80,7 +80,6 @@ var knownMisses = map[string]bool{
 	// ninth batch
 	"heldout/dcrdwsntfn":        true,
 	"heldout/gomemcachemulti":   true,
-	"heldout/krokruns":          true,
 	"heldout/palantirmetricids": true,
 	"heldout/sandpasssessions":  true,
 }

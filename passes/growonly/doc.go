@@ -174,6 +174,18 @@
 // the caller got only the error, nobody else knows the key, and the entry
 // stays.
 //
+// And a map whose every release is in a function whose name says
+// cancel, kill or abort (CancelRun: one entry's work stopped on
+// request), when a function storing into it, under any key but a
+// constant, starts work with a go statement and nothing that work runs
+// refers to those functions (its function, the package's functions it
+// calls, the function literals in it; a method of an interface named
+// like one of them counts as reaching it): work that ends on its own
+// leaves its entry behind. Not when something ranges over the map (a
+// sweep may drop finished work) or a cancelling function is used as a
+// value (a callback the work may be handed). Here too a caller's key
+// counts: one entry per work started.
+//
 // And a map field inserted into and never deleted from, cleared,
 // replaced or handed on, when a function inserts into it and into
 // another map field of the same struct under the same key expression,

@@ -99,6 +99,48 @@ type tracked struct {
 	// callerKeys are the inserts left to the callers of the package
 	// (callerkeys.go).
 	callerKeys []callerInsert
+	// storers are the functions with an insertion that counts or leaves
+	// its key to the callers, each with its first one; releasers the
+	// functions whose uses release the map; releasedOther is set when
+	// something else releases it (an initialiser, an overwritten struct,
+	// a bound). checkCancelOnly judges them.
+	storers       map[*ast.FuncDecl]token.Pos
+	releasers     map[*ast.FuncDecl]bool
+	releasedOther bool
+}
+
+// storedBy records the insertion at cur in storers.
+func (t *tracked) storedBy(cur inspector.Cursor) {
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		fd := enc.Node().(*ast.FuncDecl)
+		if t.storers == nil {
+			t.storers = make(map[*ast.FuncDecl]token.Pos)
+		}
+		if _, ok := t.storers[fd]; !ok {
+			t.storers[fd] = cur.Node().Pos()
+		}
+		return
+	}
+}
+
+// releasedBy marks the map released by the use at cur, in releasers.
+func (t *tracked) releasedBy(cur inspector.Cursor) {
+	t.released = true
+	for enc := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		if t.releasers == nil {
+			t.releasers = make(map[*ast.FuncDecl]bool)
+		}
+		t.releasers[enc.Node().(*ast.FuncDecl)] = true
+		return
+	}
+	t.releasedOther = true
+}
+
+// releasedElsewhere marks the map released by something other than a
+// use in a function.
+func (t *tracked) releasedElsewhere() {
+	t.released = true
+	t.releasedOther = true
 }
 
 // describe names the map as diagnostics do: "map sessions", "sync.Map
@@ -228,6 +270,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.scanFile(fileCur)
 	}
 	c.checkIneffectiveDeletes(inspect)
+	c.checkCancelOnly()
 	c.report()
 	c.collectCallerKeys()
 	c.recordRequestCalls(inspect)

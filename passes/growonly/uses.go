@@ -62,7 +62,7 @@ func (c *checker) packageVarInit(cur inspector.Cursor, spec *ast.ValueSpec) {
 			continue
 		}
 		if len(spec.Values) != len(spec.Names) || !c.isNewMap(spec.Values[i]) {
-			c.tracked[v].released = true
+			c.tracked[v].releasedElsewhere()
 		}
 	}
 }
@@ -96,7 +96,7 @@ func (c *checker) releaseFieldsOf(t types.Type, seen map[types.Type]bool) {
 	for i := range st.NumFields() {
 		f := st.Field(i)
 		if tr := c.tracked[f.Origin()]; tr != nil {
-			tr.released = true
+			tr.releasedElsewhere()
 		}
 		c.releaseFieldsOf(f.Type(), seen)
 	}
@@ -121,7 +121,7 @@ func (c *checker) positionalLiteral(lit *ast.CompositeLit) {
 	}
 	for i, elt := range lit.Elts {
 		if tr := c.tracked[st.Field(i).Origin()]; tr != nil && !c.isNewMap(elt) && !astutil.IsNil(c.pass.TypesInfo, elt) {
-			tr.released = true
+			tr.releasedElsewhere()
 		}
 	}
 }
@@ -158,7 +158,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 			return
 		case effectLen:
 			if comparedToLimit(info, parent) {
-				t.released = true // bounded
+				t.releasedElsewhere() // bounded
 			}
 			return
 		}
@@ -215,7 +215,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 		t.onlyEmptiedBy = fn
 		return
 	}
-	t.released = true
+	t.releasedBy(exprCur)
 }
 
 // insert records an insertion into t of the key expression key (nil if
@@ -230,18 +230,26 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 // callers usually ask for a bounded set of names, types or paths. A key
 // passed to code that serves requests comes from a request, and counts.
 func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Type, key ast.Expr) {
-	if t.firstInsert.IsValid() || atInitTime(exprCur) || c.runsOnce(exprCur) || c.inInitializer(exprCur, exprCur.Node().(ast.Expr)) || c.inLazyFill(exprCur) || inRegistration(exprCur) || c.inConfig(exprCur) ||
+	if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inInitializer(exprCur, exprCur.Node().(ast.Expr)) || c.inLazyFill(exprCur) || inRegistration(exprCur) || c.inConfig(exprCur) ||
 		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(keyType, 0) {
 		return
 	}
+	var fromParams bool
 	if key != nil {
 		if tv, ok := c.pass.TypesInfo.Types[key]; ok && tv.Value != nil {
 			return // a constant key: one entry, overwritten
 		}
-		fromParams, constants := c.keyDomain(exprCur, key)
+		var constants bool
+		fromParams, constants = c.keyDomain(exprCur, key)
 		if constants {
 			return // a few constants, as a range over a literal list of them
 		}
+	}
+	t.storedBy(exprCur) // whoever chose the key (cancelonly.go)
+	if t.firstInsert.IsValid() {
+		return
+	}
+	if key != nil {
 		if !c.ownKeys && (fromParams || c.isMemoized(exprCur)) && !c.isTainted(key) && !c.namesRemote(exprCur, key) {
 			if fromParams {
 				t.callerKeys = append(t.callerKeys, callerInsert{cur: exprCur, key: key})
