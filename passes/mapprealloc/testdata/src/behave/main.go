@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 )
 
@@ -45,6 +46,30 @@ func plusOne(src map[string]int) map[string]int {
 	return m
 }
 
+// decodePairs decodes "k=v" pairs into a map of the type rv points to,
+// through reflection.
+func decodePairs(rv reflect.Value, pairs []string) {
+	t := rv.Type()
+	rv.Set(reflect.MakeMap(t)) // want `map rv is made by reflect.MakeMap without a size hint`
+	for i := 0; i < len(pairs); i++ {
+		key := reflect.New(t.Key())
+		val := reflect.New(t.Elem())
+		fmt.Sscanf(pairs[i], "%c=%d", key.Interface(), val.Interface())
+		rv.SetMapIndex(key.Elem(), val.Elem())
+	}
+}
+
+// decodeSized reads one name per size from next, as a decoder reads a
+// length-prefixed section.
+func decodeSized(next func() string, sizes []int) map[string]int {
+	m := make(map[string]int) // want `map m is made without a size hint`
+	for i := range len(sizes) {
+		k := next()
+		m[k] = sizes[i]
+	}
+	return m
+}
+
 func show[K interface{ ~int | ~int32 | ~string }, V any](name string, m map[K]V) {
 	fmt.Printf("%s len=%d nil=%t\n", name, len(m), m == nil)
 	for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -63,5 +88,10 @@ func main() {
 		show("squares", squares([10]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}))
 		show("plusOne", plusOne(map[string]int{"x": 1, "y": 2}))
 		show("plusOne(nil)", plusOne(nil))
+		var decoded map[rune]int
+		decodePairs(reflect.ValueOf(&decoded).Elem(), []string{"a=1", "b=2", "a=3"})
+		show("decodePairs", decoded)
+		names := []string{"x", "y", "z"}
+		show("decodeSized", decodeSized(func() string { n := names[0]; names = names[1:]; return n }, []int{7, 8, 9}))
 	}
 }
