@@ -78,7 +78,6 @@ var knownMisses = map[string]bool{
 	"heldout/unistorecolids":       true,
 	"heldout/zanzibarctxtags":      true,
 	// ninth batch
-	"heldout/dcrdwsntfn":        true,
 	"heldout/gomemcachemulti":   true,
 	"heldout/palantirmetricids": true,
 	"heldout/sandpasssessions":  true,

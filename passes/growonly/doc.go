@@ -174,6 +174,17 @@
 // the caller got only the error, nobody else knows the key, and the entry
 // stays.
 //
+// And a local map that a goroutine's run loop keeps (made in the
+// loop's function before the loop, `for { select ... }`, and used there
+// only by index, delete, len and range, outside function literals),
+// when a case of the loop deletes one key from two or more other such
+// maps of its key type but not from it, it is inserted under that key
+// (the same expression, or the same field of a value of the same type),
+// it is deleted only by cases that delete from it alone, and one of the
+// maps the case deletes from is also deleted from alone elsewhere: the
+// two play the same part (a subscription a client may end itself), and
+// the case that removes the client handles one and forgets the other.
+//
 // And a map whose every release is in a function whose name says
 // cancel, kill or abort (CancelRun: one entry's work stopped on
 // request), when a function storing into it, under any key but a
@@ -304,5 +315,5 @@
 //
 // In every mode, a map field of a value built and dropped inside one call
 // (a decoder state, a visitor) is not reported, nor are maps in local
-// variables.
+// variables, but for a run loop's maps in the rule above.
 package growonly

@@ -232,6 +232,7 @@ func run(pass *analysis.Pass) (any, error) {
 	c.checkWrongKeys(inspect)
 	c.checkKeySources(inspect)
 	c.checkSiblings(inspect)
+	c.checkLoopMaps(inspect)
 	c.checkPaired(inspect)
 	c.checkSweptBy(inspect)
 	c.checkExitPaths(inspect)
