@@ -81,6 +81,14 @@ var knownMisses = map[string]bool{
 	"heldout/gomemcachemulti":   true,
 	"heldout/palantirmetricids": true,
 	"heldout/sandpasssessions":  true,
+	// tenth batch
+	"heldout/algodstatuscache":   true,
+	"heldout/authzcacheindex":    true,
+	"heldout/dnsproxycache":      true,
+	"heldout/flpmapcopy":         true,
+	"heldout/geoservecache":      true,
+	"heldout/proxywasmdecodemap": true,
+	"heldout/quiverresults":      true,
 }
 
 // knownFalse are findings mapscope makes where no want asks for one (on a
@@ -111,6 +119,15 @@ var knownFalse = map[string]bool{
 	// it as it is).
 	"heldout/sandpasssessions/before/session.go:68 mapclear": true,
 	"heldout/sandpasssessions/after/session.go:67 mapclear":  true,
+	// Tenth batch. False: the fixed form's will map, each of whose
+	// entries its own goroutine deletes once the will delay passes or a
+	// reconnection signals it.
+	"heldout/gmqttwillmsg/after/server/server.go:150 growonly": true,
+	// Not false: the cache of each project, by the project ID of the
+	// request's Authorization header, never dropped, on both forms. Not
+	// the leak upstream's fix addressed (upstream left it as it is).
+	"heldout/authzcacheindex/before/internal/controllers/controller.go:59 growonly": true,
+	"heldout/authzcacheindex/after/internal/controllers/controller.go:59 growonly":  true,
 }
 
 // TestRecall runs mapscope lint, as a user would, on the recall corpus:

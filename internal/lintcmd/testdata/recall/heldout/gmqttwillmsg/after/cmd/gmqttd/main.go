@@ -1,0 +1,19 @@
+// Command gmqttd runs the broker (the after form of gmqttwillmsg) on
+// GMQTT_ADDR.
+package main
+
+import (
+	"log"
+	"net"
+	"os"
+
+	"recall/heldout/gmqttwillmsg/after/server"
+)
+
+func main() {
+	l, err := net.Listen("tcp", os.Getenv("GMQTT_ADDR"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Fatal(server.New(l).Run())
+}
