@@ -76,7 +76,10 @@
 //     or "limit" (`if size+n <= maxCacheBytes { m[k] = v }`);
 //   - the key type has few values: bool, int8, uint8, an enumeration of
 //     the package, types of reflect, go/types or internal/abi (a cache
-//     keyed by type is bounded by the program), or structs of those.
+//     keyed by type is bounded by the program), or structs and arrays of
+//     those with at most 65,536 values in all ([2]uint8, a struct of two
+//     bytes; a [32]byte hash has more values than any map holds, and a
+//     pointer names one allocation of many).
 //
 // _test.go files, and test-support and example packages (a name or an
 // import path element such as tests, testutil, e2e, fuzz or examples, or

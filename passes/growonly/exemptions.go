@@ -303,41 +303,74 @@ func (c *checker) inDeadCode(cur inspector.Cursor) bool {
 
 // boundedKey reports whether a map keyed by t can only hold a small or
 // program-defined set of keys: types (reflect or go/types), booleans,
-// bytes, enumerations of this package, and structs or arrays of those.
+// bytes, enumerations of this package, and structs or arrays of those
+// with at most fewKeys values in all. A hash ([32]byte) or an address
+// ([16]byte) is an array of bytes with more values than any map holds,
+// and a pointer names one allocation of many.
 func (c *checker) boundedKey(t types.Type, depth int) bool {
+	n := c.keyValues(t, depth)
+	return n > 0 && n <= fewKeys
+}
+
+// fewKeys is the most values a bounded key type has: two bytes' worth.
+const fewKeys = 1 << 16
+
+// keyValues returns how many values a key of type t can take, as far as
+// boundedKey counts them, or 0 for more than fewKeys or unknown.
+func (c *checker) keyValues(t types.Type, depth int) uint64 {
 	if t == nil || depth > 3 {
-		return false
+		return 0
 	}
 	t = types.Unalias(t)
+	named := t
 	if p, ok := t.(*types.Pointer); ok {
-		t = types.Unalias(p.Elem())
+		named = types.Unalias(p.Elem())
 	}
-	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil {
+	if n, ok := named.(*types.Named); ok && n.Obj().Pkg() != nil {
 		switch n.Obj().Pkg().Path() {
 		case "reflect", "go/types", "internal/abi":
-			return true
+			return 1 // as many as the program has types: taken as few
 		}
-		if n.Obj().Pkg() == c.pass.Pkg && c.isEnum(n) {
-			return true
-		}
+	}
+	if _, ok := t.(*types.Pointer); ok {
+		return 0
+	}
+	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() == c.pass.Pkg && c.isEnum(n) {
+		return 1 << 8 // the package's constants, however wide the type
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		switch u.Kind() {
-		case types.Bool, types.Int8, types.Uint8:
-			return true
+		case types.Bool:
+			return 2
+		case types.Int8, types.Uint8:
+			return 1 << 8
 		}
 	case *types.Struct:
+		total := uint64(1)
 		for i := range u.NumFields() {
-			if !c.boundedKey(u.Field(i).Type(), depth+1) {
-				return false
+			n := c.keyValues(u.Field(i).Type(), depth+1)
+			if n == 0 || total > fewKeys/n {
+				return 0
 			}
+			total *= n
 		}
-		return u.NumFields() > 0
+		if u.NumFields() == 0 {
+			return 0
+		}
+		return total
 	case *types.Array:
-		return c.boundedKey(u.Elem(), depth+1)
+		n := c.keyValues(u.Elem(), depth+1)
+		total := uint64(1)
+		for range u.Len() {
+			if n == 0 || total > fewKeys/n {
+				return 0
+			}
+			total *= n
+		}
+		return total
 	}
-	return false
+	return 0
 }
 
 // isEnum reports whether the package declares constants of the named

@@ -61,6 +61,36 @@ var spans = map[span]int{}
 
 func addSpan(t reflect.Type, id string) { spans[span{t, id}] = 1 } // want `map spans only grows`
 
+// Two bytes, or a pair of them, have few values.
+var byPair = map[[2]uint8]int{}
+
+func countPair(a, b uint8) { byPair[[2]uint8{a, b}]++ }
+
+type level struct {
+	major, minor uint8
+}
+
+var levels = map[level]bool{}
+
+func seeLevel(l level) { levels[l] = true }
+
+// A hash is an array of bytes with more values than any map holds
+// (btcd's address filters are keyed so), and a pointer to an enumeration
+// is one allocation of many.
+var seenBlocks = map[[32]byte]bool{}
+
+func seeBlock(h [32]byte) { seenBlocks[h] = true } // want `map seenBlocks only grows`
+
+type triple struct{ a, b, c uint8 }
+
+var triples = map[triple]int{}
+
+func addTriple(t triple) { triples[t] = 1 } // want `map triples only grows`
+
+var colorRefs = map[*color]int{}
+
+func refColor(c *color) { colorRefs[c] = 1 } // want `map colorRefs only grows`
+
 // Registries are filled by the program's declarations.
 var codecs = map[string]func() any{}
 
