@@ -151,11 +151,12 @@
 // that field to true without deleting (SendResponse marking the handler
 // done before Finalize runs): the entry whose flag was set there stays.
 // The map is also reported when one of its deletes drops an entry found
-// expired (its function reads the map under the delete's key and
-// compares that entry's times: time's After, Before, Sub, Since or Until
-// called on it, or a function of the package that calls one given it; a
-// time read of something else, such as a connection's age logged as it
-// closes, is no expiry) and nothing in the package
+// expired (its function reads the map under the delete's key, one to
+// one or with comma-ok, and before the delete compares that entry's
+// times: time's After, Before, Sub, Since or Until called on it, or a
+// function of the package that calls one given it; a time read of
+// something else, or after the delete, such as a connection's age logged
+// as it closes, is no expiry) and nothing in the package
 // ranges over the map: an expired key nobody uses again is never
 // visited, whatever the other deletes (a Reset on success) remove. A
 // sweep over the map itself, or keys recorded at insertion, is the fix.

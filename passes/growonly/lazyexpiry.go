@@ -59,7 +59,8 @@ func (c *checker) lazyExpiry(m *types.Var, u *mapUses) string {
 		}
 		key := types.ExprString(del.Args[1])
 		// entry: an expression that reads the map under the key, or a
-		// local variable defined from one (ev := l.events[ip]).
+		// local variable defined from one (ev := l.events[ip], or with
+		// comma-ok: cached, ok := c.items[key]).
 		isEntry := func(e ast.Expr) bool {
 			ix, ok := ast.Unparen(e).(*ast.IndexExpr)
 			return ok && refersTo(ix.X) && types.ExprString(ix.Index) == key
@@ -76,6 +77,10 @@ func (c *checker) lazyExpiry(m *types.Var, u *mapUses) string {
 						if id, ok := lhs.(*ast.Ident); ok && isEntry(n.Rhs[i]) {
 							entries[info.ObjectOf(id)] = true
 						}
+					}
+				} else if len(n.Lhs) == 2 && len(n.Rhs) == 1 && isEntry(n.Rhs[0]) {
+					if id, ok := n.Lhs[0].(*ast.Ident); ok {
+						entries[info.ObjectOf(id)] = true
 					}
 				}
 			}
@@ -94,14 +99,15 @@ func (c *checker) lazyExpiry(m *types.Var, u *mapUses) string {
 			})
 			return found
 		}
-		// The entry's own times are compared (now.Sub(ev[len(ev)-1]),
-		// events[i].After(cutoff), expired(l.events[ip], now)): a time
-		// read of something else (the age of a connection logged as it
-		// closes) is no expiry.
+		// The entry's own times are compared before the delete
+		// (now.Sub(ev[len(ev)-1]), events[i].After(cutoff),
+		// expired(l.events[ip], now)): a time read of something else, or
+		// after the delete (the age of a connection logged as it
+		// closes), is no expiry.
 		timed := false
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok || timed || !mentionsEntry(call) {
+			if !ok || timed || call.Pos() >= del.Pos() || !mentionsEntry(call) {
 				return !timed
 			}
 			if comparesTime(info, call) {

@@ -120,3 +120,36 @@ func (m *model) onClosed(id string) {
 	close(done)
 	m.ages = append(m.ages, time.Since(c.established))
 }
+
+// A cache whose Get drops the entry it finds expired, read with comma-ok
+// (AdGuard's dnsproxy, https://github.com/AdguardTeam/dnsproxy/pull/30).
+
+type cacheItem struct {
+	value   []byte
+	expires time.Time
+}
+
+type answerCache struct {
+	mu    sync.Mutex
+	items map[string]cacheItem
+}
+
+func (c *answerCache) Set(key string, v []byte, ttl time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.items[key] = cacheItem{v, time.Now().Add(ttl)} // want `map field answerCache.items is deleted from only when Get finds the entry under the key at hand expired`
+}
+
+func (c *answerCache) Get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cached, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	if time.Now().After(cached.expires) {
+		delete(c.items, key)
+		return nil, false
+	}
+	return cached.value, true
+}
