@@ -84,7 +84,6 @@ var knownMisses = map[string]bool{
 	// tenth batch
 	"heldout/algodstatuscache":   true,
 	"heldout/authzcacheindex":    true,
-	"heldout/flpmapcopy":         true,
 	"heldout/geoservecache":      true,
 	"heldout/proxywasmdecodemap": true,
 	"heldout/quiverresults":      true,

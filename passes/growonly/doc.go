@@ -66,8 +66,10 @@
 //   - it reads configuration: a function whose name, or whose receiver's
 //     type name, says config, options, unmarshal, validate, setup or
 //     provision, or that (or a function literal around the insertion)
-//     takes a parameter of a type named ...Config or declared in a
-//     package with an element config in its import path. What it stores
+//     takes a parameter of, or is a method of, a configuration type (one
+//     named ...Config, or one holding structs declared in a package with
+//     an element that says config in its import path: not a map of any
+//     values there, a flow record of flowlogs-pipeline). What it stores
 //     is as large as the configuration and is rebuilt per load; a hot
 //     function so named is misjudged the same way;
 //   - it is dead code behind a constant false (a disabled debug flag);

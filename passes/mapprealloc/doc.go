@@ -134,9 +134,12 @@
 //   - configuration code: a function whose name, or whose receiver's type
 //     name, says config, options, unmarshal, validate, setup or provision
 //     (validateLeafNode, (*AdminConfig).allowedOrigins, coredns' setup),
-//     or that takes a parameter of a type named ...Config or declared in
-//     a package with an element config in its import path; it runs once
-//     per load, over a handful of configured items;
+//     or that takes a parameter of, or is a method of, a configuration
+//     type (one named ...Config, or one holding structs declared in a
+//     package with an element that says config in its import path:
+//     config/common, configtypes; not a map of any values there, which
+//     flowlogs-pipeline's pkg/config copies per flow record); it runs
+//     once per load, over a handful of configured items;
 //   - test support: a package whose name, or an element of whose import
 //     path, ends in test, testutil, testutils or testing (servertest,
 //     internal/testutils/roundrobin) or is tests, testhelper(s), testenv,

@@ -8,5 +8,5 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), mapprealloc.Analyzer, "a", "quietmain", "servertest", "helpers", "fixtures", "internal/testutils/pick", "example.com/app/rules", "examples/custom")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), mapprealloc.Analyzer, "a", "quietmain", "servertest", "helpers", "fixtures", "internal/testutils/pick", "example.com/app/rules", "example.com/app/config", "examples/custom")
 }

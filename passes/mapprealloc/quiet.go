@@ -30,9 +30,8 @@ import (
 //     Shutdown, caddy collecting a listener's protocols at Start);
 //   - configuration code: a function whose name, or whose receiver's type
 //     name, says config, options, unmarshal, validate, setup or
-//     provision, or that takes a parameter of a type whose name says
-//     Config or that a package with an element config in its import
-//     path declares; it runs once per
+//     provision, or that takes a parameter of, or is a method of, a
+//     configuration type (astutil.ConfigType); it runs once per
 //     load, over a handful of configured items; and the unexported
 //     functions called only from such code (astutil.ConfigOnlyFuncs:
 //     setup(c) calling parse(c));

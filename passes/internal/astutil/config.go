@@ -46,7 +46,14 @@ func configFunc(pass *analysis.Pass, pos token.Pos, words []string) bool {
 			}
 			names := fd.Name.Name
 			if fd.Recv != nil && len(fd.Recv.List) == 1 {
-				names += " " + types.TypeString(pass.TypesInfo.TypeOf(fd.Recv.List[0].Type), nil)
+				// A method of a configuration type reads configuration;
+				// otherwise the receiver type's own name counts, not its
+				// package's path (pkg/config also holds data types).
+				recv := pass.TypesInfo.TypeOf(fd.Recv.List[0].Type)
+				if ConfigType(recv) {
+					return true
+				}
+				names += " " + types.TypeString(recv, func(*types.Package) string { return "" })
 			}
 			names = strings.ToLower(names)
 			return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(names, w) })
@@ -93,8 +100,13 @@ func inConfigCode(pass *analysis.Pass, cur inspector.Cursor, words []string) boo
 }
 
 // ConfigType reports whether t, or what it points to or holds, is a named
-// type whose name contains Config or that is declared in a package with
-// an element config in its import path (alertmanager's config/common).
+// type whose name contains Config, or a type declared in a package with
+// an element that says config in its import path (alertmanager's
+// config/common, centrifugo's internal/configtypes) that holds structs:
+// a struct, or a slice, array, map or pointer of them. Such a package's
+// other types may be the program's data (flowlogs-pipeline's
+// config.GenericMap, a map of any values, is a flow record copied per
+// flow).
 func ConfigType(t types.Type) bool {
 	for t != nil {
 		switch u := types.Unalias(t).(type) {
@@ -103,10 +115,40 @@ func ConfigType(t types.Type) bool {
 				return true
 			}
 			pkg := u.Obj().Pkg()
-			return pkg != nil && slices.Contains(strings.Split(pkg.Path(), "/"), "config")
+			return pkg != nil && configPackage(pkg) && holdsStructs(u.Underlying())
 		case *types.Pointer:
 			t = u.Elem()
 		case *types.Slice:
+			t = u.Elem()
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// configPackage reports whether an element of pkg's import path says
+// config.
+func configPackage(pkg *types.Package) bool {
+	return slices.ContainsFunc(strings.Split(pkg.Path(), "/"), func(elem string) bool {
+		return strings.Contains(strings.ToLower(elem), "config")
+	})
+}
+
+// holdsStructs reports whether t is a struct, or a slice, array, map or
+// pointer whose elements are (a few levels deep).
+func holdsStructs(t types.Type) bool {
+	for range 4 {
+		switch u := t.Underlying().(type) {
+		case *types.Struct:
+			return true
+		case *types.Pointer:
+			t = u.Elem()
+		case *types.Slice:
+			t = u.Elem()
+		case *types.Array:
+			t = u.Elem()
+		case *types.Map:
 			t = u.Elem()
 		default:
 			return false

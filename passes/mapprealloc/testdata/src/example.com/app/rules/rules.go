@@ -21,3 +21,13 @@ func compile(r Rule) map[string]bool {
 	}
 	return m
 }
+
+// A record of a config package is data: the fields it is filtered by
+// are no configuration.
+func keep(r config.Record, names []string) map[string]any {
+	m := make(map[string]any) // want `map m is made without a size hint but the loop below fills it len\(names\) times`
+	for _, n := range names {
+		m[n] = r[n]
+	}
+	return m
+}
