@@ -82,11 +82,10 @@ var knownMisses = map[string]bool{
 	"heldout/palantirmetricids": true,
 	"heldout/sandpasssessions":  true,
 	// tenth batch
-	"heldout/algodstatuscache":   true,
-	"heldout/authzcacheindex":    true,
-	"heldout/geoservecache":      true,
-	"heldout/proxywasmdecodemap": true,
-	"heldout/quiverresults":      true,
+	"heldout/algodstatuscache": true,
+	"heldout/authzcacheindex":  true,
+	"heldout/geoservecache":    true,
+	"heldout/quiverresults":    true,
 }
 
 // knownFalse are findings mapscope makes where no want asks for one (on a

@@ -55,18 +55,41 @@ type Count struct {
 // may be nil for code that could not be type-checked; fewer loops are then
 // understood.
 func Of(info *types.Info, loop ast.Stmt) (Count, bool) {
-	var body *ast.BlockStmt
+	body := bodyOf(loop)
+	if body == nil || syntax.BranchesOut(body, token.BREAK) {
+		return Count{}, false
+	}
+	return of(info, loop)
+}
+
+// Bound is Of for a loop that may break out early: the most times it
+// runs, with Exact false when its body can break (a decoder that stops at
+// malformed input). A goto still leaves it unknown.
+func Bound(info *types.Info, loop ast.Stmt) (Count, bool) {
+	body := bodyOf(loop)
+	if body == nil || syntax.BranchesOut(body, token.GOTO) {
+		return Count{}, false
+	}
+	count, ok := of(info, loop)
+	if ok && syntax.BranchesOut(body, token.BREAK) {
+		count.Exact = false
+	}
+	return count, ok
+}
+
+// bodyOf returns the body of a for or range loop, nil for another
+// statement.
+func bodyOf(loop ast.Stmt) *ast.BlockStmt {
 	switch l := loop.(type) {
 	case *ast.RangeStmt:
-		body = l.Body
+		return l.Body
 	case *ast.ForStmt:
-		body = l.Body
-	default:
-		return Count{}, false
+		return l.Body
 	}
-	if syntax.BranchesOut(body, token.BREAK) {
-		return Count{}, false
-	}
+	return nil
+}
+
+func of(info *types.Info, loop ast.Stmt) (Count, bool) {
 	c := counter{info: info}
 	switch l := loop.(type) {
 	case *ast.RangeStmt:

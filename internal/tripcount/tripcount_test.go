@@ -55,19 +55,7 @@ var cases = []struct {
 
 func TestOf(t *testing.T) {
 	for _, tc := range cases {
-		src := "package p\n\nfunc use(any) {}\n\n" + tc.decls + "\n\nfunc f_() {\n\t" + tc.loop + "\n}\n"
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, "p.go", src, 0)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{}}
-		conf := types.Config{Importer: importer.Default()}
-		if _, err := conf.Check("p", fset, []*ast.File{f}, info); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		fn := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
-		loop := fn.Body.List[0]
+		info, loop := typedLoop(t, tc.name, tc.decls, tc.loop)
 
 		got, ok := Of(info, loop)
 		if ok != (tc.want != "") || got.Expr != tc.want {
@@ -104,4 +92,48 @@ func TestRangeMapVars(t *testing.T) {
 	if !ok || len(c.Vars) != 1 || c.Vars[0].Name() != "k" {
 		t.Errorf("Of(range over a map) vars = %v, %v; want [k]", c.Vars, ok)
 	}
+}
+
+// TestBound: a loop that may break has its count as a bound, not exact; a
+// goto leaves it unknown, and a loop without break is exact as in Of.
+func TestBound(t *testing.T) {
+	for _, tc := range []struct {
+		name, loop string
+		want       string
+		exact      bool
+	}{
+		{"break", "for i := 0; i < n; i++ { if i > 3 { break }; use(i) }", "n", false},
+		{"no break", "for i := 0; i < n; i++ { use(i) }", "n", true},
+		{"goto", "for i := 0; i < n; i++ { if i > 3 { goto end }; use(i) }; end:", "", false},
+	} {
+		info, loop := typedLoop(t, tc.name, "var n int", tc.loop)
+		got, ok := Bound(info, loop)
+		if !ok {
+			got.Expr = ""
+		}
+		if got.Expr != tc.want || ok && got.Exact != tc.exact {
+			t.Errorf("%s: Bound = %q exact %v, want %q exact %v", tc.name, got.Expr, got.Exact, tc.want, tc.exact)
+		}
+		if _, ok := Of(info, loop); ok && !tc.exact {
+			t.Errorf("%s: Of knows a count", tc.name)
+		}
+	}
+}
+
+// typedLoop type-checks a function holding loop after decls, and returns
+// the type information and the loop.
+func typedLoop(t *testing.T, name, decls, loop string) (*types.Info, ast.Stmt) {
+	t.Helper()
+	src := "package p\n\nfunc use(any) {}\n\n" + decls + "\n\nfunc f_() {\n\t" + loop + "\n}\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "p.go", src, 0)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{}}
+	conf := types.Config{Importer: importer.Default()}
+	if _, err := conf.Check("p", fset, []*ast.File{f}, info); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return info, f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List[0]
 }

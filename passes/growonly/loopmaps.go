@@ -242,26 +242,11 @@ func (c *checker) checkLoopMapsOf(fd *ast.FuncDecl) {
 // madeLocalMap returns the local variable stmt defines as a new built-in
 // map (`m := make(map[K]V)`, `var m = map[K]V{}`), or nil.
 func madeLocalMap(info *types.Info, stmt ast.Stmt) *types.Var {
-	var id *ast.Ident
-	var value ast.Expr
-	switch s := stmt.(type) {
-	case *ast.AssignStmt:
-		if s.Tok != token.DEFINE || len(s.Lhs) != 1 || len(s.Rhs) != 1 {
-			return nil
-		}
-		id, _ = s.Lhs[0].(*ast.Ident)
-		value = s.Rhs[0]
-	case *ast.DeclStmt:
-		gen, ok := s.Decl.(*ast.GenDecl)
-		if !ok || gen.Tok != token.VAR || len(gen.Specs) != 1 {
-			return nil
-		}
-		spec := gen.Specs[0].(*ast.ValueSpec)
-		if len(spec.Names) != 1 || len(spec.Values) != 1 {
-			return nil
-		}
-		id, value = spec.Names[0], spec.Values[0]
+	lhs, value, decl, ok := astutil.OneAssign(stmt)
+	if !ok || !decl {
+		return nil
 	}
+	id, _ := lhs.(*ast.Ident)
 	if id == nil || mapKind(info.TypeOf(value)) != builtinMapKind {
 		return nil
 	}

@@ -78,7 +78,7 @@ func decodedKey(pass *analysis.Pass, body *ast.BlockStmt, key ast.Expr, vars []t
 				if len(n.Rhs) == len(n.Lhs) {
 					rhs = n.Rhs[i]
 				}
-				if !decodingCall(pass, rhs) || usesAny(pass, rhs, vars) {
+				if !decodingCall(pass, rhs) && !readAtCursor(pass, body, rhs) || usesAny(pass, rhs, vars) {
 					fromCalls = false
 				}
 			}
@@ -93,6 +93,34 @@ func decodedKey(pass *analysis.Pass, body *ast.BlockStmt, key ast.Expr, vars []t
 		return fromCalls
 	}
 	return declaredInBody && filled
+}
+
+// readAtCursor reports whether e reads the input at a cursor the loop
+// advances: a slice or index expression (or a conversion of one, as
+// string(buf[off:off+n])) whose bounds read a variable declared before
+// the loop that its body assigns (off += n).
+func readAtCursor(pass *analysis.Pass, body *ast.BlockStmt, e ast.Expr) bool {
+	var bounds []ast.Expr
+	switch e := unconvert(pass, e).(type) {
+	case *ast.SliceExpr:
+		bounds = []ast.Expr{e.Low, e.High, e.Max}
+	case *ast.IndexExpr:
+		bounds = []ast.Expr{e.Index}
+	default:
+		return false
+	}
+	var cursors []types.Object
+	for _, b := range bounds {
+		if b == nil {
+			continue
+		}
+		for _, obj := range rootObjects(pass, b) {
+			if obj.Pos() < body.Pos() {
+				cursors = append(cursors, obj)
+			}
+		}
+	}
+	return assignsAny(pass, body, cursors)
 }
 
 // decodingCall reports whether e calls a function or method, rather than
@@ -137,30 +165,15 @@ func reflectOperand(pass *analysis.Pass, e ast.Expr) ast.Expr {
 // for a local reflect.Value m or rv, filled by m.SetMapIndex(k, v).
 // reflect.MakeMapWithSize(t, n) is the hint.
 func madeReflectMap(pass *analysis.Pass, stmt ast.Stmt) (madeMapStmt, bool) {
-	var target, init ast.Expr
-	switch s := stmt.(type) {
-	case *ast.AssignStmt:
-		if (s.Tok != token.DEFINE && s.Tok != token.ASSIGN) || len(s.Lhs) != 1 || len(s.Rhs) != 1 {
+	target, init, _, ok := astutil.OneAssign(stmt)
+	if es, isExpr := stmt.(*ast.ExprStmt); isExpr {
+		set, isCall := ast.Unparen(es.X).(*ast.CallExpr)
+		if !isCall || len(set.Args) != 1 || !isReflectMethod(pass, set, "Set") {
 			return madeMapStmt{}, false
 		}
-		target, init = s.Lhs[0], s.Rhs[0]
-	case *ast.DeclStmt:
-		gen, ok := s.Decl.(*ast.GenDecl)
-		if !ok || gen.Tok != token.VAR || len(gen.Specs) != 1 {
-			return madeMapStmt{}, false
-		}
-		spec := gen.Specs[0].(*ast.ValueSpec)
-		if len(spec.Names) != 1 || len(spec.Values) != 1 {
-			return madeMapStmt{}, false
-		}
-		target, init = spec.Names[0], spec.Values[0]
-	case *ast.ExprStmt:
-		set, ok := ast.Unparen(s.X).(*ast.CallExpr)
-		if !ok || len(set.Args) != 1 || !isReflectMethod(pass, set, "Set") {
-			return madeMapStmt{}, false
-		}
-		target, init = ast.Unparen(set.Fun).(*ast.SelectorExpr).X, set.Args[0]
-	default:
+		target, init, ok = ast.Unparen(set.Fun).(*ast.SelectorExpr).X, set.Args[0], true
+	}
+	if !ok {
 		return madeMapStmt{}, false
 	}
 	call, ok := ast.Unparen(init).(*ast.CallExpr)

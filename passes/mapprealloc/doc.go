@@ -74,12 +74,15 @@
 // them in a counted loop (for i := 0; i < n; i++, or a range over an
 // integer) that decodes a key in every iteration: a local variable of the
 // loop body assigned only from calls that do not read the counter (`k,
-// used, err := keys.Unmarshal(bs[n:])`), or declared there and filled
-// through its address (`var k string; dec.Decode(&k)`). A serialized map
-// holds each key once, so the count is the map's size. Returns in the
-// loop, which end the decoding of a malformed message and may hand back
-// the map decoded so far, and continue, which skips an entry and leaves
-// the count an upper bound, are allowed. Such a loop runs for every
+// used, err := keys.Unmarshal(bs[n:])`) or from the input read at a
+// cursor the loop advances (`key := string(raw[off : off+n])`, off
+// declared before the loop and assigned in it), or declared in the body
+// and filled through its address (`var k string; dec.Decode(&k)`). A
+// serialized map holds each key once, so the count is the map's size.
+// Returns in the loop, which end the decoding of a malformed message and
+// may hand back the map decoded so far, and break and continue, which
+// stop at malformed input or skip an entry and leave the count an upper
+// bound, are allowed. Such a loop runs for every
 // message, so a function name that says unmarshal does not make it
 // configuration code here (the other words do). A map made by
 // reflect.MakeMap(t) into a reflect.Value (`rv.Set(reflect.MakeMap(t))`

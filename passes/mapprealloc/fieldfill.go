@@ -26,24 +26,8 @@ import (
 // a new struct value assigned to a local variable: `x := &T{f: make(...)}`,
 // `x := T{f: map[K]V{}}` or `var x = ...`.
 func madeInStruct(pass *analysis.Pass, stmt ast.Stmt) []madeMapStmt {
-	var lhs, rhs ast.Expr
-	switch s := stmt.(type) {
-	case *ast.AssignStmt:
-		if s.Tok != token.DEFINE || len(s.Lhs) != 1 || len(s.Rhs) != 1 {
-			return nil
-		}
-		lhs, rhs = s.Lhs[0], s.Rhs[0]
-	case *ast.DeclStmt:
-		gen, ok := s.Decl.(*ast.GenDecl)
-		if !ok || gen.Tok != token.VAR || len(gen.Specs) != 1 {
-			return nil
-		}
-		spec := gen.Specs[0].(*ast.ValueSpec)
-		if len(spec.Names) != 1 || len(spec.Values) != 1 {
-			return nil
-		}
-		lhs, rhs = spec.Names[0], spec.Values[0]
-	default:
+	lhs, rhs, decl, ok := astutil.OneAssign(stmt)
+	if !ok || !decl {
 		return nil
 	}
 	id, ok := lhs.(*ast.Ident)

@@ -102,24 +102,8 @@ func (m madeMapStmt) name() string {
 // madeMap recognises "m := make(map[K]V)", "m = map[K]V{}" and
 // "var m = make(map[K]V)" for a local variable m.
 func madeMap(pass *analysis.Pass, stmt ast.Stmt) (madeMapStmt, bool) {
-	var lhs, rhs ast.Expr
-	switch s := stmt.(type) {
-	case *ast.AssignStmt:
-		if (s.Tok != token.DEFINE && s.Tok != token.ASSIGN) || len(s.Lhs) != 1 || len(s.Rhs) != 1 {
-			return madeMapStmt{}, false
-		}
-		lhs, rhs = s.Lhs[0], s.Rhs[0]
-	case *ast.DeclStmt:
-		gen, ok := s.Decl.(*ast.GenDecl)
-		if !ok || gen.Tok != token.VAR || len(gen.Specs) != 1 {
-			return madeMapStmt{}, false
-		}
-		spec := gen.Specs[0].(*ast.ValueSpec)
-		if len(spec.Names) != 1 || len(spec.Values) != 1 {
-			return madeMapStmt{}, false
-		}
-		lhs, rhs = spec.Names[0], spec.Values[0]
-	default:
+	lhs, rhs, _, ok := astutil.OneAssign(stmt)
+	if !ok {
 		return madeMapStmt{}, false
 	}
 	id, ok := lhs.(*ast.Ident)
@@ -172,11 +156,13 @@ func checkFill(pass *analysis.Pass, q *quietCode, made madeMapStmt, rest []ast.S
 			continue
 		}
 		// The first statement that uses the map must be the loop.
+		fill := noFill
 		loop, ok := knownLengthLoop(pass, stmt)
-		if !ok {
-			return false
+		if ok {
+			fill = fillOf(pass, loop, made.obj)
+		} else if loop, ok = breakingLoop(pass, stmt); ok && fillOf(pass, loop, made.obj) == decoderFill {
+			fill = decoderFill // a decoder that stops at malformed input
 		}
-		fill := fillOf(pass, loop, made.obj)
 		if fill == noFill {
 			return false
 		}
@@ -197,6 +183,22 @@ type loopInfo struct {
 	stmt  ast.Stmt
 	body  *ast.BlockStmt
 	count tripcount.Count // the count, as heap analysis computes it too
+}
+
+// breakingLoop is knownLengthLoop for a loop whose body may break out:
+// its count bounds the iterations (decode.go).
+func breakingLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
+	count, ok := tripcount.Bound(pass.TypesInfo, stmt)
+	if !ok {
+		return loopInfo{}, false
+	}
+	switch s := stmt.(type) {
+	case *ast.RangeStmt:
+		return loopInfo{stmt: stmt, body: s.Body, count: count}, true
+	case *ast.ForStmt:
+		return loopInfo{stmt: stmt, body: s.Body, count: count}, true
+	}
+	return loopInfo{}, false
 }
 
 func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {

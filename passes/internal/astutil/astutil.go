@@ -158,6 +158,29 @@ func InFunction(cur inspector.Cursor) bool {
 	return false
 }
 
+// OneAssign returns the variable and value of a statement that assigns
+// or declares exactly one: `x := v` and `var x = v` (decl), or `x = v`.
+func OneAssign(stmt ast.Stmt) (lhs, rhs ast.Expr, decl, ok bool) {
+	switch s := stmt.(type) {
+	case *ast.AssignStmt:
+		if (s.Tok != token.DEFINE && s.Tok != token.ASSIGN) || len(s.Lhs) != 1 || len(s.Rhs) != 1 {
+			return nil, nil, false, false
+		}
+		return s.Lhs[0], s.Rhs[0], s.Tok == token.DEFINE, true
+	case *ast.DeclStmt:
+		gen, ok := s.Decl.(*ast.GenDecl)
+		if !ok || gen.Tok != token.VAR || len(gen.Specs) != 1 {
+			return nil, nil, false, false
+		}
+		spec := gen.Specs[0].(*ast.ValueSpec)
+		if len(spec.Names) != 1 || len(spec.Values) != 1 {
+			return nil, nil, false, false
+		}
+		return spec.Names[0], spec.Values[0], true, true
+	}
+	return nil, nil, false, false
+}
+
 // Stmts returns the statement list of a block, case clause or select
 // clause, and nil for any other node.
 func Stmts(n ast.Node) []ast.Stmt {

@@ -136,20 +136,17 @@ func configPackage(pkg *types.Package) bool {
 }
 
 // holdsStructs reports whether t is a struct, or a slice, array, map or
-// pointer whose elements are (a few levels deep).
+// pointer whose elements are (a few levels deep, named containers too).
 func holdsStructs(t types.Type) bool {
 	for range 4 {
-		switch u := t.Underlying().(type) {
+		switch u := ElemType(t).(type) {
 		case *types.Struct:
 			return true
-		case *types.Pointer:
-			t = u.Elem()
-		case *types.Slice:
-			t = u.Elem()
-		case *types.Array:
-			t = u.Elem()
-		case *types.Map:
-			t = u.Elem()
+		case *types.Named:
+			if _, ok := u.Underlying().(*types.Struct); ok {
+				return true
+			}
+			t = u.Underlying()
 		default:
 			return false
 		}

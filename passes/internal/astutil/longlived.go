@@ -30,25 +30,11 @@ func LongLivedTypes(pass *analysis.Pass, app bool) map[*types.TypeName]bool {
 	pkg := pass.Pkg
 	long := make(map[*types.TypeName]bool)
 	own := func(t types.Type) *types.TypeName {
-		for range 4 {
-			switch u := types.Unalias(t).(type) {
-			case *types.Named:
-				if tn := u.Origin().Obj(); tn.Pkg() == pkg {
-					if _, ok := u.Underlying().(*types.Struct); ok {
-						return tn
-					}
+		if u, ok := ElemType(t).(*types.Named); ok {
+			if tn := u.Origin().Obj(); tn.Pkg() == pkg {
+				if _, ok := u.Underlying().(*types.Struct); ok {
+					return tn
 				}
-				return nil
-			case *types.Pointer:
-				t = u.Elem()
-			case *types.Slice:
-				t = u.Elem()
-			case *types.Array:
-				t = u.Elem()
-			case *types.Map:
-				t = u.Elem()
-			default:
-				return nil
 			}
 		}
 		return nil
@@ -198,4 +184,25 @@ func receives(n ast.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// ElemType returns what t holds through pointers, slices, arrays and map
+// values, a few levels deep: T for *T, []*T or map[K][]T. Named container
+// types are not looked through.
+func ElemType(t types.Type) types.Type {
+	for range 4 {
+		switch u := types.Unalias(t).(type) {
+		case *types.Pointer:
+			t = u.Elem()
+		case *types.Slice:
+			t = u.Elem()
+		case *types.Array:
+			t = u.Elem()
+		case *types.Map:
+			t = u.Elem()
+		default:
+			return t
+		}
+	}
+	return nil
 }

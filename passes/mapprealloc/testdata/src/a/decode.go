@@ -190,9 +190,9 @@ func sameKey(r *reader, n int) map[string]int {
 	return m
 }
 
-// A key read from a slice by a cursor of its own is not decoded by a call.
+// A key read from a slice at a cursor the loop advances is decoded too.
 func byCursor(keys []string, n int) map[string]int {
-	m := make(map[string]int)
+	m := make(map[string]int) // want `map m is made without a size hint but the loop below fills it n times`
 	j := 0
 	for i := 0; i < n; i++ {
 		k := keys[j]
@@ -202,9 +202,10 @@ func byCursor(keys []string, n int) map[string]int {
 	return m
 }
 
-// A decoder that stops at a terminator has no count.
+// A decoder that stops early, at malformed input or a terminator,
+// still has the count as a bound.
 func untilEmpty(r *reader, n int) map[string]bool {
-	m := make(map[string]bool)
+	m := make(map[string]bool) // want `map m is made without a size hint but the loop below fills it n times`
 	for i := 0; i < n; i++ {
 		k, _ := r.str()
 		if k == "" {
@@ -223,6 +224,47 @@ func decodeConfig(r *reader) map[string]string {
 		k, _ := r.str()
 		v, _ := r.str()
 		m[k] = v
+	}
+	return m
+}
+
+// Keys read from the input at a cursor the loop advances, stopping at a
+// truncated pair (proxy-wasm-go-host's DecodeMap,
+// https://github.com/mosn/proxy-wasm-go-host/pull/3).
+func pairsAt(raw []byte, pairs int) map[string]string {
+	m := make(map[string]string) // want `map m is made without a size hint but the loop below fills it pairs times`
+	off := 0
+	for i := 0; i < pairs; i++ {
+		if off+2 > len(raw) {
+			break
+		}
+		key := string(raw[off : off+1])
+		value := string(raw[off+1 : off+2])
+		off += 2
+		m[key] = value
+	}
+	return m
+}
+
+// Near miss: a key read where the loop does not move is the same key
+// in every iteration.
+func samePlace(raw []byte, off, n int) map[string]int {
+	m := make(map[string]int)
+	for i := 0; i < n; i++ {
+		k := string(raw[off : off+1])
+		m[k] = i
+	}
+	return m
+}
+
+// Near miss: an index computed afresh in each iteration is no cursor
+// through the input: the names it picks may repeat.
+func picked(names []string, picks []int, n int) map[string]int {
+	m := make(map[string]int)
+	for i := 0; i < n; i++ {
+		j := picks[i%len(picks)]
+		k := names[j]
+		m[k] = i
 	}
 	return m
 }
