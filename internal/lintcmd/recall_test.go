@@ -86,6 +86,12 @@ var knownMisses = map[string]bool{
 	"heldout/authzcacheindex":  true,
 	"heldout/geoservecache":    true,
 	"heldout/quiverresults":    true,
+	// eleventh batch
+	"heldout/devzatrooms":             true,
+	"heldout/gomessageheadermap":      true,
+	"heldout/headlampclientsets":      true,
+	"heldout/konnectivitypendingdial": true,
+	"heldout/spoeargsmap":             true,
 }
 
 // knownFalse are findings mapscope makes where no want asks for one (on a
@@ -125,6 +131,12 @@ var knownFalse = map[string]bool{
 	// the leak upstream's fix addressed (upstream left it as it is).
 	"heldout/authzcacheindex/before/internal/controllers/controller.go:59 growonly": true,
 	"heldout/authzcacheindex/after/internal/controllers/controller.go:59 growonly":  true,
+	// Eleventh batch. Not false: union's set of excluded regions, filled
+	// from two slices of known length on every fetch of a partner with an
+	// authorization, on both forms. Not the maps upstream's fix hinted
+	// (upstream left it as it is).
+	"heldout/enfederationregions/before/internal/federationout/federationout.go:207 mapprealloc": true,
+	"heldout/enfederationregions/after/internal/federationout/federationout.go:201 mapprealloc":  true,
 }
 
 // TestRecall runs mapscope lint, as a user would, on the recall corpus:
