@@ -87,11 +87,9 @@ var knownMisses = map[string]bool{
 	"heldout/geoservecache":    true,
 	"heldout/quiverresults":    true,
 	// eleventh batch
-	"heldout/devzatrooms":             true,
-	"heldout/gomessageheadermap":      true,
-	"heldout/headlampclientsets":      true,
-	"heldout/konnectivitypendingdial": true,
-	"heldout/spoeargsmap":             true,
+	"heldout/devzatrooms":        true,
+	"heldout/gomessageheadermap": true,
+	"heldout/spoeargsmap":        true,
 }
 
 // knownFalse are findings mapscope makes where no want asks for one (on a

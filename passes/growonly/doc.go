@@ -71,7 +71,11 @@
 //     an element that says config in its import path: not a map of any
 //     values there, a flow record of flowlogs-pipeline). What it stores
 //     is as large as the configuration and is rebuilt per load; a hot
-//     function so named is misjudged the same way;
+//     function so named is misjudged the same way. Not when the key came
+//     with a request in the function or its caller (a bearer token from
+//     its header, beside a configuration parameter): the configuration
+//     does not choose it. Request data from further away is weaker
+//     evidence than the configuration's;
 //   - it is dead code behind a constant false (a disabled debug flag);
 //   - its key is a constant: one entry, overwritten;
 //   - it is guarded by a comparison with a limit, a name containing "max"
@@ -114,10 +118,12 @@
 // from the map) answered: that exit leaves it behind. The same when the
 // call deletes the entry on no path at all and leaves that to the
 // responder: a return in another case of the select that waits for the
-// answer (a timeout, a cancelled context) leaves the entry, unless the
-// call defers a function value (a cancel the registration returned) or
-// calls a function that deletes from the map, or something in the
-// package ranges over it (a sweep of expired waiters). And, within one
+// answer (a timeout, a cancelled context), or between the store and the
+// select (the request could not be sent), leaves the entry, unless the
+// call defers a function value (a cancel the registration returned, or a
+// function literal that calls one) or calls a function that deletes
+// from the map, or something in the package ranges over it (a sweep of
+// expired waiters). And, within one
 // function, an insertion m[k] after delete(m, k) on the same path (each
 // under an if of its own, nothing returning between, no condition of the
 // one negating a condition of the other): it undoes the delete. And an

@@ -634,7 +634,7 @@ func (c *checker) firstCounted(inserts []inspector.Cursor) token.Pos {
 	for _, ins := range inserts {
 		ix := ins.Node().(*ast.IndexExpr)
 		exprCur := ins.ChildAt(edge.IndexExpr_X, -1)
-		if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || c.inConfig(exprCur) ||
+		if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inLazyFill(exprCur) || c.inConfig(exprCur) && !c.withRequest(ix.Index) ||
 			c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(mapKeyType(info.TypeOf(ix.X)), 0) {
 			continue
 		}

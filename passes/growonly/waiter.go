@@ -86,9 +86,14 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 				removes = true
 			}
 		case *ast.DeferStmt:
-			if _, ok := typeutil.Callee(info, n.Call).(*types.Func); !ok {
+			if lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit); ok {
+				// defer func() { ... }(): its calls of the package's
+				// deleters are seen above; a function value it calls
+				// (cancel()) may remove the entry.
+				removes = removes || callsFuncValue(info, lit.Body)
+			} else if _, ok := typeutil.Callee(info, n.Call).(*types.Func); !ok {
 				if _, builtin := typeutil.Callee(info, n.Call).(*types.Builtin); !builtin {
-					removes = true // defer cancel(), defer func() { ... }()
+					removes = true // defer cancel()
 				}
 			}
 		}
@@ -152,17 +157,21 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 		}
 		return true
 	})
-	if exit == nil {
+	if wait == nil {
 		return
 	}
 	how := "ends the wait without an answer"
 	// A return between the store and the wait (sending the request
-	// failed) gives up before any answer can come.
+	// failed) gives up before any answer can come, whether or not
+	// another case of the select returns.
 	if ret := firstReturn(fd.Body, func(ret *ast.ReturnStmt) bool {
 		return st.End() <= ret.Pos() && ret.End() <= wait.Pos() &&
 			!mentionsAny(info, ret, held) && !inConditionOf(parents, ret, st)
 	}); ret != nil {
 		exit, how = ret, "gives up before the wait"
+	}
+	if exit == nil {
+		return
 	}
 	answers := "which answers it"
 	if len(responders) > 1 {
@@ -170,6 +179,31 @@ func (c *checker) checkWaiterExits(fd *ast.FuncDecl, st ast.Node, m types.Object
 	}
 	c.pass.Reportf(st.Pos(), "%s is deleted only by %s, %s: the return at line %d %s and leaves the entry behind (defer the delete)",
 		what, strings.Join(responders, " and "), answers, c.pass.Fset.Position(exit.Pos()).Line, how)
+}
+
+// callsFuncValue reports whether n calls a function value: a variable,
+// a field or a call's result rather than a declared function, a method
+// or a builtin (conversions are no calls).
+func callsFuncValue(info *types.Info, n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		if tv, ok := info.Types[call.Fun]; ok && tv.IsType() {
+			return true
+		}
+		switch typeutil.Callee(info, call).(type) {
+		case *types.Func, *types.Builtin:
+		default:
+			if _, lit := ast.Unparen(call.Fun).(*ast.FuncLit); !lit {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // storedInCase reports whether st is in the body of one of sel's cases.

@@ -347,3 +347,57 @@ func (d *syncDispatcher) call(ctx context.Context) ([]byte, error) {
 		return nil, ctx.Err()
 	}
 }
+
+// A tunnel whose dial fails to be sent gives up before the wait; the
+// select itself returns nowhere, and the deferred function literal only
+// logs (the konnectivity proxy server,
+// https://github.com/kubernetes-sigs/apiserver-network-proxy/pull/790).
+type dials struct {
+	mu      sync.Mutex
+	pending map[int64]chan struct{}
+}
+
+func (d *dials) add(id int64, ch chan struct{}) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.pending[id] = ch
+}
+
+func (d *dials) remove(id int64) chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ch := d.pending[id]
+	delete(d.pending, id)
+	return ch
+}
+
+func (d *dials) tunnel(id int64, send func(int64) error, closed chan struct{}) {
+	connected := make(chan struct{})
+	d.add(id, connected) // want `the entry add stores in pending \(waiter.go:\d+\) is deleted only by remove, which answers it: the return at line \d+ gives up before the wait`
+	defer func() {
+		println("tunnel done", id)
+	}()
+	if err := send(id); err != nil {
+		return
+	}
+	select {
+	case <-connected:
+	case <-closed:
+	}
+}
+
+// Near miss: the deferred literal calls the cancel the caller holds.
+func (d *dials) tunnelCancelled(id int64, send func(int64) error, closed chan struct{}, cancel func()) {
+	connected := make(chan struct{})
+	d.add(id, connected)
+	defer func() {
+		cancel()
+	}()
+	if err := send(id); err != nil {
+		return
+	}
+	select {
+	case <-connected:
+	case <-closed:
+	}
+}
