@@ -51,20 +51,18 @@ func (c *checker) checkCancelOnly() {
 			continue
 		}
 		cancels := slices.SortedFunc(maps.Keys(t.releasers), func(a, b *ast.FuncDecl) int { return cmp.Compare(a.Pos(), b.Pos()) })
-		if !slices.ContainsFunc(cancels, func(fd *ast.FuncDecl) bool { return cancelName(fd.Name.Name) }) ||
-			slices.ContainsFunc(cancels, func(fd *ast.FuncDecl) bool { return !cancelName(fd.Name.Name) }) ||
-			c.usedAsValue(cancels) {
+		if slices.ContainsFunc(cancels, func(fd *ast.FuncDecl) bool { return !cancelName(fd.Name.Name) }) || c.usedAsValue(cancels) {
 			continue
+		}
+		names := make([]string, len(cancels))
+		for i, cancel := range cancels {
+			names[i] = cancel.Name.Name
 		}
 		storers := slices.SortedFunc(maps.Keys(t.storers), func(a, b *ast.FuncDecl) int { return cmp.Compare(t.storers[a], t.storers[b]) })
 		for _, fd := range storers {
 			work := startedWork(fd)
 			if work == nil || c.workReaches(work, t.releasers) {
 				continue
-			}
-			names := make([]string, len(cancels))
-			for i, fd := range cancels {
-				names[i] = fd.Name.Name
 			}
 			c.pass.Reportf(t.storers[fd], "%s keeps an entry for the work %s starts (go %s, line %d), and only %s deletes one: work that ends on its own leaves its entry behind (delete it when the work ends)",
 				t.describe(), fd.Name.Name, workName(c.pass.TypesInfo, work), c.pass.Fset.Position(work.Pos()).Line, strings.Join(names, " and "))

@@ -299,5 +299,6 @@ func sameKey(info *types.Info, a, b ast.Expr) bool {
 		return false
 	}
 	fa, fb := info.Uses[sa.Sel], info.Uses[sb.Sel]
-	return fa != nil && fa == fb && types.Identical(info.TypeOf(sa.X), info.TypeOf(sb.X))
+	ta, tb := info.TypeOf(sa.X), info.TypeOf(sb.X)
+	return fa != nil && fa == fb && ta != nil && tb != nil && types.Identical(ta, tb)
 }

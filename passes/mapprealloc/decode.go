@@ -41,7 +41,11 @@ func countedLoop(pass *analysis.Pass, loop ast.Stmt) bool {
 	case *ast.ForStmt:
 		return true
 	case *ast.RangeStmt:
-		b, ok := pass.TypesInfo.TypeOf(l.X).Underlying().(*types.Basic)
+		t := pass.TypesInfo.TypeOf(l.X)
+		if t == nil {
+			return false
+		}
+		b, ok := t.Underlying().(*types.Basic)
 		return ok && b.Info()&types.IsInteger != 0
 	}
 	return false
