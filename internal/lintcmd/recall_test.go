@@ -37,7 +37,6 @@ var knownMisses = map[string]bool{
 	"heldout/boxopresence":   true,
 	"heldout/fiberidemlock":  true,
 	"heldout/hiveorderedmap": true,
-	"heldout/radixresp":      true,
 	"heldout/uniqushapns":    true,
 	"heldout/yggdrasildht":   true,
 	// fourth batch

@@ -9,6 +9,7 @@
 //	for i := 0; i < n; i++ {}       // n
 //	for i := 1; i <= n; i++ {}      // n
 //	for i := n; i > 0; i-- {}       // n
+//	for i := 0; i < n; i += 2 {}    // (n+1)/2
 //	for i := len(xs) - 1; i >= 0; i-- {} // len(xs)
 //	for range n {}                  // n
 //	for _, x := range xs {}         // len(xs)
@@ -49,6 +50,9 @@ type Count struct {
 	Vars []types.Object
 	// Exact is false for the string case above, where Expr bounds the count.
 	Exact bool
+	// Step is how far a counted loop's counter moves per iteration (1 for
+	// i++, 2 for i += 2); 0 for a range.
+	Step int64
 }
 
 // Of returns the trip count of loop, a *ast.ForStmt or *ast.RangeStmt. info
@@ -183,8 +187,8 @@ func (c counter) forCount(l *ast.ForStmt) (Count, bool) {
 		}
 	case *ast.AssignStmt:
 		if id, ok := p.Lhs[0].(*ast.Ident); ok && id.Name == iv.Name && len(p.Rhs) == 1 {
-			if v, ok := c.linearOf(p.Rhs[0]); ok && v.expr == "" && v.off == 1 {
-				step = map[token.Token]int{token.ADD_ASSIGN: 1, token.SUB_ASSIGN: -1}[p.Tok]
+			if v, ok := c.linearOf(p.Rhs[0]); ok && v.expr == "" && v.off >= 1 {
+				step = map[token.Token]int{token.ADD_ASSIGN: int(v.off), token.SUB_ASSIGN: -int(v.off)}[p.Tok]
 			}
 		}
 	}
@@ -223,7 +227,20 @@ func (c counter) forCount(l *ast.ForStmt) (Count, bool) {
 	if !ok {
 		return Count{}, false
 	}
-	cnt := Count{Expr: n.String(), Reads: []ast.Expr{init.Rhs[0], boundExpr}, Exact: true}
+	expr := n.String()
+	if k := int64(max(step, -step)); k > 1 {
+		// Steps of k: the count rounds the distance up, and a bound
+		// tested with != could be stepped over.
+		if op == token.NEQ {
+			return Count{}, false
+		}
+		if n.expr == "" {
+			expr = strconv.FormatInt(max(n.off+k-1, 0)/k, 10)
+		} else {
+			expr = "(" + linear{expr: n.expr, base: n.base, off: n.off + k - 1}.String() + ")/" + strconv.FormatInt(k, 10)
+		}
+	}
+	cnt := Count{Expr: expr, Reads: []ast.Expr{init.Rhs[0], boundExpr}, Exact: true, Step: int64(max(step, -step))}
 	cnt.NonNegative = c.info != nil && n.off >= 0 && (n.base == nil || c.nonNegative(n.base))
 	if c.info != nil {
 		if obj := c.info.ObjectOf(iv); obj != nil {

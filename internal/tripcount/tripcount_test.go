@@ -48,7 +48,11 @@ var cases = []struct {
 	{"bound assigned", "var n int", "for i := 0; i < n; i++ { n-- }", "", false, ""},
 	{"bound is a call", "func f() int { return 1 }", "for i := 0; i < f(); i++ { use(i) }", "", false, ""},
 	{"bound is a conversion", "var n uint32", "for i := 0; i < int(n); i++ { use(i) }", "int(n)", false, ""},
-	{"step of two", "var n int", "for i := 0; i < n; i += 2 { use(i) }", "", false, ""},
+	{"step of two", "var n int", "for i := 0; i < n; i += 2 { use(i) }", "(n+1)/2", false, "(n+1)/2"},
+	{"step of two over a length", "var xs []int", "for i := 0; i < len(xs); i += 2 { use(i) }", "(len(xs)+1)/2", true, "(len(xs)+1)/2"},
+	{"step of three, constant", "", "for i := 0; i < 10; i += 3 { use(i) }", "4", true, "4"},
+	{"step of two down", "var n int", "for i := n; i > 0; i -= 2 { use(i) }", "(n+1)/2", false, "(n+1)/2"},
+	{"step of two to !=", "var n int", "for i := 0; i != n; i += 2 { use(i) }", "", false, ""},
 	{"no condition", "", "for i := 0; ; i++ { use(i) }", "", false, ""},
 	{"start above the bound", "var n int", "for i := 5; i < n; i++ { use(i) }", "n-5", false, "n-5"},
 }

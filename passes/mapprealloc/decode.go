@@ -169,6 +169,9 @@ func reflectOperand(pass *analysis.Pass, e ast.Expr) ast.Expr {
 // for a local reflect.Value m or rv, filled by m.SetMapIndex(k, v).
 // reflect.MakeMapWithSize(t, n) is the hint.
 func madeReflectMap(pass *analysis.Pass, stmt ast.Stmt) (madeMapStmt, bool) {
+	if ifs, ok := stmt.(*ast.IfStmt); ok {
+		return lazyReflectMap(pass, ifs)
+	}
 	target, init, _, ok := astutil.OneAssign(stmt)
 	if es, isExpr := stmt.(*ast.ExprStmt); isExpr {
 		set, isCall := ast.Unparen(es.X).(*ast.CallExpr)
@@ -198,6 +201,49 @@ func madeReflectMap(pass *analysis.Pass, stmt ast.Stmt) (madeMapStmt, bool) {
 	return madeMapStmt{stmt: stmt, obj: obj, init: call, reflect: true}, true
 }
 
+// lazyReflectMap recognises a reflect map made in one branch of an if
+// chain whose other branches return (`if size%2 != 0 { return err } else
+// if v.IsNil() { v.Set(reflect.MakeMap(v.Type())) }`): after the chain the
+// map is either the new one or the caller's, which keeps its own size.
+func lazyReflectMap(pass *analysis.Pass, ifs *ast.IfStmt) (madeMapStmt, bool) {
+	var made madeMapStmt
+	found := false
+	branch := func(body *ast.BlockStmt) bool {
+		if len(body.List) == 0 {
+			return false
+		}
+		if _, nested := body.List[0].(*ast.IfStmt); len(body.List) == 1 && !nested && !found {
+			if m, ok := madeReflectMap(pass, body.List[0]); ok {
+				made, found = m, true
+				return true
+			}
+		}
+		_, returns := body.List[len(body.List)-1].(*ast.ReturnStmt)
+		return returns
+	}
+	for cur := ifs; ; {
+		if !branch(cur.Body) {
+			return madeMapStmt{}, false
+		}
+		switch e := cur.Else.(type) {
+		case nil:
+		case *ast.BlockStmt:
+			if !branch(e) {
+				return madeMapStmt{}, false
+			}
+		case *ast.IfStmt:
+			cur = e
+			continue
+		}
+		break
+	}
+	if !found {
+		return madeMapStmt{}, false
+	}
+	made.stmt = ifs
+	return made, true
+}
+
 // reflectInsert recognises m.SetMapIndex(k, v) on the reflect.Value m and
 // returns k.
 func reflectInsert(pass *analysis.Pass, stmt ast.Stmt, m *types.Var) (ast.Expr, bool) {
@@ -213,6 +259,28 @@ func reflectInsert(pass *analysis.Pass, stmt ast.Stmt, m *types.Var) (ast.Expr, 
 		return nil, false
 	}
 	return call.Args[0], true
+}
+
+// onlyTypeOf reports whether stmt uses the reflect.Value m only for its
+// type (`reflect.New(m.Type().Key())`, how a decoder makes a key), which
+// neither reads nor changes the map.
+func onlyTypeOf(pass *analysis.Pass, stmt ast.Stmt, m *types.Var) bool {
+	if !isReflectValue(m.Type()) {
+		return false
+	}
+	other := false
+	ast.Inspect(stmt, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if isReflectMethod(pass, n, "Type") && len(n.Args) == 0 && isIdentOf(pass, ast.Unparen(n.Fun).(*ast.SelectorExpr).X, m) {
+				return false
+			}
+		case *ast.Ident:
+			other = other || pass.TypesInfo.ObjectOf(n) == m
+		}
+		return !other
+	})
+	return !other
 }
 
 // isReflectMethod reports whether call calls the method name of

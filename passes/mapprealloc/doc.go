@@ -86,10 +86,16 @@
 // message, so a function name that says unmarshal does not make it
 // configuration code here (the other words do). A map made by
 // reflect.MakeMap(t) into a reflect.Value (`rv.Set(reflect.MakeMap(t))`
-// or `m := reflect.MakeMap(t)`) and filled by its SetMapIndex is reported
-// on the same terms, decoder or not; the fix is
-// reflect.MakeMapWithSize(t, n). A range over a collection is not a
-// decoder's count, whatever its key.
+// or `m := reflect.MakeMap(t)`, also in one branch of an if chain whose
+// other branches return, `else if v.IsNil() { v.Set(reflect.MakeMap(t))
+// }`) and filled by its SetMapIndex is reported on the same terms,
+// decoder or not; the loop may use the value's type (`v.Type().Key()`)
+// to make keys, and the fix is reflect.MakeMapWithSize(t, n). A range
+// over a collection is not a decoder's count, whatever its key. A
+// decoder's counted loop may step by a constant k (`i += 2` over a flat
+// array of pairs): its count is (n+k-1)/k. Outside decoders such a loop
+// is not reported: a flat list of pairs holds a few attributes or
+// headers (chromedp's attributeMap, rod's SetExtraHeaders).
 //
 // A map made for a field of a new struct value (`as :=
 // &accountSet{accounts: make(map[K]V)}`) is reported on the same terms

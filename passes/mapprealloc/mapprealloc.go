@@ -235,7 +235,7 @@ func fillOf(pass *analysis.Pass, loop loopInfo, m *types.Var) fill {
 	var insert, guard ast.Expr // the inserted key; the key a duplicate check looks up, if any
 	returnsMap := false        // a return in the body hands the map on (a decoder's error path)
 	for _, stmt := range loop.body.List {
-		if !mentions(pass, stmt, m) {
+		if !mentions(pass, stmt, m) || onlyTypeOf(pass, stmt, m) {
 			continue
 		}
 		if onlyReturned(pass, stmt, m) {
@@ -263,7 +263,11 @@ func fillOf(pass *analysis.Pass, loop loopInfo, m *types.Var) fill {
 		// tripcount has ruled out break and goto.
 		return decoderFill
 	}
-	if returnsMap || len(loop.count.Vars) == 0 {
+	// Beyond decoders, a loop stepping over a flat list of pairs
+	// (`m[kv[i]] = kv[i+1]`, i += 2) fills a map of a few attributes or
+	// headers (chromedp's attributeMap, rod's SetExtraHeaders): not
+	// reported.
+	if returnsMap || len(loop.count.Vars) == 0 || loop.count.Step > 1 {
 		return noFill
 	}
 	guarded := guard != nil && exprText(pass, guard) == exprText(pass, key) && !astutil.ConfigFunc(pass, loop.stmt.Pos())

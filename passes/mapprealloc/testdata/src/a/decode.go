@@ -268,3 +268,61 @@ func picked(names []string, picks []int, n int) map[string]int {
 	}
 	return m
 }
+
+// A reflect map made lazily in an if chain whose other branch returns,
+// filled pair by pair from a flat array (radix's RESP decoder,
+// https://github.com/mediocregopher/radix/pull/26).
+func decodePairs(v reflect.Value, elems []string) error {
+	size := len(elems)
+	if size%2 != 0 {
+		return errShort
+	} else if v.IsNil() {
+		v.Set(reflect.MakeMap(v.Type())) // want `map v is made by reflect.MakeMap without a size hint but the loop below fills it \(len\(elems\)\+1\)/2 times`
+	}
+	for i := 0; i < len(elems); i += 2 {
+		k := reflect.New(v.Type().Key())
+		k.Elem().SetString(elems[i])
+		val := reflect.New(v.Type().Elem())
+		val.Elem().SetString(elems[i+1])
+		v.SetMapIndex(k.Elem(), val.Elem())
+	}
+	return nil
+}
+
+// Near miss: the other branch replaces the map with one of its own size.
+func decodeOrReuse(v, old reflect.Value, elems []string) {
+	if v.IsNil() {
+		v.Set(reflect.MakeMap(v.Type()))
+	} else {
+		v.Set(old)
+	}
+	for i := 0; i < len(elems); i += 2 {
+		k := reflect.New(v.Type().Key())
+		k.Elem().SetString(elems[i])
+		v.SetMapIndex(k.Elem(), reflect.ValueOf(elems[i+1]))
+	}
+}
+
+// Near miss: the loop reads the map itself, not only its type.
+func decodeCounting(v reflect.Value, elems []string) {
+	v.Set(reflect.MakeMap(v.Type()))
+	for i := 0; i < len(elems); i++ {
+		k := reflect.New(v.Type().Key())
+		k.Elem().SetString(elems[i])
+		if v.Len() > 100 {
+			return
+		}
+		v.SetMapIndex(k.Elem(), reflect.ValueOf(i))
+	}
+}
+
+// Near miss: outside a decoder, a loop over a flat list of pairs fills a
+// map of a few attributes or headers (chromedp's attributeMap, rod's
+// SetExtraHeaders).
+func attrMap(attrs []string) map[string]string {
+	m := make(map[string]string)
+	for i := 0; i < len(attrs); i += 2 {
+		m[attrs[i]] = attrs[i+1]
+	}
+	return m
+}
