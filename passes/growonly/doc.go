@@ -115,7 +115,9 @@
 // waiter channel, a pending response), deleted on some of the call's
 // returns but not on another that neither hands the key to the caller
 // nor follows a receive that a responder (a function that only deletes
-// from the map) answered: that exit leaves it behind. The same when the
+// from the map) answered: that exit leaves it behind (a delete deferred
+// before the return, directly or in a deferred function literal, covers
+// it). The same when the
 // call deletes the entry on no path at all and leaves that to the
 // responder: a return in another case of the select that waits for the
 // answer (a timeout, a cancelled context), or between the store and the

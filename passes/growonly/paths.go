@@ -209,6 +209,21 @@ func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (type
 		switch n := n.(type) {
 		case *ast.ReturnStmt:
 			returns = append(returns, n)
+		case *ast.DeferStmt:
+			// defer func() { delete(m, key) }(): the literal runs on
+			// every return after the defer, as a deferred delete does.
+			if lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit); ok {
+				ast.Inspect(lit.Body, func(m ast.Node) bool {
+					if dm, store, from := direct(m); dm != nil && !store {
+						ops = append(ops, op{dm, false, n, locals(from)})
+					} else if call, ok := m.(*ast.CallExpr); ok {
+						if fn, ok := typeutil.Callee(info, call).(*types.Func); ok && deleter[fn] != nil {
+							ops = append(ops, op{deleter[fn], false, n, locals(call.Args)})
+						}
+					}
+					return true
+				})
+			}
 		case *ast.CallExpr:
 			if fn, ok := typeutil.Callee(info, n).(*types.Func); ok {
 				if m := storer[fn]; m != nil {
