@@ -347,30 +347,39 @@ func (c *checker) keyValues(t types.Type, depth int) uint64 {
 			return 1 << 8
 		}
 	case *types.Struct:
-		total := uint64(1)
-		for i := range u.NumFields() {
-			n := c.keyValues(u.Field(i).Type(), depth+1)
-			if n == 0 || total > fewKeys/n {
-				return 0
-			}
-			total *= n
-		}
 		if u.NumFields() == 0 {
 			return 0
+		}
+		total := uint64(1)
+		for i := range u.NumFields() {
+			if total = timesFew(total, c.keyValues(u.Field(i).Type(), depth+1)); total == 0 {
+				return 0
+			}
 		}
 		return total
 	case *types.Array:
 		n := c.keyValues(u.Elem(), depth+1)
+		if n <= 1 {
+			return n // no element, or elements of one value
+		}
 		total := uint64(1)
 		for range u.Len() {
-			if n == 0 || total > fewKeys/n {
+			if total = timesFew(total, n); total == 0 {
 				return 0
 			}
-			total *= n
 		}
 		return total
 	}
 	return 0
+}
+
+// timesFew returns a*b when both are counts of values and the product is
+// at most fewKeys, and 0 otherwise.
+func timesFew(a, b uint64) uint64 {
+	if a == 0 || b == 0 || a > fewKeys/b {
+		return 0
+	}
+	return a * b
 }
 
 // isEnum reports whether the package declares constants of the named

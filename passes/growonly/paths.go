@@ -190,6 +190,24 @@ func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (type
 		node  ast.Node
 		roots []types.Object
 	}
+	// opOf returns the store or delete n makes, directly or through a
+	// package helper, recorded at node at.
+	opOf := func(n, at ast.Node) (op, bool) {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if fn, ok := typeutil.Callee(info, call).(*types.Func); ok {
+				if m := storer[fn]; m != nil {
+					return op{m, true, at, locals(call.Args)}, true
+				}
+				if m := deleter[fn]; m != nil {
+					return op{m, false, at, locals(call.Args)}, true
+				}
+			}
+		}
+		if m, store, from := direct(n); m != nil {
+			return op{m, store, at, locals(from)}, true
+		}
+		return op{}, false
+	}
 	var ops []op
 	var returns []*ast.ReturnStmt
 	parents := make(map[ast.Node]ast.Node)
@@ -210,31 +228,20 @@ func (c *checker) checkExitPathsIn(fd *ast.FuncDecl, direct func(ast.Node) (type
 		case *ast.ReturnStmt:
 			returns = append(returns, n)
 		case *ast.DeferStmt:
-			// defer func() { delete(m, key) }(): the literal runs on
-			// every return after the defer, as a deferred delete does.
+			// defer func() { delete(m, key) }(): the literal's deletes
+			// run on every return after the defer, as a deferred delete
+			// does; they are recorded at the defer.
 			if lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit); ok {
 				ast.Inspect(lit.Body, func(m ast.Node) bool {
-					if dm, store, from := direct(m); dm != nil && !store {
-						ops = append(ops, op{dm, false, n, locals(from)})
-					} else if call, ok := m.(*ast.CallExpr); ok {
-						if fn, ok := typeutil.Callee(info, call).(*types.Func); ok && deleter[fn] != nil {
-							ops = append(ops, op{deleter[fn], false, n, locals(call.Args)})
-						}
+					if o, ok := opOf(m, n); ok && !o.store {
+						ops = append(ops, o)
 					}
 					return true
 				})
 			}
-		case *ast.CallExpr:
-			if fn, ok := typeutil.Callee(info, n).(*types.Func); ok {
-				if m := storer[fn]; m != nil {
-					ops = append(ops, op{m, true, n, locals(n.Args)})
-				} else if m := deleter[fn]; m != nil {
-					ops = append(ops, op{m, false, n, locals(n.Args)})
-				}
-			}
 		}
-		if m, store, from := direct(n); m != nil {
-			ops = append(ops, op{m, store, n, locals(from)})
+		if o, ok := opOf(n, n); ok {
+			ops = append(ops, o)
 		}
 		return true
 	})

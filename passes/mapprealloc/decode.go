@@ -151,8 +151,8 @@ func reflectOperand(pass *analysis.Pass, e ast.Expr) ast.Expr {
 	if !ok {
 		return e
 	}
-	fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "reflect" {
+	fn := reflectCallee(pass, call)
+	if fn == nil {
 		return e
 	}
 	switch sel := ast.Unparen(call.Fun).(*ast.SelectorExpr); {
@@ -187,7 +187,7 @@ func madeReflectMap(pass *analysis.Pass, stmt ast.Stmt) (madeMapStmt, bool) {
 	if !ok || len(call.Args) != 1 {
 		return madeMapStmt{}, false
 	}
-	if fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func); !ok || fn.Pkg() == nil || fn.Pkg().Path() != "reflect" || fn.Name() != "MakeMap" {
+	if fn := reflectCallee(pass, call); fn == nil || fn.Name() != "MakeMap" {
 		return madeMapStmt{}, false
 	}
 	id, ok := ast.Unparen(target).(*ast.Ident)
@@ -290,8 +290,17 @@ func isReflectMethod(pass *analysis.Pass, call *ast.CallExpr, name string) bool 
 	if !ok || sel.Sel.Name != name {
 		return false
 	}
+	return reflectCallee(pass, call) != nil && isReflectValue(pass.TypesInfo.TypeOf(sel.X))
+}
+
+// reflectCallee returns the function or method of package reflect that
+// call calls, or nil.
+func reflectCallee(pass *analysis.Pass, call *ast.CallExpr) *types.Func {
 	fn, ok := typeutil.Callee(pass.TypesInfo, call).(*types.Func)
-	return ok && fn.Pkg() != nil && fn.Pkg().Path() == "reflect" && isReflectValue(pass.TypesInfo.TypeOf(sel.X))
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "reflect" {
+		return nil
+	}
+	return fn
 }
 
 func isReflectValue(t types.Type) bool {

@@ -166,11 +166,7 @@ func checkFill(pass *analysis.Pass, q *quietCode, made madeMapStmt, rest []ast.S
 		if fill == noFill {
 			return false
 		}
-		silent := q.silent
-		if fill == decoderFill {
-			silent = q.silentDecoder
-		}
-		if !silent(made.stmt, loop.stmt) {
+		if !q.quiet(made.stmt, loop.stmt, fill == decoderFill) {
 			report(pass, made, loop, rest[:i])
 		}
 		return true
@@ -185,23 +181,19 @@ type loopInfo struct {
 	count tripcount.Count // the count, as heap analysis computes it too
 }
 
+// knownLengthLoop returns the loop stmt is, with its trip count, when
+// that is known before it starts.
+func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
+	return loopOf(pass, stmt, tripcount.Of)
+}
+
 // breakingLoop is knownLengthLoop for a loop whose body may break out:
 // its count bounds the iterations (decode.go).
 func breakingLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
-	count, ok := tripcount.Bound(pass.TypesInfo, stmt)
-	if !ok {
-		return loopInfo{}, false
-	}
-	switch s := stmt.(type) {
-	case *ast.RangeStmt:
-		return loopInfo{stmt: stmt, body: s.Body, count: count}, true
-	case *ast.ForStmt:
-		return loopInfo{stmt: stmt, body: s.Body, count: count}, true
-	}
-	return loopInfo{}, false
+	return loopOf(pass, stmt, tripcount.Bound)
 }
 
-func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
+func loopOf(pass *analysis.Pass, stmt ast.Stmt, counter func(*types.Info, ast.Stmt) (tripcount.Count, bool)) (loopInfo, bool) {
 	var body *ast.BlockStmt
 	switch s := stmt.(type) {
 	case *ast.RangeStmt:
@@ -211,7 +203,7 @@ func knownLengthLoop(pass *analysis.Pass, stmt ast.Stmt) (loopInfo, bool) {
 	default:
 		return loopInfo{}, false
 	}
-	count, ok := tripcount.Of(pass.TypesInfo, stmt)
+	count, ok := counter(pass.TypesInfo, stmt)
 	if !ok {
 		return loopInfo{}, false
 	}
@@ -258,9 +250,9 @@ func fillOf(pass *analysis.Pass, loop loopInfo, m *types.Var) fill {
 	key := insert
 	if countedLoop(pass, loop.stmt) && decodedKey(pass, loop.body, key, loop.count.Vars) {
 		// A decoder reading a serialized map: every key is new, and a
-		// return ends the decoding of a malformed message (decode.go).
-		// An entry skipped by continue leaves the count an upper bound;
-		// tripcount has ruled out break and goto.
+		// return or break ends the decoding of a malformed message
+		// (decode.go). An entry skipped by continue, or a break, leaves
+		// the count an upper bound.
 		return decoderFill
 	}
 	// Beyond decoders, a loop stepping over a flat list of pairs

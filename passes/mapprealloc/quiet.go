@@ -75,12 +75,8 @@ func (q *quietCode) silent(stmt ast.Stmt, loop ast.Stmt) bool {
 	return q.quiet(stmt, loop, false)
 }
 
-// silentDecoder is silent for a map a decoder fills (decode.go): a name
+// quiet is silent, where for a map a decoder fills (decode.go) a name
 // that says unmarshal does not make its code configuration code.
-func (q *quietCode) silentDecoder(stmt ast.Stmt, loop ast.Stmt) bool {
-	return q.quiet(stmt, loop, true)
-}
-
 func (q *quietCode) quiet(stmt ast.Stmt, loop ast.Stmt, decoder bool) bool {
 	q.init()
 	if q.testSupport || importsTesting(q.pass, stmt.Pos()) {

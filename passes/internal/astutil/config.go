@@ -24,7 +24,7 @@ var configWords = []string{"config", "options", "unmarshal", "validate", "setup"
 // decoderConfigWords leave out unmarshal for the decoder of a wire format
 // (a map's entry count, then its entries): under that name it runs for
 // every message, not once per load (see mapprealloc's decode.go).
-var decoderConfigWords = []string{"config", "options", "validate", "setup", "provision"}
+var decoderConfigWords = slices.DeleteFunc(slices.Clone(configWords), func(w string) bool { return w == "unmarshal" })
 
 // ConfigFunc reports whether pos lies in a function declaration that
 // reads configuration: its name, or its receiver's type name, says
